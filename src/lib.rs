@@ -1,0 +1,10 @@
+//! libcxlmi in Rust: CXL Management Interface commands to CXL devices and
+//! switches over MCTP or the Linux mailbox ioctl.
+//!
+//! The safe core (this crate's Rust API) knows CXL: the CCI message framing,
+//! every command's payload and size rules, tunnelling and the transports. The
+//! [`ffi`] module is the C boundary only and wraps the core into the exact
+//! `cxlmi_*` ABI of upstream libcxlmi.
+
+pub mod types;
+pub mod wire;
