@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# install-deps.sh [demo|test]
+#
+# Installs (with apt-get, on Debian or Ubuntu) the packages the build needs and that are missing:
+# `demo` what building the library and the examples takes, `test` (the default) also what the test
+# suite uses. Rust itself is not installed here: Debian's rustc is too old for this crate, so get
+# cargo from https://rustup.rs.
+set -euo pipefail
+
+what=${1:-test}
+pkgs=(meson ninja-build pkg-config gcc libc6-dev)
+if [ "$what" = test ]; then
+    pkgs+=(valgrind git python3)
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "install-deps: cargo not found; install Rust 1.85 or newer with rustup (https://rustup.rs)" >&2
+    exit 1
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-deps: please install: ${missing[*]}" >&2
+    exit 1
+fi
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "install-deps: installing ${missing[*]}"
+"${sudo[@]}" apt-get update
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
