@@ -10,9 +10,10 @@
 set -euo pipefail
 
 what=${1:-test}
-pkgs=(meson ninja-build pkg-config gcc libc6-dev)
+# command the build runs -> Debian package that provides it
+needs=(meson:meson ninja:ninja-build pkg-config:pkg-config gcc:gcc)
 if [ "$what" = test ]; then
-    pkgs+=(valgrind git python3)
+    needs+=(valgrind:valgrind git:git python3:python3)
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
@@ -21,11 +22,13 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 missing=()
-for p in "${pkgs[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-        missing+=("$p")
-    fi
+for n in "${needs[@]}"; do
+    command -v "${n%%:*}" >/dev/null 2>&1 || missing+=("${n#*:}")
 done
+# gcc without the C library headers (no libc6-dev) cannot build the examples
+if ! echo '#include <stdio.h>' | gcc -E -x c - >/dev/null 2>&1; then
+    missing+=(libc6-dev)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

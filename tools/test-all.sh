@@ -33,7 +33,8 @@ for config in "build" "build-cxl2 -Dcxl2_0_mode=enabled"; do
     echo "=== $dir: C tests under valgrind"
     meson test -C "$dir" --suite c --print-errorlogs --logbase valgrind --wrapper "$valgrind_cmd" \
         || failed_runs+=("$dir: valgrind")
-    logs+=("$dir/meson-logs/valgrind.json")
+    # meson appends the wrapper's name to the log base: valgrind-valgrind.json
+    logs+=("$dir/meson-logs/valgrind*.json")
 done
 
 echo
@@ -41,13 +42,10 @@ for f in "${failed_runs[@]}"; do
     echo "FAILED: $f"
 done
 python3 - "${logs[@]}" <<'PY'
-import json, sys
+import glob, json, sys
 counts = {}
-for path in sys.argv[1:]:
-    try:
-        lines = open(path).read().splitlines()
-    except OSError:
-        continue
+for pattern in sys.argv[1:]:
+    lines = [l for path in glob.glob(pattern) for l in open(path).read().splitlines()]
     for line in lines:
         if line.strip():
             r = json.loads(line)["result"]
