@@ -10,10 +10,12 @@
 //! the fixed part in the caller's buffer and on the wire.
 #![allow(non_camel_case_types)]
 
+pub mod compat;
 pub mod fmapi;
 pub mod generic;
 pub mod memdev;
 
+pub use compat::*;
 pub use fmapi::*;
 pub use generic::*;
 pub use memdev::*;
