@@ -8,3 +8,15 @@
 
 pub mod types;
 pub mod wire;
+pub mod cci;
+pub mod commands;
+pub mod endpoint;
+pub mod error;
+pub mod log;
+pub mod transport;
+pub mod tunnel;
+
+pub use cci::Opcode;
+pub use endpoint::{Context, Endpoint, Response, Tunnel};
+pub use error::{Error, Result};
+pub mod ffi;

@@ -69,6 +69,13 @@ pub fn to_vec<T: Wire>(v: &T) -> Vec<u8> {
     out
 }
 
+/// No payload.
+impl Wire for () {
+    const SIZE: usize = 0;
+    fn decode(_: &[u8]) -> Self {}
+    fn encode(&self, _: &mut [u8]) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,254 @@
+//! The C boundary: the exact `cxlmi_*` ABI of upstream libcxlmi over the
+//! safe core. Everything here checks pointers, catches panics, and turns
+//! [`Error`]s into return values and `errno`; no CXL knowledge lives here.
+#![allow(non_camel_case_types)]
+
+mod generic;
+mod context;
+pub mod mock;
+
+use core::ffi::c_int;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::commands::{Command, Listed};
+use crate::endpoint::{Context, Endpoint, Tunnel};
+use crate::error::{Error, Result};
+use crate::types::cxlmi_tunnel_info;
+
+/// A library context: the core context and the endpoints opened under it,
+/// newest first (as upstream lists them).
+pub struct cxlmi_ctx {
+    core: Context,
+    endpoints: Vec<*mut cxlmi_endpoint>,
+}
+
+/// An open endpoint, and the context that lists it.
+pub struct cxlmi_endpoint {
+    ctx: *mut cxlmi_ctx,
+    core: Endpoint,
+}
+
+pub(crate) fn set_errno(e: c_int) {
+    // SAFETY: __errno_location always returns this thread's errno.
+    unsafe { *libc::__errno_location() = e }
+}
+
+/// Runs `f` and returns its value, or `fail` with `errno = EIO` if it
+/// panicked: no panic ever unwinds into C.
+pub(crate) fn guard<R>(fail: R, f: impl FnOnce() -> R) -> R {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(_) => {
+            set_errno(libc::EIO);
+            fail
+        }
+    }
+}
+
+/// The C return value of a command's result: 0, the CXL return code, or -1
+/// with `errno` set.
+pub(crate) fn status(r: Result<()>) -> c_int {
+    match r {
+        Ok(()) => 0,
+        Err(e) => {
+            if !matches!(e, Error::Device(_)) {
+                set_errno(e.errno());
+            }
+            e.c_return()
+        }
+    }
+}
+
+/// The endpoint behind a C pointer, refusing NULL.
+///
+/// # Safety
+/// `ep` is NULL or a live endpoint from this library.
+pub(crate) unsafe fn endpoint<'a>(ep: *mut cxlmi_endpoint) -> Result<&'a mut cxlmi_endpoint> {
+    // SAFETY: per the contract above.
+    unsafe { ep.as_mut() }.ok_or(Error::InvalidArgument("NULL endpoint"))
+}
+
+/// The context behind a C pointer, refusing NULL.
+///
+/// # Safety
+/// `ctx` is NULL or a live context from this library.
+pub(crate) unsafe fn context<'a>(ctx: *mut cxlmi_ctx) -> Result<&'a mut cxlmi_ctx> {
+    // SAFETY: per the contract above.
+    unsafe { ctx.as_mut() }.ok_or(Error::InvalidArgument("NULL context"))
+}
+
+/// Reads a caller's input struct, refusing NULL.
+///
+/// # Safety
+/// `p` is NULL or points to a readable `T`.
+pub(crate) unsafe fn read_in<T: Copy>(p: *const T) -> Result<T> {
+    if p.is_null() {
+        return Err(Error::InvalidArgument("NULL input"));
+    }
+    // SAFETY: non-NULL and readable per the contract; packed types may be unaligned.
+    Ok(unsafe { p.read_unaligned() })
+}
+
+/// Refuses a NULL output pointer before anything is sent.
+pub(crate) fn out_ptr<T>(p: *mut T) -> Result<*mut T> {
+    if p.is_null() { Err(Error::InvalidArgument("NULL output")) } else { Ok(p) }
+}
+
+/// Writes a listed response: its fixed part at `out`, its entries right after.
+///
+/// # Safety
+/// `out` has room for the fixed part and `list.count()` entries.
+pub(crate) unsafe fn write_listed<H: Copy, E: crate::wire::Wire>(out: *mut H, list: &Listed<'_, H, E>) {
+    // SAFETY: per the contract above; the C structs are packed, so unaligned writes.
+    unsafe {
+        out.write_unaligned(list.head);
+        let first = out.cast::<u8>().add(size_of::<H>()).cast::<E>();
+        for (i, e) in list.entries().enumerate() {
+            first.add(i).write_unaligned(e);
+        }
+    }
+}
+
+/// Runs one command from C: checks the endpoint and tunnel pointers, runs
+/// `f` under the panic guard, and maps its result to the C return value.
+///
+/// # Safety
+/// `ep` and `ti` are NULL or valid pointers from the caller.
+pub(crate) unsafe fn run_command(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    f: impl FnOnce(&mut Endpoint, Tunnel) -> Result<()>,
+) -> c_int {
+    guard(-1, || {
+        status((|| {
+            // SAFETY: per the contract above.
+            let ep = unsafe { endpoint(ep) }?;
+            let tunnel = Tunnel::from_info(unsafe { ti.as_ref() })?;
+            f(&mut ep.core, tunnel)
+        })())
+    })
+}
+
+/// A command with no input and a fixed output struct.
+///
+/// # Safety
+/// As [`run_command`]; `out` is NULL or writable for one `R`.
+pub(crate) unsafe fn output_only<C, R: Copy>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, out: *mut R) -> c_int
+where
+    C: for<'i, 'o> Command<Input<'i> = (), Output<'o> = R>,
+{
+    unsafe {
+        run_command(ep, ti, |ep, t| {
+            let out = out_ptr(out)?;
+            let r = ep.execute::<C>(t, &())?;
+            out.write_unaligned(r);
+            Ok(())
+        })
+    }
+}
+
+/// A command with a fixed input struct and no output.
+///
+/// # Safety
+/// As [`run_command`]; `inp` is NULL or readable for one `Q`.
+pub(crate) unsafe fn input_only<C, Q: Copy>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const Q) -> c_int
+where
+    C: for<'i, 'o> Command<Input<'i> = Q, Output<'o> = ()>,
+{
+    unsafe {
+        run_command(ep, ti, |ep, t| {
+            let q = read_in(inp)?;
+            ep.execute::<C>(t, &q)
+        })
+    }
+}
+
+/// A command with a fixed input struct and a fixed output struct.
+///
+/// # Safety
+/// As [`input_only`] and [`output_only`].
+pub(crate) unsafe fn input_output<C, Q: Copy, R: Copy>(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    inp: *const Q,
+    out: *mut R,
+) -> c_int
+where
+    C: for<'i, 'o> Command<Input<'i> = Q, Output<'o> = R>,
+{
+    unsafe {
+        run_command(ep, ti, |ep, t| {
+            let q = read_in(inp)?;
+            let out = out_ptr(out)?;
+            let r = ep.execute::<C>(t, &q)?;
+            out.write_unaligned(r);
+            Ok(())
+        })
+    }
+}
+
+/// A command with a fixed input struct whose output is a fixed part
+/// followed by entries, written to the caller's buffer at `out`.
+///
+/// # Safety
+/// As [`input_only`]; `out` has room for the fixed part and as many entries
+/// as the command's documented capacity for `inp`.
+pub(crate) unsafe fn input_listed<C, Q: Copy, H: Copy, E: crate::wire::Wire>(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    inp: *const Q,
+    out: *mut H,
+) -> c_int
+where
+    C: for<'i, 'o> Command<Input<'i> = Q, Output<'o> = Listed<'o, H, E>>,
+{
+    unsafe {
+        run_command(ep, ti, |ep, t| {
+            let q = read_in(inp)?;
+            let out = out_ptr(out)?;
+            let list = ep.execute::<C>(t, &q)?;
+            write_listed(out, &list);
+            Ok(())
+        })
+    }
+}
+
+/// A command with no input and no output.
+///
+/// # Safety
+/// As [`run_command`].
+pub(crate) unsafe fn no_payload<C>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info) -> c_int
+where
+    C: for<'i, 'o> Command<Input<'i> = (), Output<'o> = ()>,
+{
+    unsafe { run_command(ep, ti, |ep, t| ep.execute::<C>(t, &())) }
+}
+
+/// Borrows `len` bytes of caller memory, refusing NULL unless `len` is 0.
+///
+/// # Safety
+/// `p` is NULL or readable for `len` bytes.
+pub(crate) unsafe fn bytes_in<'a>(p: *const u8, len: usize) -> Result<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Error::InvalidArgument("NULL data"));
+    }
+    // SAFETY: per the contract above.
+    Ok(unsafe { core::slice::from_raw_parts(p, len) })
+}
+
+/// Copies `src` to caller memory at `out`, refusing NULL.
+///
+/// # Safety
+/// `out` is NULL or writable for `src.len()` bytes.
+pub(crate) unsafe fn bytes_out(out: *mut u8, src: &[u8]) -> Result<()> {
+    if src.is_empty() {
+        return Ok(());
+    }
+    let out = out_ptr(out)?;
+    // SAFETY: per the contract above.
+    unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), out, src.len()) };
+    Ok(())
+}

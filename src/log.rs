@@ -1,0 +1,58 @@
+//! The context's log: syslog-style levels, written to one stream.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+/// syslog levels, as `cxlmi_new_ctx` takes them.
+pub const LOG_ERR: i32 = 3;
+pub const LOG_WARNING: i32 = 4;
+pub const LOG_NOTICE: i32 = 5;
+pub const LOG_INFO: i32 = 6;
+pub const LOG_DEBUG: i32 = 7;
+
+/// Where a context's messages go, and which of them.
+pub struct Logger {
+    level: i32,
+    out: Mutex<Box<dyn Write + Send>>,
+}
+
+impl Logger {
+    pub fn new(level: i32, out: Box<dyn Write + Send>) -> Logger {
+        Logger { level, out: Mutex::new(out) }
+    }
+
+    /// A logger writing to standard error.
+    pub fn stderr(level: i32) -> Logger {
+        Logger::new(level, Box::new(std::io::stderr()))
+    }
+
+    pub fn level(&self) -> i32 {
+        self.level
+    }
+
+    pub fn enabled(&self, level: i32) -> bool {
+        level <= self.level
+    }
+
+    /// Writes one message, prefixed as upstream prefixes them.
+    pub fn log(&self, level: i32, args: core::fmt::Arguments<'_>) {
+        if !self.enabled(level) {
+            return;
+        }
+        if let Ok(mut out) = self.out.lock() {
+            // A failing log stream must not fail the command that logs.
+            let _ = writeln!(out, "libcxlmi: {args}");
+        }
+    }
+}
+
+/// Logs through a [`Logger`] only when its level lets the message through,
+/// so the formatting costs nothing otherwise.
+#[macro_export]
+macro_rules! log_at {
+    ($logger:expr, $level:expr, $($arg:tt)*) => {
+        if $logger.enabled($level) {
+            $logger.log($level, format_args!($($arg)*));
+        }
+    };
+}

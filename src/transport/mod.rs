@@ -1,0 +1,58 @@
+//! Transports move one framed CCI request to a component and bring its
+//! response back. They know nothing of commands; framing checks and
+//! tunnelling happen above them, in [`crate::endpoint`].
+
+pub mod mock;
+
+use crate::error::Result;
+
+/// One way of reaching a CXL component.
+pub trait Transport: Send {
+    /// Sends `req` (header and payload) and receives the response message into
+    /// `rsp`, whose length is the most the caller accepts; returns how many
+    /// bytes of `rsp` the response filled. `fmapi` selects the FM-API channel
+    /// where the transport has a separate one (MCTP message type 7).
+    fn exchange(&mut self, req: &[u8], rsp: &mut [u8], fmapi: bool, timeout_ms: u32) -> Result<usize>;
+
+    /// The tag for the next request.
+    fn next_tag(&mut self) -> u8 {
+        0
+    }
+
+    /// The tag for a Tunnel Management Command wrapping another request.
+    fn wrapper_tag(&mut self) -> u8 {
+        self.next_tag()
+    }
+
+    /// Whether tunnel information is acted on. Upstream's mock endpoint
+    /// ignores it, and tests written for that mock rely on it.
+    fn tunnels(&self) -> bool {
+        true
+    }
+
+    /// The longest timeout the transport allows, if it limits it.
+    fn max_timeout_ms(&self) -> Option<u32> {
+        None
+    }
+
+    /// The default response timeout.
+    fn default_timeout_ms(&self) -> u32 {
+        5000
+    }
+
+    /// Opens the FM-API channel, where the transport has a separate one.
+    fn enable_fmapi(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Closes the FM-API channel, where the transport has a separate one.
+    fn disable_fmapi(&mut self) {}
+
+    /// The mock transport, when this is one.
+    fn as_mock(&mut self) -> Option<&mut mock::Mock> {
+        None
+    }
+
+    /// Names the component for messages and for refusing to open it twice.
+    fn describe(&self) -> String;
+}
