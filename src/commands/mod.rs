@@ -5,7 +5,9 @@
 //! declared as one line of data with [`fixed_commands!`]; commands with
 //! variable-length parts implement [`Command`] by hand next to them.
 
+pub mod fmapi;
 pub mod generic;
+pub mod memdev;
 
 use crate::cci::{Opcode, ResponseSize};
 use crate::endpoint::Response;

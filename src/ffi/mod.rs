@@ -3,7 +3,9 @@
 //! [`Error`]s into return values and `errno`; no CXL knowledge lives here.
 #![allow(non_camel_case_types)]
 
+mod fmapi;
 mod generic;
+mod memdev;
 mod context;
 pub mod mock;
 

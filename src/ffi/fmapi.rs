@@ -1,0 +1,1 @@
+//! FM-API commands, as upstream exports them.

@@ -1,0 +1,1 @@
+//! Memory Device commands, as upstream exports them.
