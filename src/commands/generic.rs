@@ -293,3 +293,156 @@ impl Command for GetFeature {
         Ok(&rsp.bytes[..usize::from(input.count)])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::testing::{answering, sent};
+    use crate::endpoint::Tunnel;
+    use crate::wire::to_vec;
+
+    #[test]
+    fn identify_decodes_little_endian_fields() {
+        let mut wire = vec![0x86, 0x80, 0x93, 0x0d, 0x34, 0x12, 0x78, 0x56];
+        wire.extend_from_slice(&0x1122_3344_5566_7788u64.to_le_bytes());
+        wire.extend_from_slice(&[0x0b, 0x03]);
+        let mut ep = answering(0x0001, 0, &wire);
+        let id = ep.execute::<Identify>(Tunnel::None, &()).unwrap();
+        assert_eq!({ id.vendor_id }, 0x8086);
+        assert_eq!({ id.device_id }, 0x0d93);
+        assert_eq!({ id.subsys_vendor_id }, 0x1234);
+        assert_eq!({ id.subsys_id }, 0x5678);
+        assert_eq!({ id.serial_num }, 0x1122_3344_5566_7788);
+        assert_eq!(id.max_msg_size, 0x0b);
+        assert_eq!(id.component_type, 3);
+        assert!(sent(&mut ep).is_empty());
+    }
+
+    #[test]
+    fn set_timestamp_sends_little_endian() {
+        let mut ep = answering(0x0301, 0, &[]);
+        ep.execute::<SetTimestamp>(Tunnel::None, &cxlmi_cmd_set_timestamp_req { timestamp: 0x0102_0304_0506_0708 })
+            .unwrap();
+        assert_eq!(sent(&mut ep), [8, 7, 6, 5, 4, 3, 2, 1]);
+    }
+
+    #[test]
+    fn device_error_is_returned_before_decoding() {
+        let mut ep = answering(0x0002, cxlmi_cmd_retcode::CXLMI_RET_BUSY as u16, &[0xff; 8]);
+        assert!(matches!(ep.execute::<BgOpStatus>(Tunnel::None, &()), Err(Error::Device(6))));
+    }
+
+    #[test]
+    fn unqueued_command_is_unsupported() {
+        let mut ep = crate::commands::testing::mock_endpoint();
+        assert!(matches!(ep.execute::<GetTimestamp>(Tunnel::None, &()), Err(Error::Device(3))));
+    }
+
+    #[test]
+    fn clear_event_records_counts_its_handles() {
+        let mut ep = answering(0x0101, 0, &[]);
+        let head = cxlmi_cmd_clear_event_records_req { event_log: 2, clear_flags: 0, nr_recs: 99, reserved: [0; 3], handles: [] };
+        ep.execute::<ClearEventRecords>(Tunnel::None, &ClearEventRecordsInput { head, handles: &[0x0102, 0x0304] })
+            .unwrap();
+        assert_eq!(sent(&mut ep), [2, 0, 2, 0, 0, 0, 0x02, 0x01, 0x04, 0x03]);
+        let too_many = [0u16; 256];
+        assert!(matches!(
+            ep.execute::<ClearEventRecords>(Tunnel::None, &ClearEventRecordsInput { head, handles: &too_many }),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+
+    #[test]
+    fn event_records_are_clamped_to_what_arrived_and_the_capacity() {
+        // claims 500 records, carries 2
+        let mut wire = vec![0u8; cxlmi_cmd_get_event_records_rsp::SIZE + 2 * cxlmi_event_record::SIZE];
+        wire[20..22].copy_from_slice(&500u16.to_le_bytes());
+        wire[32 + 20..32 + 22].copy_from_slice(&0xabcdu16.to_le_bytes()); // first record's handle
+        let mut ep = answering(0x0100, 0, &wire);
+        let list = ep.execute::<GetEventRecords>(Tunnel::None, &cxlmi_cmd_get_event_records_req { event_log: 1 }).unwrap();
+        // the mock zero-fills to the full room, as upstream's does: capacity bounds it
+        assert_eq!(list.count(), CXLMI_MAX_SUPPORTED_EVENT_RECORDS);
+        assert_eq!({ list.head.record_count }, CXLMI_MAX_SUPPORTED_EVENT_RECORDS as u16);
+        assert_eq!({ list.entries().next().unwrap().handle }, 0xabcd);
+    }
+
+    #[test]
+    fn listed_keeps_only_received_entries() {
+        let bytes = [1u8, 0, 2, 0, 3];
+        let l: Listed<'_, (), u16> = Listed::new((), &bytes, 10, 10);
+        assert_eq!(l.entries().collect::<Vec<_>>(), [1, 2]);
+        let l: Listed<'_, (), u16> = Listed::new((), &bytes, 10, 1);
+        assert_eq!(l.count(), 1);
+    }
+
+    #[test]
+    fn supported_features_room_follows_the_requested_bytes() {
+        let mut wire = vec![0u8; 8 + 3 * cxlmi_supported_feature_entry::SIZE];
+        wire[0..2].copy_from_slice(&3u16.to_le_bytes());
+        let mut ep = answering(0x0500, 0, &wire);
+        let req = cxlmi_cmd_get_supported_features_req { count: 2 * 48 + 10, starting_feature_index: 1, rsvd: [0; 2] };
+        let list = ep.execute::<GetSupportedFeatures>(Tunnel::None, &req).unwrap();
+        assert_eq!(list.count(), 2);
+        assert_eq!(sent(&mut ep), to_vec(&req));
+        let huge = cxlmi_cmd_get_supported_features_req { count: u32::MAX, ..req };
+        assert!(matches!(ep.execute::<GetSupportedFeatures>(Tunnel::None, &huge), Err(Error::InvalidArgument(_))));
+    }
+
+    #[test]
+    fn get_log_returns_exactly_length_bytes() {
+        let mut ep = answering(0x0401, 0, &[1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        let req = cxlmi_cmd_get_log_req { uuid: [0x11; 16], offset: 0x100, length: 8 };
+        assert_eq!(ep.execute::<GetLog>(Tunnel::None, &req).unwrap(), [1, 2, 3, 4, 5, 6, 7, 8]);
+        let mut want = vec![0x11; 16];
+        want.extend_from_slice(&[0, 1, 0, 0, 8, 0, 0, 0]);
+        assert_eq!(sent(&mut ep), want);
+        let cel_req = cxlmi_cmd_get_log_req { length: 8, ..req };
+        ep.mock().unwrap().queue_response(GetLogCel::OPCODE, 0, &[0x01, 0x00, 0x02, 0x00, 0x01, 0x43, 0x20, 0x00]);
+        let cel: Vec<_> = ep.execute::<GetLogCel>(Tunnel::None, &cel_req).unwrap().entries().collect();
+        assert_eq!(cel.len(), 2);
+        assert_eq!(({ cel[1].opcode }, { cel[1].command_effect }), (0x4301, 0x20));
+    }
+
+    #[test]
+    fn get_feature_count_is_bounded_by_the_output() {
+        let mut ep = answering(0x0501, 0, &[7; 16]);
+        let req = cxlmi_cmd_get_feature_req { feature_id: [0; 16], offset: 2, count: 4, selection: 1 };
+        assert_eq!(ep.execute::<GetFeature>(Tunnel::None, &req).unwrap(), [7; 4]);
+        let big = cxlmi_cmd_get_feature_req { count: 2049, ..req };
+        assert!(matches!(ep.execute::<GetFeature>(Tunnel::None, &big), Err(Error::InvalidArgument(_))));
+    }
+
+    #[test]
+    fn data_commands_append_their_data() {
+        let mut ep = answering(0x0502, 0, &[]);
+        let head = cxlmi_cmd_set_feature_req {
+            feature_id: [1; 16],
+            set_feature_flags: 0x0403_0201,
+            offset: 0x0605,
+            version: 7,
+            rsvd: [0; 9],
+            feature_data: [],
+        };
+        ep.execute::<SetFeature>(Tunnel::None, &WithData { head, data: &[0xaa, 0xbb] }).unwrap();
+        let p = sent(&mut ep);
+        assert_eq!(p.len(), 34);
+        assert_eq!(&p[16..23], &[1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(&p[32..], &[0xaa, 0xbb]);
+    }
+
+    #[test]
+    fn fmapi_commands_need_fmapi() {
+        let mut ep = crate::commands::testing::mock_endpoint();
+        ep.disable_fmapi();
+        let r = ep.transact(Tunnel::None, Opcode(0x5100), 0, |_| {}, ResponseSize::fixed(0));
+        assert!(matches!(r, Err(Error::FmapiDisabled)));
+    }
+
+    #[test]
+    fn vendor_specific_opcodes_only() {
+        let mut ep = answering(0xc001, 0, &[9, 8]);
+        assert!(matches!(ep.vendor_specific(Tunnel::None, 0x4000, &[], 0), Err(Error::InvalidArgument(_))));
+        assert_eq!(ep.vendor_specific(Tunnel::None, 0xc001, &[1, 2, 3], 2).unwrap(), [9, 8]);
+        assert_eq!(sent(&mut ep), [1, 2, 3]);
+    }
+}

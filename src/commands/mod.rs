@@ -108,3 +108,27 @@ pub(crate) fn len_with_items<H: Wire, E: Wire>(n: usize) -> Result<usize> {
         .filter(|&len| len <= crate::cci::MAX_PAYLOAD_LEN)
         .ok_or(crate::error::Error::InvalidArgument("request payload exceeds the CCI message limit"))
 }
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Running commands against a mock endpoint in unit tests.
+    use crate::cci::Opcode;
+    use crate::endpoint::{Context, Endpoint};
+    use crate::log::Logger;
+
+    pub fn mock_endpoint() -> Endpoint {
+        Context::new(Logger::stderr(0)).open_mock()
+    }
+
+    /// Queues `payload` as the answer to `op` on a fresh mock endpoint.
+    pub fn answering(op: u16, rc: u16, payload: &[u8]) -> Endpoint {
+        let mut ep = mock_endpoint();
+        ep.mock().unwrap().queue_response(Opcode(op), rc, payload);
+        ep
+    }
+
+    /// The payload of the last command the mock received.
+    pub fn sent(ep: &mut Endpoint) -> Vec<u8> {
+        ep.mock().unwrap().last_command().map(|(_, p)| p.to_vec()).unwrap_or_default()
+    }
+}
