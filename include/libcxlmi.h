@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <syslog.h>
 
 /* Opaque handles: a library context, and an endpoint (a device or switch CCI) opened under it. */
 struct cxlmi_ctx;
