@@ -1,6 +1,7 @@
 //! Generic Component commands (CXL r3.1 section 8.2.9, Table 8-37).
 
-use super::{Command, Listed, encode_with_items, fixed_commands, len_with_items};
+use super::{Command, Listed, data_commands, encode_with_items, fixed_commands, len_with_items};
+pub use super::WithData;
 use crate::cci::{MAX_PAYLOAD_LEN, Opcode, ResponseSize};
 use crate::endpoint::Response;
 use crate::error::{Error, Result};
@@ -99,39 +100,6 @@ impl Command for ClearEventRecords {
     fn decode<'o>(_: &Self::Input<'_>, _: Response<'o>) -> Result<()> {
         Ok(())
     }
-}
-
-/// A fixed request head followed by raw data bytes (firmware, feature data).
-pub struct WithData<'a, H> {
-    pub head: H,
-    pub data: &'a [u8],
-}
-
-/// Declares commands whose request is a fixed head plus data bytes and whose
-/// response is empty.
-macro_rules! data_commands {
-    ($( $(#[$doc:meta])* $name:ident = $op:literal, $head:ty; )*) => {$(
-        $(#[$doc])*
-        pub struct $name;
-        impl Command for $name {
-            const OPCODE: Opcode = Opcode($op);
-            type Input<'i> = WithData<'i, $head>;
-            type Output<'o> = ();
-            fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-                len_with_items::<$head, u8>(input.data.len())
-            }
-            fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-                input.head.encode(payload);
-                payload[<$head>::SIZE..][..input.data.len()].copy_from_slice(input.data);
-            }
-            fn response_size(_: &Self::Input<'_>) -> ResponseSize {
-                ResponseSize::fixed(0)
-            }
-            fn decode<'o>(_: &Self::Input<'_>, _: Response<'o>) -> Result<()> {
-                Ok(())
-            }
-        }
-    )*};
 }
 
 data_commands! {

@@ -92,6 +92,41 @@ macro_rules! fixed_commands {
 }
 pub(crate) use fixed_commands;
 
+/// A fixed request head followed by raw data bytes (firmware, feature data,
+/// label data, security protocol data).
+pub struct WithData<'a, H> {
+    pub head: H,
+    pub data: &'a [u8],
+}
+
+/// Declares commands whose request is a fixed head plus data bytes and whose
+/// response is empty.
+macro_rules! data_commands {
+    ($( $(#[$doc:meta])* $name:ident = $op:literal, $head:ty; )*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl $crate::commands::Command for $name {
+            const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
+            type Input<'i> = $crate::commands::WithData<'i, $head>;
+            type Output<'o> = ();
+            fn request_len(input: &Self::Input<'_>) -> $crate::error::Result<usize> {
+                $crate::commands::len_with_items::<$head, u8>(input.data.len())
+            }
+            fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
+                $crate::wire::Wire::encode(&input.head, payload);
+                payload[<$head as $crate::wire::Wire>::SIZE..][..input.data.len()].copy_from_slice(input.data);
+            }
+            fn response_size(_: &Self::Input<'_>) -> $crate::cci::ResponseSize {
+                $crate::cci::ResponseSize::fixed(0)
+            }
+            fn decode<'o>(_: &Self::Input<'_>, _: $crate::endpoint::Response<'o>) -> $crate::error::Result<()> {
+                Ok(())
+            }
+        }
+    )*};
+}
+pub(crate) use data_commands;
+
 /// Encodes a fixed request head followed by `items`, each in wire form.
 pub(crate) fn encode_with_items<H: Wire, E: Wire>(head: &H, items: &[E], payload: &mut [u8]) {
     head.encode(payload);
