@@ -3184,6 +3184,41 @@ void cxlmi_free_ctx(struct cxlmi_ctx *ctx);
 void cxlmi_set_probe_enabled(struct cxlmi_ctx *ctx, bool enabled);
 
 /**
+ * Opens the CXL mailbox device `/dev/cxl/<devname>` (for instance "mem0")
+ * and, with probing enabled, enables FM-API on it. Returns NULL with
+ * `errno` set when `devname` is NULL, empty, `.`, `..` or holds a `/`
+ * (EINVAL), when that device is already open under `ctx` (EEXIST), or when
+ * it cannot be opened (the `open` error, ENOENT for an unknown name).
+ */
+struct cxlmi_endpoint *cxlmi_open(struct cxlmi_ctx *ctx, const char *devname);
+
+/**
+ * Opens MCTP endpoint `eid` on MCTP network `netid` (AF_MCTP sockets) with
+ * the 2000 ms MCTP timeout and, with probing enabled, identifies it and
+ * opens its FM-API channel if it is a switch or a type 3 device. Returns
+ * NULL with `errno` set when that endpoint is already open under `ctx`
+ * (EEXIST) or the socket cannot be opened (EAFNOSUPPORT on a kernel
+ * without MCTP).
+ */
+struct cxlmi_endpoint *cxlmi_open_mctp(struct cxlmi_ctx *ctx, unsigned int netid, uint8_t eid);
+
+/**
+ * Opens every character device in `/dev/cxl` not open yet, as
+ * cxlmi_open() would. Returns how many were opened (0 when there is no
+ * `/dev/cxl`), or -1 with `errno` set when `ctx` is NULL or the directory
+ * cannot be read.
+ */
+int cxlmi_scan(struct cxlmi_ctx *ctx);
+
+/**
+ * Would open every MCTP endpoint mctpd announces over D-Bus. This build
+ * has no D-Bus discovery yet: it returns -1 with `errno = EOPNOTSUPP` (and
+ * logs why), as upstream built without D-Bus returns -1. Open known
+ * endpoints with cxlmi_open_mctp().
+ */
+int cxlmi_scan_mctp(struct cxlmi_ctx *ctx);
+
+/**
  * Closes an endpoint and frees it.
  */
 void cxlmi_close(struct cxlmi_endpoint *ep);

@@ -8,8 +8,9 @@ use crate::commands::Command;
 use crate::error::{Error, Result};
 use crate::log::{LOG_DEBUG, LOG_ERR, Logger};
 use crate::log_at;
-use crate::transport::Transport;
+use crate::discovery;
 use crate::transport::mock::Mock;
+use crate::transport::{Transport, ioctl, mctp};
 use crate::types::{cxlmi_cmd_retcode, cxlmi_tunnel_info};
 
 /// Library-wide settings shared by the endpoints opened under it.
@@ -58,6 +59,92 @@ impl Context {
         let mut ep = self.open_with(Box::new(Mock::new()));
         ep.has_fmapi = true;
         ep
+    }
+
+    /// Opens the mailbox of `/dev/cxl/<devname>`. `devname` must be one file
+    /// name; a name not in `/dev/cxl` fails with the `open` error (ENOENT).
+    pub fn open_ioctl(&self, devname: impl AsRef<std::ffi::OsStr>) -> Result<Endpoint> {
+        let path = discovery::device_path(std::path::Path::new(discovery::DEV_CXL), devname.as_ref())?;
+        self.open_ioctl_at(&path)
+    }
+
+    /// Opens the mailbox device node at `path` (read-write) and probes it.
+    pub fn open_ioctl_at(&self, path: &std::path::Path) -> Result<Endpoint> {
+        let device = ioctl::Device::open(path).map_err(|e| {
+            log_at!(self.log, LOG_ERR, "could not open {}: {e}", path.display());
+            e
+        })?;
+        Ok(self.open_mailbox(Box::new(device), path.to_string_lossy().into_owned()))
+    }
+
+    /// Opens an endpoint on `mailbox`, named `name`. Probing a mailbox, as
+    /// upstream does, sends nothing: it only enables FM-API, which the
+    /// kernel mailbox passes through.
+    pub fn open_mailbox(&self, mailbox: Box<dyn ioctl::Mailbox>, name: String) -> Endpoint {
+        let mut ep = self.open_with(Box::new(ioctl::Ioctl::new(mailbox, name, self.log.clone())));
+        if self.probe_enabled {
+            ep.has_fmapi = true;
+        }
+        ep
+    }
+
+    /// Opens MCTP endpoint `eid` on network `net` through the kernel's
+    /// AF_MCTP sockets, with the 2 s MCTP timeout, and probes it.
+    pub fn open_mctp(&self, net: u32, eid: u8) -> Result<Endpoint> {
+        self.open_mctp_via(Box::new(mctp::KernelSockets), net, eid)
+    }
+
+    /// As [`Context::open_mctp`], with sockets from `sockets`. Probing
+    /// identifies the component and, for a switch or a type 3 device,
+    /// opens its FM-API channel (CCI only if that fails).
+    pub fn open_mctp_via(&self, sockets: Box<dyn mctp::Sockets>, net: u32, eid: u8) -> Result<Endpoint> {
+        let transport = mctp::Mctp::open(sockets, net, eid, self.log.clone()).map_err(|e| {
+            log_at!(self.log, LOG_ERR, "cannot open socket for mctp endpoint {net}:{eid}: {e}");
+            e
+        })?;
+        let mut ep = self.open_with(Box::new(transport));
+        if self.probe_enabled {
+            ep.probe();
+        }
+        Ok(ep)
+    }
+
+    /// Opens every character device in `dir` (as [`Context::open_ioctl_at`])
+    /// for which `already_open` (given the path as endpoints describe it)
+    /// says no. A device that fails to open is skipped; a missing directory
+    /// has none. Fails only when the directory cannot be read.
+    pub fn scan_dir(&self, dir: &std::path::Path, mut already_open: impl FnMut(&str) -> bool) -> Result<Vec<Endpoint>> {
+        let mut opened = Vec::new();
+        for name in discovery::char_devices(dir, &self.log)? {
+            let path = dir.join(&name);
+            let shown = path.to_string_lossy();
+            if already_open(&shown) {
+                log_at!(self.log, LOG_ERR, "endpoint '{}' already open", name.to_string_lossy());
+                continue;
+            }
+            match self.open_ioctl_at(&path) {
+                Ok(ep) => {
+                    log_at!(self.log, LOG_DEBUG, "opened CXL device: {}", name.to_string_lossy());
+                    opened.push(ep);
+                }
+                Err(_) => log_at!(self.log, LOG_DEBUG, "failed to open {}", name.to_string_lossy()),
+            }
+        }
+        Ok(opened)
+    }
+
+    /// [`Context::scan_dir`] of `/dev/cxl`.
+    pub fn scan(&self, already_open: impl FnMut(&str) -> bool) -> Result<Vec<Endpoint>> {
+        self.scan_dir(std::path::Path::new(discovery::DEV_CXL), already_open)
+    }
+
+    /// Discovering MCTP endpoints asks mctpd over D-Bus, which this build
+    /// does not do yet: it fails with [`Error::Unsupported`], as upstream
+    /// built without D-Bus fails. Open known endpoints with
+    /// [`Context::open_mctp`].
+    pub fn scan_mctp(&self) -> Result<Vec<Endpoint>> {
+        log_at!(self.log, LOG_ERR, "MCTP endpoint discovery (mctpd over D-Bus) is not supported by this build");
+        Err(Error::Unsupported("MCTP endpoint discovery over D-Bus"))
     }
 }
 
@@ -276,7 +363,8 @@ impl Endpoint {
     }
 
     fn exchange_direct(&mut self, header: &Header, size: ResponseSize) -> Result<usize> {
-        let n = self.transport.exchange(&self.req_buf, &mut self.rsp_buf, header.opcode.is_fmapi(), self.timeout_ms)?;
+        let fmapi = header.opcode.is_fmapi();
+        let n = self.transport.exchange_direct(&self.req_buf, &mut self.rsp_buf, size.min, fmapi, self.timeout_ms)?;
         let n = n.min(self.rsp_buf.len());
         let len = cci::check_response(header, &self.rsp_buf[..n], size)?;
         // Leave the unreceived tail zeroed for decoders that read the whole room.

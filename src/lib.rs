@@ -10,6 +10,7 @@ pub mod types;
 pub mod wire;
 pub mod cci;
 pub mod commands;
+pub mod discovery;
 pub mod endpoint;
 pub mod error;
 pub mod log;

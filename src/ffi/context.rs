@@ -1,11 +1,16 @@
 //! Contexts, endpoints and their settings, as upstream exports them.
 
-use core::ffi::{c_char, c_int, c_uint};
+use core::ffi::{CStr, c_char, c_int, c_uint};
+use std::ffi::OsStr;
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 
 use super::{context, cxlmi_ctx, cxlmi_endpoint, endpoint, guard, set_errno};
 use crate::endpoint::{Context, Endpoint};
-use crate::error::{RETCODE_TEXT, Result};
+use crate::discovery;
+use crate::error::{Error, RETCODE_TEXT, Result};
+use crate::transport::mctp::Mctp;
 use crate::log::Logger;
 
 /// A C stdio stream as the context's log.
@@ -81,6 +86,96 @@ pub(crate) fn open_from_c(ctx: *mut cxlmi_ctx, open: impl FnOnce(&cxlmi_ctx) -> 
             set_errno(e.errno());
             core::ptr::null_mut()
         })
+    })
+}
+
+/// Whether an endpoint described as `name` is already open under `ctx`.
+fn is_open(ctx: &cxlmi_ctx, name: &str) -> bool {
+    // SAFETY: every listed endpoint is live until it is closed and unlisted.
+    ctx.endpoints.iter().any(|&e| unsafe { &*e }.core.describe() == name)
+}
+
+/// Refuses an endpoint open twice: NULL with `errno = EEXIST` (upstream
+/// returns NULL and leaves `errno` alone).
+fn already_open(ctx: &cxlmi_ctx, what: core::fmt::Arguments<'_>) -> Error {
+    crate::log_at!(ctx.core.log(), crate::log::LOG_ERR, "{what} already open");
+    Error::Io(std::io::Error::from_raw_os_error(libc::EEXIST))
+}
+
+/// Opens the CXL mailbox device `/dev/cxl/<devname>` (for instance "mem0")
+/// and, with probing enabled, enables FM-API on it. Returns NULL with
+/// `errno` set when `devname` is NULL, empty, `.`, `..` or holds a `/`
+/// (EINVAL), when that device is already open under `ctx` (EEXIST), or when
+/// it cannot be opened (the `open` error, ENOENT for an unknown name).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cxlmi_open(ctx: *mut cxlmi_ctx, devname: *const c_char) -> *mut cxlmi_endpoint {
+    open_from_c(ctx, |c| {
+        if devname.is_null() {
+            return Err(Error::InvalidArgument("NULL device name"));
+        }
+        // SAFETY: a NUL-terminated string from the caller.
+        let name = OsStr::from_bytes(unsafe { CStr::from_ptr(devname) }.to_bytes());
+        let path = discovery::device_path(Path::new(discovery::DEV_CXL), name)?;
+        if is_open(c, &path.to_string_lossy()) {
+            return Err(already_open(c, format_args!("endpoint '{}'", name.to_string_lossy())));
+        }
+        c.core.open_ioctl_at(&path)
+    })
+}
+
+/// Opens MCTP endpoint `eid` on MCTP network `netid` (AF_MCTP sockets) with
+/// the 2000 ms MCTP timeout and, with probing enabled, identifies it and
+/// opens its FM-API channel if it is a switch or a type 3 device. Returns
+/// NULL with `errno` set when that endpoint is already open under `ctx`
+/// (EEXIST) or the socket cannot be opened (EAFNOSUPPORT on a kernel
+/// without MCTP).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cxlmi_open_mctp(ctx: *mut cxlmi_ctx, netid: c_uint, eid: u8) -> *mut cxlmi_endpoint {
+    open_from_c(ctx, |c| {
+        if is_open(c, &Mctp::name(netid, eid)) {
+            return Err(already_open(c, format_args!("mctp endpoint {netid}:{eid}")));
+        }
+        c.core.open_mctp(netid, eid)
+    })
+}
+
+/// Opens every character device in `/dev/cxl` not open yet, as
+/// cxlmi_open() would. Returns how many were opened (0 when there is no
+/// `/dev/cxl`), or -1 with `errno` set when `ctx` is NULL or the directory
+/// cannot be read.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cxlmi_scan(ctx: *mut cxlmi_ctx) -> c_int {
+    guard(-1, || {
+        let r = unsafe { context(ctx) }.and_then(|c| {
+            let opened = c.core.scan(|name| is_open(c, name))?;
+            let n = opened.len();
+            for ep in opened {
+                register(c, ep);
+            }
+            Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
+        });
+        r.unwrap_or_else(|e| {
+            set_errno(e.errno());
+            -1
+        })
+    })
+}
+
+/// Would open every MCTP endpoint mctpd announces over D-Bus. This build
+/// has no D-Bus discovery yet: it returns -1 with `errno = EOPNOTSUPP` (and
+/// logs why), as upstream built without D-Bus returns -1. Open known
+/// endpoints with cxlmi_open_mctp().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cxlmi_scan_mctp(ctx: *mut cxlmi_ctx) -> c_int {
+    guard(-1, || {
+        let r = unsafe { context(ctx) }.and_then(|c| c.core.scan_mctp()).map(|eps| eps.len());
+        match r {
+            Ok(n) => c_int::try_from(n).unwrap_or(c_int::MAX),
+            Err(e) => {
+                set_errno(e.errno());
+                -1
+            }
+        }
     })
 }
 

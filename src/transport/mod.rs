@@ -2,7 +2,11 @@
 //! response back. They know nothing of commands; framing checks and
 //! tunnelling happen above them, in [`crate::endpoint`].
 
+pub mod ioctl;
+pub mod mctp;
 pub mod mock;
+#[cfg(test)]
+pub(crate) mod sim;
 
 use crate::error::Result;
 
@@ -13,6 +17,16 @@ pub trait Transport: Send {
     /// bytes of `rsp` the response filled. `fmapi` selects the FM-API channel
     /// where the transport has a separate one (MCTP message type 7).
     fn exchange(&mut self, req: &[u8], rsp: &mut [u8], fmapi: bool, timeout_ms: u32) -> Result<usize>;
+
+    /// As [`Transport::exchange`], for an untunnelled command whose response
+    /// payload should hold at least `min_payload` bytes. A transport that
+    /// accepts shorter replies for a direct command (the Linux mailbox, for
+    /// CXL 2.0 devices, as upstream does) pads them here; others need not
+    /// override it, and the minimum is enforced above them.
+    fn exchange_direct(&mut self, req: &[u8], rsp: &mut [u8], min_payload: usize, fmapi: bool, timeout_ms: u32) -> Result<usize> {
+        let _ = min_payload;
+        self.exchange(req, rsp, fmapi, timeout_ms)
+    }
 
     /// The tag for the next request.
     fn next_tag(&mut self) -> u8 {

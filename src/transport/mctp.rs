@@ -1,0 +1,671 @@
+//! The MCTP transport: CCI messages as MCTP messages through Linux AF_MCTP
+//! datagram sockets, one socket per message type. Type 8 (CXL CCI, DMTF
+//! DSP0281) carries the component's own commands; type 7 (CXL FM-API, DMTF
+//! DSP0234) carries FM-API commands and every tunnelled command, on a second
+//! socket opened when FM-API is enabled.
+//!
+//! The system calls sit behind [`Sockets`] and [`Datagram`], so tests drive
+//! this transport with an in-process peer.
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::Transport;
+use crate::error::{Error, Result};
+use crate::log::{LOG_DEBUG, LOG_ERR, Logger};
+use crate::log_at;
+
+/// The Linux address family of MCTP sockets (not in every libc).
+pub const AF_MCTP: libc::c_int = 45;
+/// MCTP message type of the CXL FM-API binding (DSP0234).
+pub const MCTP_TYPE_CXL_FMAPI: u8 = 0x07;
+/// MCTP message type of the CXL CCI binding (DSP0281).
+pub const MCTP_TYPE_CXL_CCI: u8 = 0x08;
+/// We own the MCTP tag: the kernel allocates it and routes the reply back.
+const MCTP_TAG_OWNER: u8 = 0x08;
+/// Longest response timeout, and the default (CXL r3.1 section 9.20.2).
+pub const MAX_TIMEOUT_MS: u32 = 2000;
+
+/// `struct sockaddr_mctp` of `<linux/mctp.h>`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct sockaddr_mctp {
+    pub smctp_family: libc::sa_family_t,
+    pub smctp_pad0: u16,
+    pub smctp_network: u32,
+    pub smctp_addr: u8,
+    pub smctp_type: u8,
+    pub smctp_tag: u8,
+    pub smctp_pad1: u8,
+}
+
+const _: () = {
+    assert!(size_of::<sockaddr_mctp>() == 12);
+    assert!(core::mem::offset_of!(sockaddr_mctp, smctp_network) == 4);
+    assert!(core::mem::offset_of!(sockaddr_mctp, smctp_addr) == 8);
+    assert!(core::mem::offset_of!(sockaddr_mctp, smctp_type) == 9);
+    assert!(core::mem::offset_of!(sockaddr_mctp, smctp_tag) == 10);
+};
+
+/// Where MCTP messages of one type go: network, endpoint id, message type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Address {
+    pub net: u32,
+    pub eid: u8,
+    pub message_type: u8,
+}
+
+impl Address {
+    pub fn sockaddr(&self) -> sockaddr_mctp {
+        sockaddr_mctp {
+            smctp_family: AF_MCTP as libc::sa_family_t,
+            smctp_network: self.net,
+            smctp_addr: self.eid,
+            smctp_type: self.message_type,
+            smctp_tag: MCTP_TAG_OWNER,
+            ..Default::default()
+        }
+    }
+}
+
+/// A datagram socket sending to one MCTP address and receiving the replies.
+pub trait Datagram: Send {
+    /// Sends one whole message.
+    fn send(&mut self, msg: &[u8]) -> io::Result<()>;
+
+    /// Waits up to `timeout_ms` (0: without limit) for one message and reads
+    /// it into `buf`. Returns the message's whole length, which is more than
+    /// `buf.len()` when the message did not fit (the rest is dropped). Fails
+    /// with [`io::ErrorKind::TimedOut`] when nothing arrives in time.
+    fn recv(&mut self, buf: &mut [u8], timeout_ms: u32) -> io::Result<usize>;
+}
+
+/// Opens [`Datagram`] sockets.
+pub trait Sockets: Send {
+    fn open(&mut self, to: Address) -> io::Result<Box<dyn Datagram>>;
+}
+
+/// The kernel's AF_MCTP sockets.
+pub struct KernelSockets;
+
+impl Sockets for KernelSockets {
+    fn open(&mut self, to: Address) -> io::Result<Box<dyn Datagram>> {
+        Ok(Box::new(Socket::open(to)?))
+    }
+}
+
+/// One AF_MCTP datagram socket and the address it sends to.
+pub struct Socket {
+    fd: OwnedFd,
+    to: sockaddr_mctp,
+}
+
+impl Socket {
+    pub fn open(to: Address) -> io::Result<Socket> {
+        // SAFETY: plain system call; the descriptor is owned below.
+        let fd = unsafe { libc::socket(AF_MCTP, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: a fresh descriptor nobody else owns.
+        Ok(Socket { fd: unsafe { OwnedFd::from_raw_fd(fd) }, to: to.sockaddr() })
+    }
+}
+
+impl Datagram for Socket {
+    fn send(&mut self, msg: &[u8]) -> io::Result<()> {
+        // SAFETY: `msg` and the address are live for the call, with their lengths.
+        let n = unsafe {
+            libc::sendto(
+                self.fd.as_raw_fd(),
+                msg.as_ptr().cast(),
+                msg.len(),
+                0,
+                (&raw const self.to).cast(),
+                size_of::<sockaddr_mctp>() as libc::socklen_t,
+            )
+        };
+        match n {
+            n if n < 0 => Err(io::Error::last_os_error()),
+            n if n as usize != msg.len() => Err(io::Error::new(io::ErrorKind::WriteZero, "MCTP message sent in part")),
+            _ => Ok(()),
+        }
+    }
+
+    fn recv(&mut self, buf: &mut [u8], timeout_ms: u32) -> io::Result<usize> {
+        recv_datagram(&self.fd, buf, timeout_ms)
+    }
+}
+
+/// Waits for `fd` to be readable until `deadline` (`None`: no limit),
+/// retrying when a signal interrupts the wait.
+fn wait_readable(fd: &OwnedFd, deadline: Option<Instant>) -> io::Result<()> {
+    loop {
+        let wait_ms = match deadline {
+            None => -1,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                left.as_nanos().div_ceil(1_000_000).min(libc::c_int::MAX as u128) as libc::c_int
+            }
+        };
+        let mut pfd = libc::pollfd { fd: fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: one live pollfd.
+        let rc = unsafe { libc::poll(&mut pfd, 1, wait_ms) };
+        if rc > 0 {
+            return Ok(());
+        }
+        if rc == 0 {
+            return Err(io::Error::from_raw_os_error(libc::ETIMEDOUT));
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+/// Receives one datagram from `fd` within `timeout_ms` (0: no limit), as
+/// [`Datagram::recv`] describes.
+fn recv_datagram(fd: &OwnedFd, buf: &mut [u8], timeout_ms: u32) -> io::Result<usize> {
+    let deadline = (timeout_ms != 0).then(|| Instant::now() + Duration::from_millis(timeout_ms.into()));
+    loop {
+        wait_readable(fd, deadline)?;
+        let mut iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
+        // SAFETY: zeroed msghdr is valid (no name, no control data).
+        let mut msg: libc::msghdr = unsafe { core::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        // MSG_TRUNC: the return value is the datagram's whole length.
+        // SAFETY: `msg` points at one iovec over `buf`, live for the call.
+        let n = unsafe { libc::recvmsg(fd.as_raw_fd(), &mut msg, libc::MSG_TRUNC | libc::MSG_DONTWAIT) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            match e.kind() {
+                io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => continue,
+                _ => return Err(e),
+            }
+        }
+        let n = n as usize;
+        // Some families report the truncation only in the flags.
+        if msg.msg_flags & libc::MSG_TRUNC != 0 && n <= buf.len() {
+            return Ok(buf.len() + 1);
+        }
+        return Ok(n);
+    }
+}
+
+/// An MCTP endpoint's CCI, and its FM-API channel while FM-API is enabled.
+pub struct Mctp {
+    net: u32,
+    eid: u8,
+    sockets: Box<dyn Sockets>,
+    cci: Box<dyn Datagram>,
+    fmapi: Option<Box<dyn Datagram>>,
+    tag: u8,
+    log: Arc<Logger>,
+}
+
+impl Mctp {
+    /// Opens the CCI socket to endpoint `eid` on network `net`.
+    pub fn open(mut sockets: Box<dyn Sockets>, net: u32, eid: u8, log: Arc<Logger>) -> io::Result<Mctp> {
+        let cci = sockets.open(Address { net, eid, message_type: MCTP_TYPE_CXL_CCI })?;
+        Ok(Mctp { net, eid, sockets, cci, fmapi: None, tag: 0, log })
+    }
+
+    /// How an MCTP endpoint is named, in messages and when refusing to open it twice.
+    pub fn name(net: u32, eid: u8) -> String {
+        format!("mctp {net}:{eid}")
+    }
+}
+
+impl Transport for Mctp {
+    fn exchange(&mut self, req: &[u8], rsp: &mut [u8], fmapi: bool, timeout_ms: u32) -> Result<usize> {
+        let socket = if fmapi { self.fmapi.as_mut().ok_or(Error::FmapiDisabled)? } else { &mut self.cci };
+        rsp.fill(0);
+        if let Err(e) = socket.send(req) {
+            log_at!(self.log, LOG_ERR, "failed to send on MCTP socket to {}:{}: {e}", self.net, self.eid);
+            return Err(e.into());
+        }
+        match socket.recv(rsp, timeout_ms) {
+            Ok(n) if n > rsp.len() => {
+                // Only the room was read: refuse rather than check a cut message.
+                rsp.fill(0);
+                Err(Error::Protocol("response is longer than the command allows"))
+            }
+            Ok(n) => Ok(n),
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                log_at!(self.log, LOG_DEBUG, "timeout on MCTP socket to {}:{}", self.net, self.eid);
+                Err(Error::Timeout)
+            }
+            Err(e) => {
+                log_at!(self.log, LOG_ERR, "failed receiving on MCTP socket from {}:{}: {e}", self.net, self.eid);
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Upstream numbers MCTP requests from 0, one tag per message sent,
+    /// tunnel wrappings included.
+    fn next_tag(&mut self) -> u8 {
+        let tag = self.tag;
+        self.tag = tag.wrapping_add(1);
+        tag
+    }
+
+    fn max_timeout_ms(&self) -> Option<u32> {
+        Some(MAX_TIMEOUT_MS)
+    }
+
+    fn default_timeout_ms(&self) -> u32 {
+        MAX_TIMEOUT_MS
+    }
+
+    fn enable_fmapi(&mut self) -> Result<()> {
+        if self.fmapi.is_none() {
+            let to = Address { net: self.net, eid: self.eid, message_type: MCTP_TYPE_CXL_FMAPI };
+            self.fmapi = Some(self.sockets.open(to)?);
+        }
+        Ok(())
+    }
+
+    fn disable_fmapi(&mut self) {
+        self.fmapi = None;
+    }
+
+    fn describe(&self) -> String {
+        Mctp::name(self.net, self.eid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cci::{CATEGORY_RESPONSE, HEADER_LEN, Opcode};
+    use crate::commands::generic::Identify;
+    use crate::endpoint::{Context, Endpoint, Tunnel};
+    use crate::transport::sim::{Component, Hop, message};
+    use crate::types::cxlmi_tunnel_info;
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    /// What the fake peer saw and how it behaves.
+    #[derive(Default)]
+    struct PeerState {
+        opened: Vec<Address>,
+        /// Every message sent, with the address it went to.
+        sent: Vec<(Address, Vec<u8>)>,
+        /// Replies waiting to be received, per message type.
+        pending: VecDeque<(u8, Vec<u8>)>,
+        /// Message types whose sockets fail to open.
+        refuse: Vec<u8>,
+    }
+
+    type Reply = Box<dyn FnMut(&[u8]) -> Option<Vec<u8>> + Send>;
+
+    /// A fake MCTP network: one peer answering every message with `reply`
+    /// (`None`: no answer at all).
+    #[derive(Clone)]
+    struct Peer {
+        state: Arc<Mutex<PeerState>>,
+        reply: Arc<Mutex<Reply>>,
+    }
+
+    struct PeerSocket {
+        to: Address,
+        peer: Peer,
+    }
+
+    impl Peer {
+        fn new(reply: impl FnMut(&[u8]) -> Option<Vec<u8>> + Send + 'static) -> Peer {
+            Peer { state: Default::default(), reply: Arc::new(Mutex::new(Box::new(reply))) }
+        }
+        /// A peer whose answers come from a simulated component.
+        fn component(mut c: Component) -> Peer {
+            Peer::new(move |m| Some(c.respond(m)))
+        }
+        fn state(&self) -> std::sync::MutexGuard<'_, PeerState> {
+            self.state.lock().unwrap()
+        }
+    }
+
+    impl Sockets for Peer {
+        fn open(&mut self, to: Address) -> io::Result<Box<dyn Datagram>> {
+            let mut s = self.state();
+            if s.refuse.contains(&to.message_type) {
+                return Err(io::Error::from_raw_os_error(libc::EAFNOSUPPORT));
+            }
+            s.opened.push(to);
+            drop(s);
+            Ok(Box::new(PeerSocket { to, peer: self.clone() }))
+        }
+    }
+
+    impl Datagram for PeerSocket {
+        fn send(&mut self, msg: &[u8]) -> io::Result<()> {
+            let answer = (self.peer.reply.lock().unwrap())(msg);
+            let mut s = self.peer.state();
+            s.sent.push((self.to, msg.to_vec()));
+            if let Some(a) = answer {
+                s.pending.push_back((self.to.message_type, a));
+            }
+            Ok(())
+        }
+        fn recv(&mut self, buf: &mut [u8], _timeout_ms: u32) -> io::Result<usize> {
+            let mut s = self.peer.state();
+            let Some(i) = s.pending.iter().position(|(t, _)| *t == self.to.message_type) else {
+                return Err(io::Error::from_raw_os_error(libc::ETIMEDOUT));
+            };
+            let (_, m) = s.pending.remove(i).unwrap();
+            let n = m.len().min(buf.len());
+            buf[..n].copy_from_slice(&m[..n]);
+            Ok(m.len())
+        }
+    }
+
+    const IDENTIFY: Opcode = Opcode(0x0001);
+    const ID_LEN: usize = 18;
+
+    fn identify_payload(component_type: u8) -> Vec<u8> {
+        let mut p = vec![0x86, 0x80, 0x93, 0x0d, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0x0b];
+        p.push(component_type);
+        p
+    }
+
+    /// A component answering Identify as `component_type`, anything else as unsupported.
+    fn device(component_type: u8) -> Component {
+        Component::new(move |_: &[Hop], op, _: &[u8]| {
+            if op == IDENTIFY { (0, identify_payload(component_type)) } else { (3, vec![]) }
+        })
+    }
+
+    fn context(probe: bool) -> Context {
+        let mut ctx = Context::new(Logger::stderr(-1));
+        ctx.set_probe_enabled(probe);
+        ctx
+    }
+
+    fn open(peer: &Peer, probe: bool) -> Endpoint {
+        context(probe).open_mctp_via(Box::new(peer.clone()), 1, 9).unwrap()
+    }
+
+    fn addr(message_type: u8) -> Address {
+        Address { net: 1, eid: 9, message_type }
+    }
+
+    #[test]
+    fn sockaddr_is_the_kernel_layout() {
+        let a = addr(MCTP_TYPE_CXL_CCI).sockaddr();
+        // SAFETY: a plain 12-byte repr(C) struct without padding holes.
+        let bytes: [u8; 12] = unsafe { core::mem::transmute(a) };
+        assert_eq!(bytes, [45, 0, 0, 0, 1, 0, 0, 0, 9, 8, 8, 0]);
+    }
+
+    #[test]
+    fn direct_command_goes_to_the_cci_socket() {
+        let peer = Peer::component(device(3));
+        let mut ep = open(&peer, false);
+        let id = ep.execute::<Identify>(Tunnel::None, &()).unwrap();
+        assert_eq!({ id.vendor_id }, 0x8086);
+        assert_eq!(id.component_type, 3);
+        let s = peer.state();
+        assert_eq!(s.opened, [addr(8)]);
+        assert_eq!(s.sent.len(), 1);
+        assert_eq!(s.sent[0], (addr(8), vec![0, 0, 0, 0x01, 0x00, 0, 0, 0, 0, 0, 0xcd, 0xab]));
+    }
+
+    #[test]
+    fn tags_count_up_per_request_and_wrap() {
+        let peer = Peer::component(device(3));
+        let mut ep = open(&peer, false);
+        for _ in 0..258 {
+            ep.execute::<Identify>(Tunnel::None, &()).unwrap();
+        }
+        let tags: Vec<u8> = peer.state().sent.iter().map(|(_, m)| m[1]).collect();
+        let want: Vec<u8> = (0..258u32).map(|i| i as u8).collect();
+        assert_eq!(tags, want);
+    }
+
+    #[test]
+    fn reply_with_another_tag_is_refused() {
+        let peer = Peer::new(|m| Some(message(CATEGORY_RESPONSE, m[1].wrapping_add(1), IDENTIFY, 0, &identify_payload(3))));
+        let mut ep = open(&peer, false);
+        assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Protocol(_))));
+    }
+
+    #[test]
+    fn silence_times_out() {
+        let peer = Peer::new(|_| None);
+        let mut ep = open(&peer, false);
+        let e = ep.execute::<Identify>(Tunnel::None, &()).unwrap_err();
+        assert!(matches!(e, Error::Timeout));
+        assert_eq!(e.errno(), libc::ETIMEDOUT);
+    }
+
+    #[test]
+    fn malformed_truncated_and_oversized_replies_are_refused() {
+        let good = message(CATEGORY_RESPONSE, 0, IDENTIFY, 0, &identify_payload(3));
+        // Every cut of a good reply, and the good reply with bytes to spare.
+        for n in 0..=good.len() + 3 {
+            let mut r = good.clone();
+            r.resize(n, 0xee);
+            let peer = Peer::new(move |_| Some(r.clone()));
+            let mut ep = open(&peer, false);
+            let ok = ep.execute::<Identify>(Tunnel::None, &()).is_ok();
+            assert_eq!(ok, n == good.len(), "reply of {n} bytes");
+        }
+        // A datagram far larger than the room the command allows.
+        let big = message(CATEGORY_RESPONSE, 0, IDENTIFY, 0, &[1; 4096]);
+        let peer = Peer::new(move |_| Some(big.clone()));
+        let mut ep = open(&peer, false);
+        assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Protocol(_))));
+        // A request echoed back, and a payload length field that lies.
+        let peer = Peer::new(|m| Some(m.to_vec()));
+        let mut ep = open(&peer, false);
+        assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Protocol(_))));
+        let mut lying = good.clone();
+        lying[5] = 17;
+        let peer = Peer::new(move |_| Some(lying.clone()));
+        let mut ep = open(&peer, false);
+        assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Protocol(_))));
+        // An error return code surfaces as the device's code.
+        let peer = Peer::new(|m| Some(message(CATEGORY_RESPONSE, m[1], IDENTIFY, 6, &[])));
+        let mut ep = open(&peer, false);
+        assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Device(6))));
+    }
+
+    #[test]
+    fn fmapi_commands_use_the_fmapi_socket() {
+        let peer = Peer::component(Component::new(|_: &[Hop], _, _: &[u8]| (0, vec![0; 8])));
+        let mut ep = open(&peer, false);
+        assert!(!ep.has_fmapi());
+        // Get Physical Switch Identify (5100h) is refused before anything is sent.
+        let r = ep.transact(Tunnel::None, Opcode(0x5100), 0, |_| {}, crate::cci::ResponseSize::fixed(8));
+        assert!(matches!(r, Err(Error::FmapiDisabled)));
+        ep.enable_fmapi().unwrap();
+        ep.transact(Tunnel::None, Opcode(0x5100), 0, |_| {}, crate::cci::ResponseSize::fixed(8)).unwrap();
+        ep.disable_fmapi();
+        let s = peer.state();
+        assert_eq!(s.opened, [addr(8), addr(7)]);
+        assert_eq!(s.sent.len(), 1);
+        assert_eq!(s.sent[0].0, addr(7));
+    }
+
+    #[test]
+    fn probe_identifies_and_opens_fmapi_for_switches_and_type3() {
+        for (component_type, fmapi) in [(0u8, true), (3, true), (2, false)] {
+            let peer = Peer::component(device(component_type));
+            let ep = open(&peer, true);
+            assert_eq!(ep.has_fmapi(), fmapi, "component type {component_type}");
+            let s = peer.state();
+            assert_eq!(s.sent.len(), 1);
+            assert_eq!(s.sent[0].1[3..5], [0x01, 0x00]);
+            assert_eq!(s.opened.len(), if fmapi { 2 } else { 1 });
+        }
+        // FM-API socket refused: CCI only.
+        let peer = Peer::component(device(0));
+        peer.state().refuse.push(MCTP_TYPE_CXL_FMAPI);
+        assert!(!open(&peer, true).has_fmapi());
+        // Probing off: nothing sent, no FM-API.
+        let peer = Peer::component(device(0));
+        let ep = open(&peer, false);
+        assert!(!ep.has_fmapi());
+        assert!(peer.state().sent.is_empty());
+        // A silent endpoint still opens.
+        let peer = Peer::new(|_| None);
+        assert!(!open(&peer, true).has_fmapi());
+    }
+
+    #[test]
+    fn open_failure_and_timeouts() {
+        let peer = Peer::new(|_| None);
+        peer.state().refuse.push(MCTP_TYPE_CXL_CCI);
+        let Err(e) = context(false).open_mctp_via(Box::new(peer.clone()), 1, 9) else { panic!("opened") };
+        assert_eq!(e.errno(), libc::EAFNOSUPPORT);
+
+        let mut ep = open(&Peer::new(|_| None), false);
+        assert_eq!(ep.timeout_ms(), 2000);
+        assert!(ep.set_timeout_ms(2001).is_err());
+        ep.set_timeout_ms(1).unwrap();
+        assert_eq!(ep.timeout_ms(), 1);
+        assert_eq!(ep.describe(), "mctp 1:9");
+    }
+
+    #[test]
+    fn kernel_without_mctp_refuses_cleanly() {
+        match context(false).open_mctp(0, 8) {
+            Ok(ep) => assert_eq!(ep.describe(), "mctp 0:8"),
+            Err(e) => assert_eq!(e.errno(), libc::EAFNOSUPPORT, "{e}"),
+        }
+    }
+
+    /// The innermost request every tunnel test sends: Identify, tag 0.
+    fn identify_request() -> Vec<u8> {
+        vec![0, 0, 0, 0x01, 0x00, 0, 0, 0, 0, 0, 0xcd, 0xab]
+    }
+
+    /// A tunnel request header + `inner` behind a CCI header with `tag`.
+    fn wrapped(tag: u8, target: u8, id: u8, inner: &[u8]) -> Vec<u8> {
+        let mut p = vec![id, target];
+        p.extend_from_slice(&(inner.len() as u16).to_le_bytes());
+        p.extend_from_slice(inner);
+        message(0, tag, crate::tunnel::OPCODE, 0, &p)
+    }
+
+    fn tunnel(port: i32, ld: i32, level: i32, mhd: bool) -> Tunnel {
+        Tunnel::from_info(Some(&cxlmi_tunnel_info { port, ld, level, mhd })).unwrap()
+    }
+
+    #[test]
+    fn tunnels_are_byte_exact_on_the_wire() {
+        let cases: [(Tunnel, Vec<u8>, Vec<Hop>); 4] = [
+            // Level 1 to switch port 3: message tag 0, wrapper tag 1.
+            (tunnel(3, -1, 1, false), wrapped(1, 0, 3, &identify_request()), vec![(0, 3)]),
+            // Level 1 to LD 2 of the MLD the endpoint is.
+            (tunnel(-1, 2, 1, false), wrapped(1, 0, 2, &identify_request()), vec![(0, 2)]),
+            // Level 2: LD 4 behind port 5; inner wrapping tag 1, outer 2.
+            (
+                tunnel(5, 4, 2, false),
+                wrapped(2, 0, 5, &wrapped(1, 0, 4, &identify_request())),
+                vec![(0, 5), (0, 4)],
+            ),
+            // The LD Pool CCI of a multi-headed device: target type 1.
+            (tunnel(-1, -1, 1, true), wrapped(1, 1, 0, &identify_request()), vec![(1, 0)]),
+        ];
+        for (t, wire, hops) in cases {
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let s2 = seen.clone();
+            let peer = Peer::component(Component::new(move |h: &[Hop], op, _: &[u8]| {
+                s2.lock().unwrap().push(h.to_vec());
+                assert_eq!(op, IDENTIFY);
+                (0, identify_payload(3))
+            }));
+            let mut ep = open(&peer, false);
+            ep.enable_fmapi().unwrap();
+            let id = ep.execute::<Identify>(t, &()).unwrap();
+            assert_eq!(id.component_type, 3);
+            let s = peer.state();
+            assert_eq!(s.sent, [(addr(MCTP_TYPE_CXL_FMAPI), wire)], "{t:?}");
+            assert_eq!(*seen.lock().unwrap(), [hops]);
+        }
+    }
+
+    #[test]
+    fn tunnels_need_the_fmapi_socket_and_check_each_level() {
+        let peer = Peer::component(device(3));
+        let mut ep = open(&peer, false);
+        assert!(matches!(ep.execute::<Identify>(tunnel(1, -1, 1, false), &()), Err(Error::FmapiDisabled)));
+        assert!(peer.state().sent.is_empty());
+
+        // The switch answers the tunnel command with an error of its own.
+        let peer = Peer::new(|m| Some(message(CATEGORY_RESPONSE, m[1], crate::tunnel::OPCODE, 3, &[])));
+        let mut ep = open(&peer, false);
+        ep.enable_fmapi().unwrap();
+        assert!(matches!(ep.execute::<Identify>(tunnel(1, -1, 1, false), &()), Err(Error::Device(3))));
+
+        // Every cut of a good level-2 reply is refused, the whole one accepted.
+        let mut c = device(3);
+        let full = c.respond(&wrapped(2, 0, 5, &wrapped(1, 0, 4, &identify_request())));
+        assert_eq!(full.len(), 2 * (HEADER_LEN + 4) + HEADER_LEN + ID_LEN);
+        for n in 0..=full.len() {
+            let r = full[..n].to_vec();
+            let peer = Peer::new(move |_| Some(r.clone()));
+            let mut ep = open(&peer, false);
+            ep.enable_fmapi().unwrap();
+            let ok = ep.execute::<Identify>(tunnel(5, 4, 2, false), &()).is_ok();
+            assert_eq!(ok, n == full.len(), "reply of {n} bytes");
+        }
+    }
+
+    /// The real socket code's wait and truncation handling, over a Unix
+    /// datagram pair (this kernel may have no AF_MCTP).
+    fn unix_pair() -> (OwnedFd, OwnedFd) {
+        let mut fds = [0; 2];
+        // SAFETY: two ints for the two descriptors.
+        let rc = unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr()) };
+        assert_eq!(rc, 0);
+        // SAFETY: fresh descriptors.
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+    }
+
+    fn unix_send(fd: &OwnedFd, m: &[u8]) {
+        // SAFETY: `m` is live for the call.
+        let n = unsafe { libc::send(fd.as_raw_fd(), m.as_ptr().cast(), m.len(), 0) };
+        assert_eq!(n as usize, m.len());
+    }
+
+    #[test]
+    fn real_receive_waits_for_the_timeout() {
+        let (a, _b) = unix_pair();
+        let start = Instant::now();
+        let e = recv_datagram(&a, &mut [0; 16], 50).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        assert!(start.elapsed() >= Duration::from_millis(50));
+    }
+
+    #[test]
+    fn real_receive_reports_whole_length_of_a_cut_datagram() {
+        let (a, b) = unix_pair();
+        unix_send(&b, &[1, 2, 3, 4, 5, 6]);
+        let mut buf = [0; 4];
+        assert_eq!(recv_datagram(&a, &mut buf, 100).unwrap(), 6);
+        assert_eq!(buf, [1, 2, 3, 4]);
+        unix_send(&b, &[7, 8]);
+        assert_eq!(recv_datagram(&a, &mut buf, 0).unwrap(), 2);
+        assert_eq!(buf[..2], [7, 8]);
+    }
+
+    #[test]
+    fn real_receive_gets_a_late_datagram() {
+        let (a, b) = unix_pair();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(30));
+            unix_send(&b, &[9; 3]);
+            b
+        });
+        let mut buf = [0; 8];
+        assert_eq!(recv_datagram(&a, &mut buf, 2000).unwrap(), 3);
+        drop(t.join());
+    }
+}
