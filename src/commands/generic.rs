@@ -64,7 +64,7 @@ impl Command for GetEventRecords {
     }
     fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         let mut head = cxlmi_cmd_get_event_records_rsp::decode(rsp.bytes);
-        let (_, entries) = rsp.bytes.split_at(cxlmi_cmd_get_event_records_rsp::SIZE);
+        let entries = rsp.sent().get(cxlmi_cmd_get_event_records_rsp::SIZE..).unwrap_or_default();
         let list = Listed::new(head, entries, head.record_count.into(), CXLMI_MAX_SUPPORTED_EVENT_RECORDS);
         head.record_count = list.count() as u16;
         Ok(Listed { head, ..list })
@@ -126,7 +126,7 @@ impl Command for GetSupportedLogs {
     }
     fn decode<'o>(_: &(), rsp: Response<'o>) -> Result<Self::Output<'o>> {
         let mut head = cxlmi_cmd_get_supported_logs_rsp::decode(rsp.bytes);
-        let (_, entries) = rsp.bytes.split_at(cxlmi_cmd_get_supported_logs_rsp::SIZE);
+        let entries = rsp.sent().get(cxlmi_cmd_get_supported_logs_rsp::SIZE..).unwrap_or_default();
         let list = Listed::new(head, entries, head.num_supported_log_entries.into(), CXLMI_MAX_SUPPORTED_LOGS);
         head.num_supported_log_entries = list.count() as u16;
         Ok(Listed { head, ..list })
@@ -152,7 +152,7 @@ impl Command for GetSupportedLogsSublist {
     }
     fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         let mut head = cxlmi_cmd_get_supported_logs_sublist_rsp::decode(rsp.bytes);
-        let (_, entries) = rsp.bytes.split_at(cxlmi_cmd_get_supported_logs_sublist_rsp::SIZE);
+        let entries = rsp.sent().get(cxlmi_cmd_get_supported_logs_sublist_rsp::SIZE..).unwrap_or_default();
         let list = Listed::new(head, entries, head.num_supported_log_entries.into(), CXLMI_MAX_SUPPORTED_LOGS);
         head.num_supported_log_entries = list.count() as u8;
         Ok(Listed { head, ..list })
@@ -230,7 +230,7 @@ impl Command for GetSupportedFeatures {
     }
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         let mut head = cxlmi_cmd_get_supported_features_rsp::decode(rsp.bytes);
-        let (_, entries) = rsp.bytes.split_at(cxlmi_cmd_get_supported_features_rsp::SIZE);
+        let entries = rsp.sent().get(cxlmi_cmd_get_supported_features_rsp::SIZE..).unwrap_or_default();
         let room = input.count as usize / cxlmi_supported_feature_entry::SIZE;
         let list = Listed::new(head, entries, head.num_supported_feature_entries.into(), room);
         head.num_supported_feature_entries = list.count() as u16;
