@@ -147,9 +147,8 @@ static TC_UNUSED __attribute__((format(printf, 7, 8)))
 bool tc_check_sent(struct cxlmi_endpoint *ep, uint8_t set, uint8_t cmd, const void *want, size_t len,
 		   int line, const char *fmt, ...)
 {
-	uint8_t got_set = 0xee, got_cmd = 0xee;
-	static uint8_t got[1 << 16];
-	size_t got_len = sizeof(got);
+	uint8_t got_set = 0xee, got_cmd = 0xee, *got;
+	size_t got_len = len + 1; /* room for one byte more than expected, to see a longer payload */
 	char name[256];
 	va_list ap;
 	bool ok;
@@ -157,14 +156,20 @@ bool tc_check_sent(struct cxlmi_endpoint *ep, uint8_t set, uint8_t cmd, const vo
 	va_start(ap, fmt);
 	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
-	memset(got, 0xee, sizeof(got));
-	if (cxlmi_mock_get_last_command(ep, &got_set, &got_cmd, got, &got_len) != 0)
+	got = malloc(got_len);
+	if (!got)
+		return tc_check(false, line, "out of memory", "%s: sent", name);
+	memset(got, 0xee, got_len);
+	if (cxlmi_mock_get_last_command(ep, &got_set, &got_cmd, got, &got_len) != 0) {
+		free(got);
 		return tc_check(false, line, "cxlmi_mock_get_last_command failed", "%s: sent", name);
+	}
 	ok = tc_check_int(((unsigned)got_set << 8) | got_cmd, ((unsigned)set << 8) | cmd, line,
 			  "%s: opcode %02x%02xh sent", name, set, cmd);
 	ok &= tc_check_int(got_len, len, line, "%s: %zu payload bytes sent", name, len);
 	if (got_len == len && len)
 		ok &= tc_check_bytes(got, want, len, line, "%s: payload bytes sent", name);
+	free(got);
 	return ok;
 }
 
