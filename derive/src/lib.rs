@@ -10,6 +10,12 @@ use proc_macro::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput, Fields, parse_macro_input};
 
+/// Reserved fields, by the names the payload structs give them
+/// (`rsvd`, `rsv1`, `resv`, `reserved2`, ...).
+fn is_reserved(name: &str) -> bool {
+    name.starts_with("rsv") || name.starts_with("resv") || name.starts_with("reserved")
+}
+
 #[proc_macro_derive(Wire)]
 pub fn derive_wire(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -44,15 +50,27 @@ pub fn derive_wire(input: TokenStream) -> TokenStream {
                 v
             },
         });
-        encode_fields.push(quote! {
-            #(#cfgs)*
-            {
-                // copy out of the packed struct before borrowing
-                let v: #ty = self.#ident;
-                crate::wire::Wire::encode(&v, &mut buf[off..]);
-                off += <#ty as crate::wire::Wire>::SIZE;
-            }
-        });
+        if is_reserved(&ident.to_string()) {
+            // Reserved bytes go out as zero whatever the caller left in them
+            // (CXL r3.1 section 1.5: reserved fields are written as 0).
+            encode_fields.push(quote! {
+                #(#cfgs)*
+                {
+                    buf[off..off + <#ty as crate::wire::Wire>::SIZE].fill(0);
+                    off += <#ty as crate::wire::Wire>::SIZE;
+                }
+            });
+        } else {
+            encode_fields.push(quote! {
+                #(#cfgs)*
+                {
+                    // copy out of the packed struct before borrowing
+                    let v: #ty = self.#ident;
+                    crate::wire::Wire::encode(&v, &mut buf[off..]);
+                    off += <#ty as crate::wire::Wire>::SIZE;
+                }
+            });
+        }
     }
 
     let expanded = quote! {
