@@ -237,6 +237,11 @@ pub(crate) unsafe fn bytes_in<'a>(p: *const u8, len: usize) -> Result<&'a [u8]> 
     if p.is_null() {
         return Err(Error::InvalidArgument("NULL data"));
     }
+    // No message carries more; refusing here also keeps the slice below
+    // within what from_raw_parts allows.
+    if len > crate::cci::MAX_PAYLOAD_LEN {
+        return Err(Error::InvalidArgument("data exceeds the CCI message limit"));
+    }
     // SAFETY: per the contract above.
     Ok(unsafe { core::slice::from_raw_parts(p, len) })
 }
