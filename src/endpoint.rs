@@ -366,9 +366,8 @@ impl Endpoint {
         let fmapi = header.opcode.is_fmapi();
         let n = self.transport.exchange_direct(&self.req_buf, &mut self.rsp_buf, size.min, fmapi, self.timeout_ms)?;
         let n = n.min(self.rsp_buf.len());
-        let len = cci::check_response(header, &self.rsp_buf[..n], size)?;
-        // Leave the unreceived tail zeroed for decoders that read the whole room.
-        self.rsp_buf[n..].fill(0);
-        Ok(len)
+        // The unreceived tail is still zero from transact(), as decoders that
+        // read the whole room expect.
+        cci::check_response(header, &self.rsp_buf[..n], size)
     }
 }

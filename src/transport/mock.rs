@@ -70,8 +70,9 @@ impl Transport for Mock {
         let sent = req.len().saturating_sub(HEADER_LEN).min(rq.payload_len);
         self.last_payload.extend_from_slice(&req[HEADER_LEN..HEADER_LEN + sent]);
 
+        // `rsp` arrives zeroed (the Transport contract): only what the
+        // response carries is written.
         let room = rsp.len() - HEADER_LEN;
-        rsp.fill(0);
         let mut answer = Header {
             category: CATEGORY_RESPONSE,
             tag: rq.tag,
@@ -83,7 +84,9 @@ impl Transport for Mock {
             vendor_ext_status: 0,
         };
         if let Some(i) = self.queue.iter().position(|q| q.opcode == rq.opcode) {
-            let q = self.queue.remove(i).expect("position is in range");
+            // The common case is the oldest response: take it without shifting.
+            let q = if i == 0 { self.queue.pop_front() } else { self.queue.remove(i) };
+            let q = q.expect("position is in range");
             self.responses_returned = self.responses_returned.wrapping_add(1);
             answer.return_code = q.return_code;
             let n = q.payload.len().min(room);

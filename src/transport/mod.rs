@@ -14,7 +14,8 @@ use crate::error::Result;
 pub trait Transport: Send {
     /// Sends `req` (header and payload) and receives the response message into
     /// `rsp`, whose length is the most the caller accepts; returns how many
-    /// bytes of `rsp` the response filled. `fmapi` selects the FM-API channel
+    /// bytes of `rsp` the response filled. `rsp` arrives zeroed, and a
+    /// transport writes nothing past the bytes it reports. `fmapi` selects the FM-API channel
     /// where the transport has a separate one (MCTP message type 7).
     fn exchange(&mut self, req: &[u8], rsp: &mut [u8], fmapi: bool, timeout_ms: u32) -> Result<usize>;
 
