@@ -32,8 +32,13 @@ fixed_commands! {
     /// Get Domain Validation SV (5107h, section 7.6.7.1.8).
     GetDomainValidationSv = 0x5107,
         cxlmi_cmd_fmapi_get_domain_validation_sv_req => cxlmi_cmd_fmapi_get_domain_validation_sv_rsp;
+    /// Bind vPPB (5201h, section 7.6.7.2.2).
+    BindVppb = 0x5201, cxlmi_cmd_fmapi_bind_vppb_req => ();
     /// Unbind vPPB (5202h, section 7.6.7.2.3).
     UnbindVppb = 0x5202, cxlmi_cmd_fmapi_unbind_vppb_req => ();
+    /// Send LD CXL.io Configuration Request (5301h, CXL r3.2 section 7.6.7.3.2).
+    SendLdCxlioConfigRequest = 0x5301,
+        cxlmi_cmd_fmapi_send_ld_cxlio_config_request_req => cxlmi_cmd_fmapi_send_ld_cxlio_config_request_rsp;
     /// Get LD Info (5400h, section 7.6.7.4.1).
     GetLdInfo = 0x5400, () => cxlmi_cmd_fmapi_get_ld_info_rsp;
     /// Get QoS Control (5403h, section 7.6.7.4.4).
@@ -42,49 +47,12 @@ fixed_commands! {
     SetQosControl = 0x5404, cxlmi_cmd_fmapi_set_qos_control_req => cxlmi_cmd_fmapi_set_qos_control_rsp;
     /// Get QoS Status (5405h, section 7.6.7.4.6).
     GetQosStatus = 0x5405, () => cxlmi_cmd_fmapi_get_qos_status_rsp;
+    /// Set DC Region Configuration (5602h, CXL r3.2 section 7.6.7.6.3).
+    SetDcRegionConfig = 0x5602, cxlmi_cmd_fmapi_set_dc_region_config_req => ();
     /// Dynamic Capacity Add Reference (5606h, CXL r3.2 section 7.6.7.6.7).
     DcAddReference = 0x5606, cxlmi_cmd_fmapi_dc_add_ref_req => ();
     /// Dynamic Capacity Remove Reference (5607h, CXL r3.2 section 7.6.7.6.8).
     DcRemoveReference = 0x5607, cxlmi_cmd_fmapi_dc_remove_ref_req => ();
-}
-
-/// Like `fixed_commands!`, for requests with reserved fields: those go out
-/// as zeros whatever the caller left in them (reserved fields must be zero,
-/// and upstream sends them so).
-macro_rules! fixed_commands_zeroing {
-    ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty { $($rsv:ident),+ } => $rsp:ty; )*) => {$(
-        $(#[$doc])*
-        pub struct $name;
-        impl Command for $name {
-            const OPCODE: Opcode = Opcode($op);
-            type Input<'i> = $req;
-            type Output<'o> = $rsp;
-            fn request_len(_: &$req) -> Result<usize> {
-                Ok(<$req as Wire>::SIZE)
-            }
-            fn encode(input: &$req, payload: &mut [u8]) {
-                let mut q = *input;
-                $( q.$rsv = Wire::zeroed(); )+
-                q.encode(payload)
-            }
-            fn response_size(_: &$req) -> ResponseSize {
-                ResponseSize::fixed(<$rsp as Wire>::SIZE)
-            }
-            fn decode<'o>(_: &$req, rsp: Response<'o>) -> Result<$rsp> {
-                Ok(<$rsp as Wire>::decode(rsp.bytes))
-            }
-        }
-    )*};
-}
-
-fixed_commands_zeroing! {
-    /// Bind vPPB (5201h, section 7.6.7.2.2).
-    BindVppb = 0x5201, cxlmi_cmd_fmapi_bind_vppb_req { rsv1 } => ();
-    /// Send LD CXL.io Configuration Request (5301h, CXL r3.2 section 7.6.7.3.2).
-    SendLdCxlioConfigRequest = 0x5301,
-        cxlmi_cmd_fmapi_send_ld_cxlio_config_request_req { rsvd } => cxlmi_cmd_fmapi_send_ld_cxlio_config_request_rsp;
-    /// Set DC Region Configuration (5602h, CXL r3.2 section 7.6.7.6.3).
-    SetDcRegionConfig = 0x5602, cxlmi_cmd_fmapi_set_dc_region_config_req { rsvd, rsvd2 } => ();
 }
 
 /// A request's fixed part followed by entries (port ids, allocations,
@@ -327,7 +295,6 @@ impl Command for SetLdAllocations {
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         let mut head = input.head;
         head.number_ld = input.items.len() as u8;
-        head.rsvd = [0; 2];
         encode_with_items(&head, input.items, payload)
     }
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
@@ -569,9 +536,7 @@ impl Command for GetDcRegionExtList {
         Ok(cxlmi_cmd_fmapi_get_dc_region_ext_list_req::SIZE)
     }
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        let mut q = *input;
-        q.rsvd = [0; 2];
-        q.encode(payload)
+        input.encode(payload)
     }
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
         ResponseSize::between(
@@ -589,16 +554,6 @@ impl Command for GetDcRegionExtList {
     }
 }
 
-/// Extents go out with their reserved bytes zeroed.
-fn encode_extents<H: Wire>(head: &H, extents: &[cxlmi_fmapi_dc_extent], payload: &mut [u8]) {
-    head.encode(payload);
-    for (i, e) in extents.iter().enumerate() {
-        let mut e = *e;
-        e.rsvd = [0; 6];
-        e.encode(&mut payload[H::SIZE + i * cxlmi_fmapi_dc_extent::SIZE..]);
-    }
-}
-
 /// Initiate Dynamic Capacity Add (5604h, section 7.6.7.6.5): `ext_count`
 /// extents follow the fixed part.
 pub struct InitiateDcAdd;
@@ -612,7 +567,7 @@ impl Command for InitiateDcAdd {
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         let mut head = input.head;
         head.ext_count = input.items.len() as u32;
-        encode_extents(&head, input.items, payload)
+        encode_with_items(&head, input.items, payload)
     }
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
         ResponseSize::fixed(0)
@@ -635,8 +590,7 @@ impl Command for InitiateDcRelease {
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         let mut head = input.head;
         head.ext_count = input.items.len() as u32;
-        head.rsvd = 0;
-        encode_extents(&head, input.items, payload)
+        encode_with_items(&head, input.items, payload)
     }
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
         ResponseSize::fixed(0)
