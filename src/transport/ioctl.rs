@@ -117,8 +117,8 @@ impl Ioctl {
         }
         let request = Header::decode(req);
         let input = &req[HEADER_LEN..];
+        // `rsp` arrives zeroed (the Transport contract).
         let (head, out) = rsp.split_at_mut(HEADER_LEN);
-        out.fill(0);
         let size = |n: usize| u32::try_from(n).map_err(|_| Error::InvalidArgument("payload too large for the mailbox"));
         let mut cmd = cxl_send_command {
             id: CXL_MEM_COMMAND_ID_RAW,
@@ -144,8 +144,9 @@ impl Ioctl {
             vendor_ext_status: 0,
         };
         if cmd.retval != 0 {
-            // The payload of an error response means nothing; the common
-            // check turns the code into the command's result.
+            // The payload of an error response means nothing (the kernel
+            // may still have copied some): clear it, and let the common
+            // check turn the code into the command's result.
             answer.return_code =
                 u16::try_from(cmd.retval).map_err(|_| Error::Protocol("mailbox return code out of range"))?;
             out.fill(0);
@@ -168,6 +169,7 @@ impl Ioctl {
                     self.name,
                     request.opcode
                 );
+                // Rare path: do not rely on the mailbox having left these alone.
                 out[got..min].fill(0);
                 got = min;
             }
@@ -330,13 +332,25 @@ mod tests {
             Arc::new(Logger::stderr(-1)),
         );
         let req = message(0, 0x42, Opcode(0x4300), 0, &[1, 2]);
-        let mut rsp = vec![0xff; HEADER_LEN + 8];
+        let mut rsp = vec![0; HEADER_LEN + 8];
         let n = t.exchange(&req, &mut rsp, false, 0).unwrap();
         assert_eq!(n, HEADER_LEN + 5);
         assert_eq!(&rsp[..n], &message(1, 0x42, Opcode(0x4300), 0, &[7; 5])[..]);
         assert_eq!(&rsp[n..], &[0; 3]);
         let size = ResponseSize::between(4, 8);
         assert_eq!(crate::cci::check_response(&Header::decode(&req), &rsp[..n], size).unwrap(), 5);
+
+        // An error reply's payload (which the kernel may copy out) is not left behind.
+        let mut t = Ioctl::new(
+            Box::new(FakeMailbox { seen: Default::default(), reply: Box::new(|_, _| (6, vec![7; 5])), fail: None }),
+            "mem9".into(),
+            Arc::new(Logger::stderr(-1)),
+        );
+        let mut rsp = vec![0; HEADER_LEN + 8];
+        let n = t.exchange(&req, &mut rsp, false, 0).unwrap();
+        assert_eq!(n, HEADER_LEN);
+        assert_eq!(&rsp[..n], &message(1, 0x42, Opcode(0x4300), 6, &[])[..]);
+        assert_eq!(&rsp[n..], &[0; 8]);
     }
 
     #[test]

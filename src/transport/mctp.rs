@@ -223,14 +223,14 @@ impl Mctp {
 impl Transport for Mctp {
     fn exchange(&mut self, req: &[u8], rsp: &mut [u8], fmapi: bool, timeout_ms: u32) -> Result<usize> {
         let socket = if fmapi { self.fmapi.as_mut().ok_or(Error::FmapiDisabled)? } else { &mut self.cci };
-        rsp.fill(0);
         if let Err(e) = socket.send(req) {
             log_at!(self.log, LOG_ERR, "failed to send on MCTP socket to {}:{}: {e}", self.net, self.eid);
             return Err(e.into());
         }
         match socket.recv(rsp, timeout_ms) {
             Ok(n) if n > rsp.len() => {
-                // Only the room was read: refuse rather than check a cut message.
+                // Only the room was read: refuse rather than check a cut
+                // message, and leave nothing of it behind.
                 rsp.fill(0);
                 Err(Error::Protocol("response is longer than the command allows"))
             }
