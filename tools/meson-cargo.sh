@@ -24,11 +24,16 @@ for lib in libcxlmi.so libcxlmi.a; do
         exit 1
     fi
     if ! cmp -s "$built" "$out_dir/$lib"; then
-        cp -p "$built" "$out_dir/$lib.tmp"
-        mv -f "$out_dir/$lib.tmp" "$out_dir/$lib"
+        # a private name and a rename: another meson run may be copying into the same directory
+        tmp="$out_dir/.$lib.$$"
+        cp -p "$built" "$tmp"
+        mv -f "$tmp" "$out_dir/$lib"
     fi
 done
 
 # Written last: C compiles wait for this file, so they never see a half-written header.
 done_h="$out_dir/cxlmi-cargo-done.h"
-[ -f "$done_h" ] || echo "/* cargo has built libcxlmi; nothing to include */" > "$done_h"
+if [ ! -f "$done_h" ]; then
+    echo "/* cargo has built libcxlmi; nothing to include */" > "$done_h.$$"
+    mv -f "$done_h.$$" "$done_h"
+fi
