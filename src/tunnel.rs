@@ -35,7 +35,8 @@ fn targets(tunnel: Tunnel) -> ([(u8, u8); 2], usize) {
     match tunnel {
         Tunnel::None => ([(0, 0); 2], 0),
         Tunnel::Port(id) => ([(TARGET_PORT_OR_LD, id), (0, 0)], 1),
-        Tunnel::LdPool => ([(TARGET_LD_POOL_CCI, 0), (0, 0)], 1),
+        // The id is ignored for the LD Pool CCI; upstream sends 0xff (its -1).
+        Tunnel::LdPool => ([(TARGET_LD_POOL_CCI, 0xff), (0, 0)], 1),
         Tunnel::PortThenLd { port, ld } => ([(TARGET_PORT_OR_LD, port), (TARGET_PORT_OR_LD, ld)], 2),
     }
 }
@@ -194,7 +195,7 @@ mod tests {
         let inner_rsp = message(CATEGORY_RESPONSE, 0, IDENTIFY, 0, &[7; 18]);
         let (r, t, _) = run(Tunnel::LdPool, wrapped_response(1, &inner_rsp), ResponseSize::fixed(18));
         r.unwrap();
-        assert_eq!(&t.sent[HEADER_LEN..HEADER_LEN + 4], &[0, 1, 12, 0]);
+        assert_eq!(&t.sent[HEADER_LEN..HEADER_LEN + 4], &[0xff, 1, 12, 0]);
     }
 
     #[test]

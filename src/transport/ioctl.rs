@@ -433,7 +433,7 @@ mod tests {
             (tunnel(3, -1, 1, false), head(0, 3, &identify_request()), (4 + HEADER_LEN + 18) as u32, vec![(0, 3)]),
             (tunnel(-1, 2, 1, false), head(0, 2, &identify_request()), (4 + HEADER_LEN + 18) as u32, vec![(0, 2)]),
             (tunnel(5, 4, 2, false), head(0, 5, &inner_wrap), (4 + one + HEADER_LEN + 18) as u32, vec![(0, 5), (0, 4)]),
-            (tunnel(-1, -1, 1, true), head(1, 0, &identify_request()), (4 + HEADER_LEN + 18) as u32, vec![(1, 0)]),
+            (tunnel(-1, -1, 1, true), head(1, 0xff, &identify_request()), (4 + HEADER_LEN + 18) as u32, vec![(1, 0xff)]),
         ];
         for (t, input, out_room, hops) in cases {
             let reached = Arc::new(Mutex::new(Vec::new()));
