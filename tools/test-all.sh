@@ -16,7 +16,8 @@ valgrind_cmd='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-ki
 failed_runs=()
 logs=()
 
-for config in "build" "build-cxl2 -Dcxl2_0_mode=enabled"; do
+# Options are given in full, so a build directory configured otherwise earlier is set back.
+for config in "build -Dtests=true -Dcxl2_0_mode=disabled" "build-cxl2 -Dtests=true -Dcxl2_0_mode=enabled"; do
     read -r dir opts <<<"$config"
     # shellcheck disable=SC2086 # $opts is a list of options
     if [ -f "$dir/meson-private/coredata.dat" ]; then
