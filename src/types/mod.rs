@@ -14,6 +14,8 @@ pub mod compat;
 pub mod fmapi;
 pub mod generic;
 pub mod memdev;
+#[cfg(test)]
+mod roundtrip_tests;
 
 pub use compat::*;
 pub use fmapi::*;
