@@ -7,10 +7,13 @@
 //! that is how large a caller sizes its output buffer. Its count field is
 //! set to the number kept.
 
-use super::{Command, Listed, encode_with_items, fixed_commands, len_with_items};
-use crate::cci::{MAX_PAYLOAD_LEN, Opcode, ResponseSize};
+use super::{
+    Command, DC_CAPACITY_UNIT, Listed, fixed_commands, item_counts, listed_commands, room_len, variable_request_commands,
+};
+pub use super::WithItems;
+use crate::cci::{Opcode, ResponseSize};
 use crate::endpoint::Response;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::types::*;
 use crate::wire::Wire;
 
@@ -55,88 +58,115 @@ fixed_commands! {
     DcRemoveReference = 0x5607, cxlmi_cmd_fmapi_dc_remove_ref_req => ();
 }
 
-/// A request's fixed part followed by entries (port ids, allocations,
-/// bandwidth fractions, extents, data bytes).
-#[derive(Clone, Copy, Debug)]
-pub struct WithItems<'a, H, E> {
-    pub head: H,
-    pub items: &'a [E],
+/// Most data a Send LD CXL.io Memory Request carries (4 KB, as upstream).
+pub const LD_CXLIO_MEM_REQUEST_MAX_DATA: usize = 0x1000;
+
+item_counts! {
+    cxlmi_cmd_fmapi_get_phys_port_state_req { num_ports: u8 }
+    cxlmi_cmd_fmapi_get_phys_port_state_rsp { num_ports: u8 }
+    cxlmi_cmd_fmapi_get_vcs_info_req { num_vcs: u8 }
+    cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_req { transaction_len: u16, max LD_CXLIO_MEM_REQUEST_MAX_DATA }
+    cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_rsp { return_size: u16 }
+    cxlmi_cmd_fmapi_get_ld_allocations_rsp { ld_allocation_list_len: u8 }
+    cxlmi_cmd_fmapi_set_ld_allocations_req { number_ld: u8 }
+    cxlmi_cmd_fmapi_set_ld_allocations_rsp { number_ld: u8 }
+    cxlmi_cmd_fmapi_get_qos_allocated_bw_rsp { number_ld: u8 }
+    cxlmi_cmd_fmapi_set_qos_allocated_bw_req { number_ld: u8 }
+    cxlmi_cmd_fmapi_set_qos_allocated_bw_rsp { number_ld: u8 }
+    cxlmi_cmd_fmapi_get_qos_bw_limit_rsp { number_ld: u8 }
+    cxlmi_cmd_fmapi_set_qos_bw_limit_req { number_ld: u8 }
+    cxlmi_cmd_fmapi_set_qos_bw_limit_rsp { number_ld: u8 }
+    cxlmi_cmd_fmapi_get_multiheaded_info_rsp { ld_map_len: u8 }
+    cxlmi_cmd_fmapi_get_head_info_rsp { num_heads: u8 }
+    cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp { extents_returned: u32 }
+    cxlmi_cmd_fmapi_initiate_dc_add_req { ext_count: u32 }
+    cxlmi_cmd_fmapi_initiate_dc_release_req { ext_count: u32 }
+    cxlmi_cmd_fmapi_dc_list_tags_rsp { num_tags_returned: u32 }
 }
 
-/// Request bytes of a fixed part and `n` entries, refusing more entries
-/// than the request's count field (of at most `max`) can state.
-fn items_len<H: Wire, E: Wire>(n: usize, max: usize) -> Result<usize> {
-    if n > max {
-        return Err(Error::InvalidArgument("more entries than the request's count field can state"));
-    }
-    len_with_items::<H, E>(n)
+/// Declares commands whose request is a fixed part with entries after it
+/// (counted by its count field), and whose response is a fixed part with one
+/// entry for each entry sent.
+macro_rules! items_listed_commands {
+    ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty, $item:ty => $rsp:ty, $entry:ty; )*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl Command for $name {
+            const OPCODE: Opcode = Opcode($op);
+            type Input<'i> = WithItems<'i, $req, $item>;
+            type Output<'o> = Listed<'o, $rsp, $entry>;
+            fn request_len(input: &Self::Input<'_>) -> Result<usize> {
+                input.request_len()
+            }
+            fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
+                input.encode(payload)
+            }
+            fn response_size(input: &Self::Input<'_>) -> ResponseSize {
+                ResponseSize::fixed(room_len::<$rsp, $entry>(input.items.len()))
+            }
+            fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
+                Ok(Listed::from_response(rsp, input.items.len()))
+            }
+        }
+    )*};
 }
 
-/// Payload bytes of a fixed part and `n` entries (saturating; callers refuse
-/// sizes past the CCI limit in `request_len`).
-fn room_len<H: Wire, E: Wire>(n: usize) -> usize {
-    n.saturating_mul(E::SIZE).saturating_add(H::SIZE)
+items_listed_commands! {
+    /// Get Physical Port State (5101h, section 7.6.7.1.2): the port ids follow
+    /// the fixed part; one info block per port asked for comes back.
+    GetPhysPortState = 0x5101, cxlmi_cmd_fmapi_get_phys_port_state_req, u8
+        => cxlmi_cmd_fmapi_get_phys_port_state_rsp, cxlmi_cmd_fmapi_port_state_info_block;
+    /// Send LD CXL.io Memory Request (5302h, CXL r3.2 section 7.6.7.3.3): the
+    /// `transaction_len` data bytes follow the fixed part, and as many come back.
+    SendLdCxlioMemRequest = 0x5302, cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_req, u8
+        => cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_rsp, u8;
+    /// Set LD Allocations (5402h, section 7.6.7.4.3): `number_ld` entries follow
+    /// the fixed part, and the allocations in force come back.
+    SetLdAllocations = 0x5402, cxlmi_cmd_fmapi_set_ld_allocations_req, cxlmi_cmd_fmapi_ld_allocations_list
+        => cxlmi_cmd_fmapi_set_ld_allocations_rsp, cxlmi_cmd_fmapi_ld_allocations_list;
+    /// Set QoS Allocated BW (5407h, section 7.6.7.4.8): one fraction per LD
+    /// follows the fixed part, and the values in force come back.
+    SetQosAllocatedBw = 0x5407, cxlmi_cmd_fmapi_set_qos_allocated_bw_req, u8
+        => cxlmi_cmd_fmapi_set_qos_allocated_bw_rsp, u8;
+    /// Set QoS BW Limit (5409h, section 7.6.7.4.10): one fraction per LD
+    /// follows the fixed part, and the values in force come back.
+    SetQosBwLimit = 0x5409, cxlmi_cmd_fmapi_set_qos_bw_limit_req, u8 => cxlmi_cmd_fmapi_set_qos_bw_limit_rsp, u8;
 }
 
-/// Refuses a response room of `n` entries that no CCI message could carry.
-fn check_room<H: Wire, E: Wire>(n: usize) -> Result<()> {
-    if room_len::<H, E>(n) > MAX_PAYLOAD_LEN {
-        return Err(Error::InvalidArgument("requested entries exceed the CCI message limit"));
-    }
-    Ok(())
+listed_commands! {
+    /// Get LD Allocations (5401h, section 7.6.7.4.2): up to
+    /// `ld_allocation_list_limit` entries.
+    GetLdAllocations = 0x5401, cxlmi_cmd_fmapi_get_ld_allocations_req => cxlmi_cmd_fmapi_get_ld_allocations_rsp,
+        [cxlmi_cmd_fmapi_ld_allocations_list; exactly |q| q.ld_allocation_list_limit.into()];
+    /// Get QoS Allocated BW (5406h, section 7.6.7.4.7): one byte for each of
+    /// the `number_ld` LDs asked for.
+    GetQosAllocatedBw = 0x5406, cxlmi_cmd_fmapi_get_qos_allocated_bw_req
+        => cxlmi_cmd_fmapi_get_qos_allocated_bw_rsp, [u8; exactly |q| q.number_ld.into()];
+    /// Get QoS BW Limit (5408h, section 7.6.7.4.9): one byte for each of the
+    /// `number_ld` LDs asked for.
+    GetQosBwLimit = 0x5408, cxlmi_cmd_fmapi_get_qos_bw_limit_req
+        => cxlmi_cmd_fmapi_get_qos_bw_limit_rsp, [u8; exactly |q| q.number_ld.into()];
+    /// Get Head Info (5501h, CXL r3.2 section 7.6.7.5.2): one block for each of
+    /// the `num_heads` heads asked for.
+    GetHeadInfo = 0x5501, cxlmi_cmd_fmapi_get_head_info_req => cxlmi_cmd_fmapi_get_head_info_rsp,
+        [cxlmi_cmd_fmapi_get_head_info_blkfmt; exactly |q| q.num_heads.into()];
+    /// Get DC Region Extent Lists (5603h, CXL r3.2 section 7.6.7.6.4): up to
+    /// `extent_count` extents.
+    GetDcRegionExtList = 0x5603, cxlmi_cmd_fmapi_get_dc_region_ext_list_req
+        => cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp, [cxlmi_fmapi_dc_extent; up_to |q| q.extent_count as usize];
+    /// Dynamic Capacity List Tags (5608h, CXL r3.2 section 7.6.7.6.9): up to
+    /// `tags_count` tag entries.
+    DcListTags = 0x5608, cxlmi_cmd_fmapi_dc_list_tags_req
+        => cxlmi_cmd_fmapi_dc_list_tags_rsp, [cxlmi_fmapi_dc_tag_entry; up_to |q| q.tags_count as usize];
 }
 
-/// Decodes a response of a fixed part `H` and entries `E`: keeps at most
-/// `room` entries, no more than the response claims (`count` reads its count
-/// field) and no more than arrived, and sets the count field (`set_count`)
-/// to the number kept.
-fn listed<'o, H: Wire, E: Wire>(
-    rsp: Response<'o>,
-    room: usize,
-    count: impl FnOnce(&H) -> usize,
-    set_count: impl FnOnce(&mut H, usize),
-) -> Listed<'o, H, E> {
-    let mut head = H::decode(rsp.bytes);
-    let entries = rsp.sent().get(H::SIZE..).unwrap_or(&[]);
-    let list = Listed::new(head, entries, count(&head), room);
-    set_count(&mut head, list.count());
-    Listed { head, ..list }
-}
-
-
-/// 256 MB, the unit of capacities the DCD management commands report
-/// (CXL r3.2 Tables 7-74 and 7-76); they are handed out in bytes.
-const CAPACITY_UNIT: u64 = 256 << 20;
-
-// ---- Physical switch (51xxh) ----
-
-/// Get Physical Port State (5101h, section 7.6.7.1.2): the port ids follow
-/// the fixed part; one info block per port asked for comes back.
-pub struct GetPhysPortState;
-impl Command for GetPhysPortState {
-    const OPCODE: Opcode = Opcode(0x5101);
-    type Input<'i> = WithItems<'i, cxlmi_cmd_fmapi_get_phys_port_state_req, u8>;
-    type Output<'o> = Listed<'o, cxlmi_cmd_fmapi_get_phys_port_state_rsp, cxlmi_cmd_fmapi_port_state_info_block>;
-    fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        items_len::<cxlmi_cmd_fmapi_get_phys_port_state_req, u8>(input.items.len(), u8::MAX.into())
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        let head = cxlmi_cmd_fmapi_get_phys_port_state_req { num_ports: input.items.len() as u8, ports: [] };
-        encode_with_items(&head, input.items, payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(room_len::<cxlmi_cmd_fmapi_get_phys_port_state_rsp, cxlmi_cmd_fmapi_port_state_info_block>(
-            input.items.len(),
-        ))
-    }
-    fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        Ok(listed(
-            rsp,
-            input.items.len(),
-            |h: &cxlmi_cmd_fmapi_get_phys_port_state_rsp| h.num_ports.into(),
-            |h, n| h.num_ports = n as u8,
-        ))
-    }
+variable_request_commands! {
+    /// Initiate Dynamic Capacity Add (5604h, section 7.6.7.6.5): `ext_count`
+    /// extents follow the fixed part.
+    InitiateDcAdd = 0x5604, WithItems<cxlmi_cmd_fmapi_initiate_dc_add_req, cxlmi_fmapi_dc_extent>;
+    /// Initiate Dynamic Capacity Release (5605h, CXL r3.2 section 7.6.7.6.6):
+    /// `ext_count` extents follow the fixed part.
+    InitiateDcRelease = 0x5605, WithItems<cxlmi_cmd_fmapi_initiate_dc_release_req, cxlmi_fmapi_dc_extent>;
 }
 
 // ---- Virtual switch (52xxh) ----
@@ -189,12 +219,10 @@ impl Command for GetVcsInfo {
     type Input<'i> = WithItems<'i, cxlmi_cmd_fmapi_get_vcs_info_req, u8>;
     type Output<'o> = VcsInfo<'o>;
     fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        items_len::<cxlmi_cmd_fmapi_get_vcs_info_req, u8>(input.items.len(), u8::MAX.into())
+        input.request_len()
     }
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        let mut head = input.head;
-        head.num_vcs = input.items.len() as u8;
-        encode_with_items(&head, input.items, payload)
+        input.encode(payload)
     }
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
         let block = room_len::<cxlmi_cmd_fmapi_vcs_info_block, cxlmi_cmd_fmapi_vppb_info>(
@@ -214,172 +242,6 @@ impl Command for GetVcsInfo {
         head.num_vcs = vcs_blocks(blocks, max, vppb_room).count() as u8;
         Ok(VcsInfo { head, blocks, vppb_room })
     }
-}
-
-// ---- MLD port (53xxh) ----
-
-/// Most data a Send LD CXL.io Memory Request carries (4 KB, as upstream).
-pub const LD_CXLIO_MEM_REQUEST_MAX_DATA: usize = 0x1000;
-
-/// Send LD CXL.io Memory Request (5302h, CXL r3.2 section 7.6.7.3.3): the
-/// `transaction_len` data bytes follow the fixed part, and as many come back.
-pub struct SendLdCxlioMemRequest;
-impl Command for SendLdCxlioMemRequest {
-    const OPCODE: Opcode = Opcode(0x5302);
-    type Input<'i> = WithItems<'i, cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_req, u8>;
-    type Output<'o> = Listed<'o, cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_rsp, u8>;
-    fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        items_len::<cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_req, u8>(input.items.len(), LD_CXLIO_MEM_REQUEST_MAX_DATA)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        let mut head = input.head;
-        head.transaction_len = input.items.len() as u16;
-        encode_with_items(&head, input.items, payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(room_len::<cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_rsp, u8>(input.items.len()))
-    }
-    fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        Ok(listed(
-            rsp,
-            input.items.len(),
-            |h: &cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_rsp| h.return_size.into(),
-            |h, n| h.return_size = n as u16,
-        ))
-    }
-}
-
-// ---- MLD components (54xxh) ----
-
-/// Get LD Allocations (5401h, section 7.6.7.4.2): up to
-/// `ld_allocation_list_limit` entries.
-pub struct GetLdAllocations;
-impl Command for GetLdAllocations {
-    const OPCODE: Opcode = Opcode(0x5401);
-    type Input<'i> = cxlmi_cmd_fmapi_get_ld_allocations_req;
-    type Output<'o> = Listed<'o, cxlmi_cmd_fmapi_get_ld_allocations_rsp, cxlmi_cmd_fmapi_ld_allocations_list>;
-    fn request_len(_: &Self::Input<'_>) -> Result<usize> {
-        Ok(cxlmi_cmd_fmapi_get_ld_allocations_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(room_len::<cxlmi_cmd_fmapi_get_ld_allocations_rsp, cxlmi_cmd_fmapi_ld_allocations_list>(
-            input.ld_allocation_list_limit.into(),
-        ))
-    }
-    fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        Ok(listed(
-            rsp,
-            input.ld_allocation_list_limit.into(),
-            |h: &cxlmi_cmd_fmapi_get_ld_allocations_rsp| h.ld_allocation_list_len.into(),
-            |h, n| h.ld_allocation_list_len = n as u8,
-        ))
-    }
-}
-
-/// Set LD Allocations (5402h, section 7.6.7.4.3): `number_ld` entries follow
-/// the fixed part, and the allocations in force come back.
-pub struct SetLdAllocations;
-impl Command for SetLdAllocations {
-    const OPCODE: Opcode = Opcode(0x5402);
-    type Input<'i> = WithItems<'i, cxlmi_cmd_fmapi_set_ld_allocations_req, cxlmi_cmd_fmapi_ld_allocations_list>;
-    type Output<'o> = Listed<'o, cxlmi_cmd_fmapi_set_ld_allocations_rsp, cxlmi_cmd_fmapi_ld_allocations_list>;
-    fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        items_len::<cxlmi_cmd_fmapi_set_ld_allocations_req, cxlmi_cmd_fmapi_ld_allocations_list>(
-            input.items.len(),
-            u8::MAX.into(),
-        )
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        let mut head = input.head;
-        head.number_ld = input.items.len() as u8;
-        encode_with_items(&head, input.items, payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(room_len::<cxlmi_cmd_fmapi_set_ld_allocations_rsp, cxlmi_cmd_fmapi_ld_allocations_list>(
-            input.items.len(),
-        ))
-    }
-    fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        Ok(listed(
-            rsp,
-            input.items.len(),
-            |h: &cxlmi_cmd_fmapi_set_ld_allocations_rsp| h.number_ld.into(),
-            |h, n| h.number_ld = n as u8,
-        ))
-    }
-}
-
-/// Declares the Get QoS commands that read one byte per LD for `number_ld`
-/// LDs (5406h, 5408h): the request is fixed, the response holds exactly
-/// `number_ld` bytes after its fixed part.
-macro_rules! qos_get_commands {
-    ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty => $rsp:ty; )*) => {$(
-        $(#[$doc])*
-        pub struct $name;
-        impl Command for $name {
-            const OPCODE: Opcode = Opcode($op);
-            type Input<'i> = $req;
-            type Output<'o> = Listed<'o, $rsp, u8>;
-            fn request_len(_: &$req) -> Result<usize> {
-                Ok(<$req>::SIZE)
-            }
-            fn encode(input: &$req, payload: &mut [u8]) {
-                input.encode(payload)
-            }
-            fn response_size(input: &$req) -> ResponseSize {
-                ResponseSize::fixed(room_len::<$rsp, u8>(input.number_ld.into()))
-            }
-            fn decode<'o>(input: &$req, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-                Ok(listed(rsp, input.number_ld.into(), |h: &$rsp| h.number_ld.into(), |h, n| h.number_ld = n as u8))
-            }
-        }
-    )*};
-}
-
-/// Declares the Set QoS commands that write one byte per LD (5407h,
-/// 5409h): `number_ld` bytes follow the fixed part, and the values in force
-/// come back in the same shape.
-macro_rules! qos_set_commands {
-    ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty => $rsp:ty; )*) => {$(
-        $(#[$doc])*
-        pub struct $name;
-        impl Command for $name {
-            const OPCODE: Opcode = Opcode($op);
-            type Input<'i> = WithItems<'i, $req, u8>;
-            type Output<'o> = Listed<'o, $rsp, u8>;
-            fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-                items_len::<$req, u8>(input.items.len(), u8::MAX.into())
-            }
-            fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-                let mut head = input.head;
-                head.number_ld = input.items.len() as u8;
-                encode_with_items(&head, input.items, payload)
-            }
-            fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-                ResponseSize::fixed(room_len::<$rsp, u8>(input.items.len()))
-            }
-            fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-                Ok(listed(rsp, input.items.len(), |h: &$rsp| h.number_ld.into(), |h, n| h.number_ld = n as u8))
-            }
-        }
-    )*};
-}
-
-qos_get_commands! {
-    /// Get QoS Allocated BW (5406h, section 7.6.7.4.7).
-    GetQosAllocatedBw = 0x5406, cxlmi_cmd_fmapi_get_qos_allocated_bw_req => cxlmi_cmd_fmapi_get_qos_allocated_bw_rsp;
-    /// Get QoS BW Limit (5408h, section 7.6.7.4.9).
-    GetQosBwLimit = 0x5408, cxlmi_cmd_fmapi_get_qos_bw_limit_req => cxlmi_cmd_fmapi_get_qos_bw_limit_rsp;
-}
-
-qos_set_commands! {
-    /// Set QoS Allocated BW (5407h, section 7.6.7.4.8).
-    SetQosAllocatedBw = 0x5407, cxlmi_cmd_fmapi_set_qos_allocated_bw_req => cxlmi_cmd_fmapi_set_qos_allocated_bw_rsp;
-    /// Set QoS BW Limit (5409h, section 7.6.7.4.10).
-    SetQosBwLimit = 0x5409, cxlmi_cmd_fmapi_set_qos_bw_limit_req => cxlmi_cmd_fmapi_set_qos_bw_limit_rsp;
 }
 
 // ---- Multi-headed devices (55xxh) ----
@@ -405,40 +267,7 @@ impl Command for GetMultiheadedInfo {
         ResponseSize::between(min.min(max), max)
     }
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        Ok(listed(
-            rsp,
-            input.ld_map_list_limit.into(),
-            |h: &cxlmi_cmd_fmapi_get_multiheaded_info_rsp| h.ld_map_len.into(),
-            |h, n| h.ld_map_len = n as u8,
-        ))
-    }
-}
-
-/// Get Head Info (5501h, CXL r3.2 section 7.6.7.5.2): one block for each of
-/// the `num_heads` heads asked for.
-pub struct GetHeadInfo;
-impl Command for GetHeadInfo {
-    const OPCODE: Opcode = Opcode(0x5501);
-    type Input<'i> = cxlmi_cmd_fmapi_get_head_info_req;
-    type Output<'o> = Listed<'o, cxlmi_cmd_fmapi_get_head_info_rsp, cxlmi_cmd_fmapi_get_head_info_blkfmt>;
-    fn request_len(_: &Self::Input<'_>) -> Result<usize> {
-        Ok(cxlmi_cmd_fmapi_get_head_info_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(room_len::<cxlmi_cmd_fmapi_get_head_info_rsp, cxlmi_cmd_fmapi_get_head_info_blkfmt>(
-            input.num_heads.into(),
-        ))
-    }
-    fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        Ok(listed(
-            rsp,
-            input.num_heads.into(),
-            |h: &cxlmi_cmd_fmapi_get_head_info_rsp| h.num_heads.into(),
-            |h, n| h.num_heads = n as u8,
-        ))
+        Ok(Listed::from_response(rsp, input.ld_map_list_limit.into()))
     }
 }
 
@@ -463,7 +292,7 @@ impl Command for GetDcdInfo {
         info.rsvd1 = [0; 2];
         info.rsvd2 = [0; 2];
         info.rsvd3 = 0;
-        info.total_dynamic_capacity = info.total_dynamic_capacity.wrapping_mul(CAPACITY_UNIT);
+        info.total_dynamic_capacity = info.total_dynamic_capacity.wrapping_mul(DC_CAPACITY_UNIT);
         Ok(info)
     }
 }
@@ -509,7 +338,7 @@ impl Command for GetHostDcRegionConfig {
         let mut regions = out.region_configs;
         for (i, region) in regions.iter_mut().enumerate().take(n) {
             let mut r = cxlmi_fmapi_dc_region_config::decode(&wire[HOST_DC_REGION_HEAD + i * REGION..]);
-            r.decode_len = r.decode_len.wrapping_mul(CAPACITY_UNIT);
+            r.decode_len = r.decode_len.wrapping_mul(DC_CAPACITY_UNIT);
             r.rsvd = [0; 3];
             r.rsvd2 = [0; 3];
             *region = r;
@@ -524,117 +353,13 @@ impl Command for GetHostDcRegionConfig {
     }
 }
 
-/// Get DC Region Extent Lists (5603h, CXL r3.2 section 7.6.7.6.4): up to
-/// `extent_count` extents.
-pub struct GetDcRegionExtList;
-impl Command for GetDcRegionExtList {
-    const OPCODE: Opcode = Opcode(0x5603);
-    type Input<'i> = cxlmi_cmd_fmapi_get_dc_region_ext_list_req;
-    type Output<'o> = Listed<'o, cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp, cxlmi_fmapi_dc_extent>;
-    fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        check_room::<cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp, cxlmi_fmapi_dc_extent>(input.extent_count as usize)?;
-        Ok(cxlmi_cmd_fmapi_get_dc_region_ext_list_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::between(
-            cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp::SIZE,
-            room_len::<cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp, cxlmi_fmapi_dc_extent>(input.extent_count as usize),
-        )
-    }
-    fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        Ok(listed(
-            rsp,
-            input.extent_count as usize,
-            |h: &cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp| h.extents_returned as usize,
-            |h, n| h.extents_returned = n as u32,
-        ))
-    }
-}
-
-/// Initiate Dynamic Capacity Add (5604h, section 7.6.7.6.5): `ext_count`
-/// extents follow the fixed part.
-pub struct InitiateDcAdd;
-impl Command for InitiateDcAdd {
-    const OPCODE: Opcode = Opcode(0x5604);
-    type Input<'i> = WithItems<'i, cxlmi_cmd_fmapi_initiate_dc_add_req, cxlmi_fmapi_dc_extent>;
-    type Output<'o> = ();
-    fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        items_len::<cxlmi_cmd_fmapi_initiate_dc_add_req, cxlmi_fmapi_dc_extent>(input.items.len(), u32::MAX as usize)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        let mut head = input.head;
-        head.ext_count = input.items.len() as u32;
-        encode_with_items(&head, input.items, payload)
-    }
-    fn response_size(_: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(0)
-    }
-    fn decode<'o>(_: &Self::Input<'_>, _: Response<'o>) -> Result<()> {
-        Ok(())
-    }
-}
-
-/// Initiate Dynamic Capacity Release (5605h, CXL r3.2 section 7.6.7.6.6):
-/// `ext_count` extents follow the fixed part.
-pub struct InitiateDcRelease;
-impl Command for InitiateDcRelease {
-    const OPCODE: Opcode = Opcode(0x5605);
-    type Input<'i> = WithItems<'i, cxlmi_cmd_fmapi_initiate_dc_release_req, cxlmi_fmapi_dc_extent>;
-    type Output<'o> = ();
-    fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        items_len::<cxlmi_cmd_fmapi_initiate_dc_release_req, cxlmi_fmapi_dc_extent>(input.items.len(), u32::MAX as usize)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        let mut head = input.head;
-        head.ext_count = input.items.len() as u32;
-        encode_with_items(&head, input.items, payload)
-    }
-    fn response_size(_: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(0)
-    }
-    fn decode<'o>(_: &Self::Input<'_>, _: Response<'o>) -> Result<()> {
-        Ok(())
-    }
-}
-
-/// Dynamic Capacity List Tags (5608h, CXL r3.2 section 7.6.7.6.9): up to
-/// `tags_count` tag entries.
-pub struct DcListTags;
-impl Command for DcListTags {
-    const OPCODE: Opcode = Opcode(0x5608);
-    type Input<'i> = cxlmi_cmd_fmapi_dc_list_tags_req;
-    type Output<'o> = Listed<'o, cxlmi_cmd_fmapi_dc_list_tags_rsp, cxlmi_fmapi_dc_tag_entry>;
-    fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        check_room::<cxlmi_cmd_fmapi_dc_list_tags_rsp, cxlmi_fmapi_dc_tag_entry>(input.tags_count as usize)?;
-        Ok(cxlmi_cmd_fmapi_dc_list_tags_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::between(
-            cxlmi_cmd_fmapi_dc_list_tags_rsp::SIZE,
-            room_len::<cxlmi_cmd_fmapi_dc_list_tags_rsp, cxlmi_fmapi_dc_tag_entry>(input.tags_count as usize),
-        )
-    }
-    fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        Ok(listed(
-            rsp,
-            input.tags_count as usize,
-            |h: &cxlmi_cmd_fmapi_dc_list_tags_rsp| h.num_tags_returned as usize,
-            |h, n| h.num_tags_returned = n as u32,
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::{answering, mock_endpoint, sent};
     use super::*;
+    use crate::cci::MAX_PAYLOAD_LEN;
     use crate::endpoint::Tunnel;
+    use crate::error::Error;
     use crate::wire::to_vec;
 
     /// A response as the component sent `sent` bytes of it, zero-filled up to `max`.

@@ -1,6 +1,6 @@
 //! Generic Component commands (CXL r3.1 section 8.2.9, Table 8-37).
 
-use super::{Command, Listed, data_commands, encode_with_items, fixed_commands, len_with_items};
+use super::{Command, Listed, WithItems, fixed_commands, item_counts, listed_commands, variable_request_commands};
 pub use super::WithData;
 use crate::cci::{MAX_PAYLOAD_LEN, Opcode, ResponseSize};
 use crate::endpoint::Response;
@@ -45,30 +45,27 @@ fixed_commands! {
     PopulateLog = 0x0404, cxlmi_cmd_populate_log_req => ();
 }
 
-/// Get Event Records (0100h, section 8.2.9.2.2): as many records as the
-/// response holds, at most `CXLMI_MAX_SUPPORTED_EVENT_RECORDS`.
-pub struct GetEventRecords;
-impl Command for GetEventRecords {
-    const OPCODE: Opcode = Opcode(0x0100);
-    type Input<'i> = cxlmi_cmd_get_event_records_req;
-    type Output<'o> = Listed<'o, cxlmi_cmd_get_event_records_rsp, cxlmi_event_record>;
-    fn request_len(_: &Self::Input<'_>) -> Result<usize> {
-        Ok(cxlmi_cmd_get_event_records_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(_: &Self::Input<'_>) -> ResponseSize {
-        let head = cxlmi_cmd_get_event_records_rsp::SIZE;
-        ResponseSize::between(head, head + CXLMI_MAX_SUPPORTED_EVENT_RECORDS * cxlmi_event_record::SIZE)
-    }
-    fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let mut head = cxlmi_cmd_get_event_records_rsp::decode(rsp.bytes);
-        let entries = rsp.sent().get(cxlmi_cmd_get_event_records_rsp::SIZE..).unwrap_or_default();
-        let list = Listed::new(head, entries, head.record_count.into(), CXLMI_MAX_SUPPORTED_EVENT_RECORDS);
-        head.record_count = list.count() as u16;
-        Ok(Listed { head, ..list })
-    }
+item_counts! {
+    cxlmi_cmd_get_event_records_rsp { record_count: u16 }
+    cxlmi_cmd_clear_event_records_req { nr_recs: u8 }
+    cxlmi_cmd_get_supported_logs_rsp { num_supported_log_entries: u16 }
+    cxlmi_cmd_get_supported_logs_sublist_rsp { num_supported_log_entries: u8 }
+    cxlmi_cmd_get_supported_features_rsp { num_supported_feature_entries: u16 }
+}
+
+listed_commands! {
+    /// Get Event Records (0100h, section 8.2.9.2.2): as many records as the
+    /// response holds, at most `CXLMI_MAX_SUPPORTED_EVENT_RECORDS`.
+    GetEventRecords = 0x0100, cxlmi_cmd_get_event_records_req
+        => cxlmi_cmd_get_event_records_rsp, [cxlmi_event_record; up_to |_| CXLMI_MAX_SUPPORTED_EVENT_RECORDS];
+    /// Get Supported Logs (0400h, section 8.2.9.5.1): at most
+    /// `CXLMI_MAX_SUPPORTED_LOGS` entries.
+    GetSupportedLogs = 0x0400, ()
+        => cxlmi_cmd_get_supported_logs_rsp, [cxlmi_supported_log_entry; up_to |_| CXLMI_MAX_SUPPORTED_LOGS];
+    /// Get Supported Logs Sub-List (0405h, section 8.2.9.5.6): at most
+    /// `CXLMI_MAX_SUPPORTED_LOGS` entries.
+    GetSupportedLogsSublist = 0x0405, cxlmi_cmd_get_supported_logs_sublist_req
+        => cxlmi_cmd_get_supported_logs_sublist_rsp, [cxlmi_supported_log_entry; up_to |_| CXLMI_MAX_SUPPORTED_LOGS];
 }
 
 /// Clear Event Records (0101h, section 8.2.9.2.3): the handles to clear
@@ -79,20 +76,21 @@ pub struct ClearEventRecordsInput<'a> {
     pub head: cxlmi_cmd_clear_event_records_req,
     pub handles: &'a [u16],
 }
+impl<'a> ClearEventRecordsInput<'a> {
+    /// The request in the shape every counted request has.
+    fn with_items(&self) -> WithItems<'a, cxlmi_cmd_clear_event_records_req, u16> {
+        WithItems { head: self.head, items: self.handles }
+    }
+}
 impl Command for ClearEventRecords {
     const OPCODE: Opcode = Opcode(0x0101);
     type Input<'i> = ClearEventRecordsInput<'i>;
     type Output<'o> = ();
     fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        if input.handles.len() > usize::from(u8::MAX) {
-            return Err(Error::InvalidArgument("at most 255 event record handles"));
-        }
-        len_with_items::<cxlmi_cmd_clear_event_records_req, u16>(input.handles.len())
+        input.with_items().request_len()
     }
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        let mut head = input.head;
-        head.nr_recs = input.handles.len() as u8;
-        encode_with_items(&head, input.handles, payload)
+        input.with_items().encode(payload)
     }
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
         ResponseSize::fixed(0)
@@ -102,61 +100,11 @@ impl Command for ClearEventRecords {
     }
 }
 
-data_commands! {
+variable_request_commands! {
     /// Transfer FW (0201h, section 8.2.9.3.2): the firmware bytes follow the fixed part.
-    TransferFw = 0x0201, cxlmi_cmd_transfer_fw_req;
+    TransferFw = 0x0201, WithData<cxlmi_cmd_transfer_fw_req>;
     /// Set Feature (0502h, CXL r3.2 section 8.2.10.6.3): the feature data follows.
-    SetFeature = 0x0502, cxlmi_cmd_set_feature_req;
-}
-
-/// Get Supported Logs (0400h, section 8.2.9.5.1): at most
-/// `CXLMI_MAX_SUPPORTED_LOGS` entries.
-pub struct GetSupportedLogs;
-impl Command for GetSupportedLogs {
-    const OPCODE: Opcode = Opcode(0x0400);
-    type Input<'i> = ();
-    type Output<'o> = Listed<'o, cxlmi_cmd_get_supported_logs_rsp, cxlmi_supported_log_entry>;
-    fn request_len(_: &()) -> Result<usize> {
-        Ok(0)
-    }
-    fn encode(_: &(), _: &mut [u8]) {}
-    fn response_size(_: &()) -> ResponseSize {
-        let head = cxlmi_cmd_get_supported_logs_rsp::SIZE;
-        ResponseSize::between(head, head + CXLMI_MAX_SUPPORTED_LOGS * cxlmi_supported_log_entry::SIZE)
-    }
-    fn decode<'o>(_: &(), rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let mut head = cxlmi_cmd_get_supported_logs_rsp::decode(rsp.bytes);
-        let entries = rsp.sent().get(cxlmi_cmd_get_supported_logs_rsp::SIZE..).unwrap_or_default();
-        let list = Listed::new(head, entries, head.num_supported_log_entries.into(), CXLMI_MAX_SUPPORTED_LOGS);
-        head.num_supported_log_entries = list.count() as u16;
-        Ok(Listed { head, ..list })
-    }
-}
-
-/// Get Supported Logs Sub-List (0405h, section 8.2.9.5.6): at most
-/// `CXLMI_MAX_SUPPORTED_LOGS` entries.
-pub struct GetSupportedLogsSublist;
-impl Command for GetSupportedLogsSublist {
-    const OPCODE: Opcode = Opcode(0x0405);
-    type Input<'i> = cxlmi_cmd_get_supported_logs_sublist_req;
-    type Output<'o> = Listed<'o, cxlmi_cmd_get_supported_logs_sublist_rsp, cxlmi_supported_log_entry>;
-    fn request_len(_: &Self::Input<'_>) -> Result<usize> {
-        Ok(cxlmi_cmd_get_supported_logs_sublist_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(_: &Self::Input<'_>) -> ResponseSize {
-        let head = cxlmi_cmd_get_supported_logs_sublist_rsp::SIZE;
-        ResponseSize::between(head, head + CXLMI_MAX_SUPPORTED_LOGS * cxlmi_supported_log_entry::SIZE)
-    }
-    fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let mut head = cxlmi_cmd_get_supported_logs_sublist_rsp::decode(rsp.bytes);
-        let entries = rsp.sent().get(cxlmi_cmd_get_supported_logs_sublist_rsp::SIZE..).unwrap_or_default();
-        let list = Listed::new(head, entries, head.num_supported_log_entries.into(), CXLMI_MAX_SUPPORTED_LOGS);
-        head.num_supported_log_entries = list.count() as u8;
-        Ok(Listed { head, ..list })
-    }
+    SetFeature = 0x0502, WithData<cxlmi_cmd_set_feature_req>;
 }
 
 /// Bytes of log asked for.
@@ -229,12 +177,7 @@ impl Command for GetSupportedFeatures {
         ResponseSize::between(head, head + input.count as usize)
     }
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let mut head = cxlmi_cmd_get_supported_features_rsp::decode(rsp.bytes);
-        let entries = rsp.sent().get(cxlmi_cmd_get_supported_features_rsp::SIZE..).unwrap_or_default();
-        let room = input.count as usize / cxlmi_supported_feature_entry::SIZE;
-        let list = Listed::new(head, entries, head.num_supported_feature_entries.into(), room);
-        head.num_supported_feature_entries = list.count() as u16;
-        Ok(Listed { head, ..list })
+        Ok(Listed::from_response(rsp, input.count as usize / cxlmi_supported_feature_entry::SIZE))
     }
 }
 

@@ -1,7 +1,9 @@
 //! Memory Device commands (CXL r3.1 section 8.2.9.9, Table 8-126).
 
-use super::{Command, Listed, data_commands, encode_with_items, fixed_commands, len_with_items};
-pub use super::WithData;
+use super::{
+    Command, DC_CAPACITY_UNIT, Listed, fixed_commands, item_counts, listed_commands, variable_request_commands,
+};
+pub use super::{WithData, WithItems};
 use crate::cci::{MAX_PAYLOAD_LEN, Opcode, ResponseSize};
 use crate::endpoint::Response;
 use crate::error::{Error, Result};
@@ -22,10 +24,6 @@ pub const MAX_DC_EXTENTS_PER_REQUEST: u32 = 8;
 
 /// Region configurations the Get Dynamic Capacity Configuration output holds.
 pub const MAX_DC_REGIONS: usize = 8;
-
-/// Decode lengths of dynamic capacity regions come in 256 MB units; the
-/// output gives them in bytes, as upstream does.
-const DC_DECODE_LEN_UNIT: u64 = 256 << 20;
 
 fixed_commands! {
     /// Identify Memory Device (4000h, section 8.2.9.9.1.1). Its size follows
@@ -78,83 +76,47 @@ fixed_commands! {
     GetSldQosStatus = 0x4702, () => cxlmi_cmd_memdev_get_sld_qos_status_rsp;
 }
 
-data_commands! {
+item_counts! {
+    cxlmi_cmd_memdev_get_poison_list_rsp { more_err_media_record_cnt: u16 }
+    cxlmi_cmd_memdev_get_scan_media_results_rsp { media_error_count: u16 }
+    cxlmi_cmd_memdev_media_operations_discovery_rsp { num_supported_ops: u16 }
+    cxlmi_cmd_memdev_media_operations_sanitize_req { dpa_range_count: u32 }
+    cxlmi_cmd_memdev_get_dc_extent_list_rsp { num_extents_returned: u32 }
+    cxlmi_cmd_memdev_add_dc_response_req { updated_extent_list_size: u32 }
+    cxlmi_cmd_memdev_release_dc_req { updated_extent_list_size: u32 }
+}
+
+variable_request_commands! {
     /// Set LSA (4103h, section 8.2.9.9.2.4): the label bytes follow the fixed part.
-    SetLsa = 0x4103, cxlmi_cmd_memdev_set_lsa_req;
-    /// Security Send (4600h, CXL r3.2 section 8.2.10.9.7.1): the protocol data follows.
-    SecuritySend = 0x4600, cxlmi_cmd_memdev_security_send_req;
-}
-
-/// A fixed request head followed by entries, whose count the head states.
-pub struct WithItems<'a, H, E> {
-    pub head: H,
-    pub items: &'a [E],
-}
-
-/// A request head with a field stating how many entries follow it.
-pub trait ItemCount {
-    /// The count the head states.
-    fn item_count(&self) -> usize;
-    /// Sets the count to `n` (which the request size rule keeps in range).
-    fn set_item_count(&mut self, n: usize);
-}
-
-/// Declares commands whose request is a fixed head plus entries counted by
-/// the head's `$count` field, and whose response is empty. The count sent
-/// is always the number of entries sent.
-macro_rules! list_request_commands {
-    ($( $(#[$doc:meta])* $name:ident = $op:literal, $head:ty { $count:ident }, $item:ty; )*) => {$(
-        impl ItemCount for $head {
-            fn item_count(&self) -> usize {
-                self.$count as usize
-            }
-            fn set_item_count(&mut self, n: usize) {
-                self.$count = n as u32;
-            }
-        }
-        $(#[$doc])*
-        pub struct $name;
-        impl Command for $name {
-            const OPCODE: Opcode = Opcode($op);
-            type Input<'i> = WithItems<'i, $head, $item>;
-            type Output<'o> = ();
-            fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-                len_with_items::<$head, $item>(input.items.len())
-            }
-            fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-                let mut head = input.head;
-                head.set_item_count(input.items.len());
-                encode_with_items(&head, input.items, payload)
-            }
-            fn response_size(_: &Self::Input<'_>) -> ResponseSize {
-                ResponseSize::fixed(0)
-            }
-            fn decode<'o>(_: &Self::Input<'_>, _: Response<'o>) -> Result<()> {
-                Ok(())
-            }
-        }
-    )*};
-}
-
-list_request_commands! {
+    SetLsa = 0x4103, WithData<cxlmi_cmd_memdev_set_lsa_req>;
     /// Media Operations, sanitize and zero classes (4402h, CXL r3.2 section
     /// 8.2.10.9.5.3): the DPA ranges follow the fixed part.
     MediaOperationsSanitize = 0x4402,
-        cxlmi_cmd_memdev_media_operations_sanitize_req { dpa_range_count },
-        cxlmi_cmd_memdev_media_ops_dpa_range_list_entry;
+        WithItems<cxlmi_cmd_memdev_media_operations_sanitize_req, cxlmi_cmd_memdev_media_ops_dpa_range_list_entry>;
+    /// Security Send (4600h, CXL r3.2 section 8.2.10.9.7.1): the protocol data follows.
+    SecuritySend = 0x4600, WithData<cxlmi_cmd_memdev_security_send_req>;
     /// Add Dynamic Capacity Response (4802h, section 8.2.9.9.9.3): the
     /// accepted extents follow the fixed part.
-    AddDcResponse = 0x4802, cxlmi_cmd_memdev_add_dc_response_req { updated_extent_list_size }, cxlmi_memdev_dc_extent;
+    AddDcResponse = 0x4802, WithItems<cxlmi_cmd_memdev_add_dc_response_req, cxlmi_memdev_dc_extent>;
     /// Release Dynamic Capacity (4803h, section 8.2.9.9.9.4): the released
     /// extents follow the fixed part.
-    ReleaseDc = 0x4803, cxlmi_cmd_memdev_release_dc_req { updated_extent_list_size }, cxlmi_memdev_dc_extent;
+    ReleaseDc = 0x4803, WithItems<cxlmi_cmd_memdev_release_dc_req, cxlmi_memdev_dc_extent>;
 }
 
-/// Splits a response into its fixed part and the entry bytes that arrived
-/// after it (none past what the component sent).
-fn head_and_entries<'o, H: Wire>(rsp: Response<'o>) -> (H, &'o [u8]) {
-    let sent = rsp.sent();
-    (H::decode(rsp.bytes), sent.get(H::SIZE..).unwrap_or(&[]))
+listed_commands! {
+    /// Get Poison List (4300h, section 8.2.9.9.4.1): at most
+    /// [`MAX_POISON_RECORDS`] media error records.
+    GetPoisonList = 0x4300, cxlmi_cmd_memdev_get_poison_list_req
+        => cxlmi_cmd_memdev_get_poison_list_rsp, [cxlmi_memdev_media_err_record; up_to |_| MAX_POISON_RECORDS];
+    /// Get Scan Media Results (4305h, section 8.2.9.9.4.6): at most
+    /// [`MAX_SCAN_MEDIA_RECORDS`] media error records.
+    GetScanMediaResults = 0x4305, ()
+        => cxlmi_cmd_memdev_get_scan_media_results_rsp, [cxlmi_media_error_record; up_to |_| MAX_SCAN_MEDIA_RECORDS];
+    /// Media Operations, discovery class (4402h, CXL r3.2 section
+    /// 8.2.10.9.5.3): at most `discovery_osa.num_ops` supported operations.
+    MediaOperationsDiscovery = 0x4402, cxlmi_cmd_memdev_media_operations_discovery_req
+        => cxlmi_cmd_memdev_media_operations_discovery_rsp,
+        [cxlmi_cmd_memdev_media_ops_supported_list_entry; up_to |q| usize::from(q.discovery_osa.num_ops)];
 }
 
 /// Get LSA (4102h, section 8.2.9.9.2.3): exactly `length` bytes of the
@@ -178,82 +140,6 @@ impl Command for GetLsa {
     }
     fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<&'o [u8]> {
         Ok(rsp.bytes)
-    }
-}
-
-/// Get Poison List (4300h, section 8.2.9.9.4.1): at most
-/// [`MAX_POISON_RECORDS`] media error records.
-pub struct GetPoisonList;
-impl Command for GetPoisonList {
-    const OPCODE: Opcode = Opcode(0x4300);
-    type Input<'i> = cxlmi_cmd_memdev_get_poison_list_req;
-    type Output<'o> = Listed<'o, cxlmi_cmd_memdev_get_poison_list_rsp, cxlmi_memdev_media_err_record>;
-    fn request_len(_: &Self::Input<'_>) -> Result<usize> {
-        Ok(cxlmi_cmd_memdev_get_poison_list_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(_: &Self::Input<'_>) -> ResponseSize {
-        let head = cxlmi_cmd_memdev_get_poison_list_rsp::SIZE;
-        ResponseSize::between(head, head + MAX_POISON_RECORDS * cxlmi_memdev_media_err_record::SIZE)
-    }
-    fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let (mut head, entries) = head_and_entries::<cxlmi_cmd_memdev_get_poison_list_rsp>(rsp);
-        let list = Listed::new(head, entries, head.more_err_media_record_cnt.into(), MAX_POISON_RECORDS);
-        head.more_err_media_record_cnt = list.count() as u16;
-        Ok(Listed { head, ..list })
-    }
-}
-
-/// Get Scan Media Results (4305h, section 8.2.9.9.4.6): at most
-/// [`MAX_SCAN_MEDIA_RECORDS`] media error records.
-pub struct GetScanMediaResults;
-impl Command for GetScanMediaResults {
-    const OPCODE: Opcode = Opcode(0x4305);
-    type Input<'i> = ();
-    type Output<'o> = Listed<'o, cxlmi_cmd_memdev_get_scan_media_results_rsp, cxlmi_media_error_record>;
-    fn request_len(_: &()) -> Result<usize> {
-        Ok(0)
-    }
-    fn encode(_: &(), _: &mut [u8]) {}
-    fn response_size(_: &()) -> ResponseSize {
-        let head = cxlmi_cmd_memdev_get_scan_media_results_rsp::SIZE;
-        ResponseSize::between(head, head + MAX_SCAN_MEDIA_RECORDS * cxlmi_media_error_record::SIZE)
-    }
-    fn decode<'o>(_: &(), rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let (mut head, entries) = head_and_entries::<cxlmi_cmd_memdev_get_scan_media_results_rsp>(rsp);
-        let list = Listed::new(head, entries, head.media_error_count.into(), MAX_SCAN_MEDIA_RECORDS);
-        head.media_error_count = list.count() as u16;
-        Ok(Listed { head, ..list })
-    }
-}
-
-/// Media Operations, discovery class (4402h, CXL r3.2 section
-/// 8.2.10.9.5.3): at most `discovery_osa.num_ops` supported operations.
-pub struct MediaOperationsDiscovery;
-impl Command for MediaOperationsDiscovery {
-    const OPCODE: Opcode = Opcode(0x4402);
-    type Input<'i> = cxlmi_cmd_memdev_media_operations_discovery_req;
-    type Output<'o> =
-        Listed<'o, cxlmi_cmd_memdev_media_operations_discovery_rsp, cxlmi_cmd_memdev_media_ops_supported_list_entry>;
-    fn request_len(_: &Self::Input<'_>) -> Result<usize> {
-        Ok(cxlmi_cmd_memdev_media_operations_discovery_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        let head = cxlmi_cmd_memdev_media_operations_discovery_rsp::SIZE;
-        let room = usize::from(input.discovery_osa.num_ops);
-        ResponseSize::between(head, head + room * cxlmi_cmd_memdev_media_ops_supported_list_entry::SIZE)
-    }
-    fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let (mut head, entries) = head_and_entries::<cxlmi_cmd_memdev_media_operations_discovery_rsp>(rsp);
-        let room = usize::from(input.discovery_osa.num_ops);
-        let list = Listed::new(head, entries, head.num_supported_ops.into(), room);
-        head.num_supported_ops = list.count() as u16;
-        Ok(Listed { head, ..list })
     }
 }
 
@@ -323,7 +209,7 @@ impl Command for GetDcConfig {
         let mut regions = out.region_configs;
         for (i, r) in regions.iter_mut().take(n).enumerate() {
             *r = cxlmi_dc_region_config::decode(&sent[DC_CONFIG_HEAD + i * cxlmi_dc_region_config::SIZE..]);
-            r.decode_len = r.decode_len.wrapping_mul(DC_DECODE_LEN_UNIT);
+            r.decode_len = r.decode_len.wrapping_mul(DC_CAPACITY_UNIT);
         }
         out.region_configs = regions;
         let tail = &rsp.bytes[DC_CONFIG_HEAD + n * cxlmi_dc_region_config::SIZE..];
@@ -362,11 +248,7 @@ impl Command for GetDcExtentList {
         ResponseSize::between(head, head + MAX_DC_EXTENTS_PER_REQUEST as usize * cxlmi_memdev_get_list_extent::SIZE)
     }
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let (mut head, entries) = head_and_entries::<cxlmi_cmd_memdev_get_dc_extent_list_rsp>(rsp);
-        let room = dc_extents_requested(input) as usize;
-        let list = Listed::new(head, entries, head.num_extents_returned as usize, room);
-        head.num_extents_returned = list.count() as u32;
-        Ok(Listed { head, ..list })
+        Ok(Listed::from_response(rsp, dc_extents_requested(input) as usize))
     }
 }
 

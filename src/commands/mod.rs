@@ -11,7 +11,7 @@ pub mod memdev;
 
 use crate::cci::{Opcode, ResponseSize};
 use crate::endpoint::Response;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::wire::Wire;
 
 /// One CXL command.
@@ -93,28 +93,110 @@ macro_rules! fixed_commands {
 pub(crate) use fixed_commands;
 
 /// A fixed request head followed by raw data bytes (firmware, feature data,
-/// label data, security protocol data).
+/// label data, security protocol data); the message length says how many.
 pub struct WithData<'a, H> {
     pub head: H,
     pub data: &'a [u8],
 }
 
-/// Declares commands whose request is a fixed head plus data bytes and whose
-/// response is empty.
-macro_rules! data_commands {
-    ($( $(#[$doc:meta])* $name:ident = $op:literal, $head:ty; )*) => {$(
+impl<H: Wire> WithData<'_, H> {
+    /// Request bytes, refused past the CCI message limit.
+    pub fn request_len(&self) -> Result<usize> {
+        len_with_items::<H, u8>(self.data.len())
+    }
+
+    /// Writes the head, then the data.
+    pub fn encode(&self, payload: &mut [u8]) {
+        self.head.encode(payload);
+        payload[H::SIZE..][..self.data.len()].copy_from_slice(self.data);
+    }
+}
+
+/// A fixed request head followed by entries, whose count the head states
+/// (port ids, DPA ranges, allocations, bandwidth fractions, extents, data
+/// bytes).
+#[derive(Clone, Copy, Debug)]
+pub struct WithItems<'a, H, E> {
+    pub head: H,
+    pub items: &'a [E],
+}
+
+impl<H: Wire + ItemCount, E: Wire> WithItems<'_, H, E> {
+    /// Request bytes; see [`items_len`].
+    pub fn request_len(&self) -> Result<usize> {
+        items_len::<H, E>(self.items.len())
+    }
+
+    /// Writes the head, its count set to the entries given (whatever the
+    /// caller left in it), then the entries.
+    pub fn encode(&self, payload: &mut [u8]) {
+        let mut head = self.head;
+        head.set_item_count(self.items.len());
+        encode_with_items(&head, self.items, payload)
+    }
+}
+
+/// A fixed part, of a request or a response, with a field stating how many
+/// entries follow it. Declared with [`item_counts!`].
+pub trait ItemCount {
+    /// Most entries the field may state.
+    const MAX_ITEMS: usize;
+    /// The count the field states.
+    fn item_count(&self) -> usize;
+    /// Sets the field to `n`, at most [`Self::MAX_ITEMS`].
+    fn set_item_count(&mut self, n: usize);
+}
+
+/// Declares which field of a fixed part counts the entries after it, and
+/// its type: `head { field: u8 }`. The most it may state is what the type
+/// holds, or a smaller bound the command sets: `head { field: u16, max N }`.
+macro_rules! item_counts {
+    (@max $ty:ty) => { <$ty>::MAX as usize };
+    (@max $ty:ty, $max:expr) => { $max };
+    ($( $head:ty { $count:ident: $ty:ty $(, max $max:expr)? } )*) => {$(
+        impl $crate::commands::ItemCount for $head {
+            const MAX_ITEMS: usize = $crate::commands::item_counts!(@max $ty $(, $max)?);
+            fn item_count(&self) -> usize {
+                self.$count as usize
+            }
+            fn set_item_count(&mut self, n: usize) {
+                debug_assert!(n <= Self::MAX_ITEMS);
+                self.$count = n as $ty;
+            }
+        }
+    )*};
+}
+pub(crate) use item_counts;
+
+impl<'a, H: Wire + ItemCount, E: Wire> Listed<'a, H, E> {
+    /// Decodes a response of a fixed part and entries: keeps at most `room`
+    /// entries, no more than the fixed part claims and no more than arrived,
+    /// and sets its count field to the number kept.
+    pub fn from_response(rsp: Response<'a>, room: usize) -> Self {
+        let mut head = H::decode(rsp.bytes);
+        let entries = rsp.sent().get(H::SIZE..).unwrap_or_default();
+        let list = Listed::new(head, entries, head.item_count(), room);
+        head.set_item_count(list.count());
+        Listed { head, ..list }
+    }
+}
+
+/// Declares commands whose request is a fixed head and a variable part
+/// (`WithData<head>`: raw bytes; `WithItems<head, entry>`: entries the head
+/// counts) and whose response is empty.
+macro_rules! variable_request_commands {
+    ($( $(#[$doc:meta])* $name:ident = $op:literal, $shape:ident<$($arg:ty),+>; )*) => {$(
         $(#[$doc])*
         pub struct $name;
         impl $crate::commands::Command for $name {
             const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
-            type Input<'i> = $crate::commands::WithData<'i, $head>;
+            type Input<'i> = $crate::commands::$shape<'i, $($arg),+>;
             type Output<'o> = ();
             fn request_len(input: &Self::Input<'_>) -> $crate::error::Result<usize> {
-                $crate::commands::len_with_items::<$head, u8>(input.data.len())
+                input.request_len()
             }
             fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-                $crate::wire::Wire::encode(&input.head, payload);
-                payload[<$head as $crate::wire::Wire>::SIZE..][..input.data.len()].copy_from_slice(input.data);
+                input.encode(payload)
             }
             fn response_size(_: &Self::Input<'_>) -> $crate::cci::ResponseSize {
                 $crate::cci::ResponseSize::fixed(0)
@@ -125,7 +207,54 @@ macro_rules! data_commands {
         }
     )*};
 }
-pub(crate) use data_commands;
+pub(crate) use variable_request_commands;
+
+/// Declares commands whose request is one fixed struct (or `()`) and whose
+/// response is a fixed part followed by entries, of which at most `room`
+/// are kept (computed from the request `q`). The response holds `exactly`
+/// that room, or is `up_to` it; a room no message could carry is refused
+/// before anything is sent.
+macro_rules! listed_commands {
+    (@size exactly, $rsp:ty, $entry:ty, $room:expr) => {
+        $crate::cci::ResponseSize::fixed($crate::commands::room_len::<$rsp, $entry>($room))
+    };
+    (@size up_to, $rsp:ty, $entry:ty, $room:expr) => {
+        $crate::cci::ResponseSize::between(
+            <$rsp as $crate::wire::Wire>::SIZE,
+            $crate::commands::room_len::<$rsp, $entry>($room),
+        )
+    };
+    ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty
+        => $rsp:ty, [$entry:ty; $size:ident |$q:pat_param| $room:expr]; )*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl $name {
+            /// Entries kept at most, and so the room the caller's output must have.
+            pub fn room($q: &$req) -> usize {
+                $room
+            }
+        }
+        impl $crate::commands::Command for $name {
+            const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
+            type Input<'i> = $req;
+            type Output<'o> = $crate::commands::Listed<'o, $rsp, $entry>;
+            fn request_len(input: &$req) -> $crate::error::Result<usize> {
+                $crate::commands::check_room::<$rsp, $entry>(Self::room(input))?;
+                Ok(<$req as $crate::wire::Wire>::SIZE)
+            }
+            fn encode(input: &$req, payload: &mut [u8]) {
+                $crate::wire::Wire::encode(input, payload)
+            }
+            fn response_size(input: &$req) -> $crate::cci::ResponseSize {
+                $crate::commands::listed_commands!(@size $size, $rsp, $entry, Self::room(input))
+            }
+            fn decode<'o>(input: &$req, rsp: $crate::endpoint::Response<'o>) -> $crate::error::Result<Self::Output<'o>> {
+                Ok($crate::commands::Listed::from_response(rsp, Self::room(input)))
+            }
+        }
+    )*};
+}
+pub(crate) use listed_commands;
 
 /// Encodes a fixed request head followed by `items`, each in wire form.
 pub(crate) fn encode_with_items<H: Wire, E: Wire>(head: &H, items: &[E], payload: &mut [u8]) {
@@ -141,8 +270,35 @@ pub(crate) fn len_with_items<H: Wire, E: Wire>(n: usize) -> Result<usize> {
     n.checked_mul(E::SIZE)
         .and_then(|b| b.checked_add(H::SIZE))
         .filter(|&len| len <= crate::cci::MAX_PAYLOAD_LEN)
-        .ok_or(crate::error::Error::InvalidArgument("request payload exceeds the CCI message limit"))
+        .ok_or(Error::InvalidArgument("request payload exceeds the CCI message limit"))
 }
+
+/// Request bytes of a head and `n` entries it counts, refusing more entries
+/// than its count field may state, or than a CCI message carries.
+pub(crate) fn items_len<H: Wire + ItemCount, E: Wire>(n: usize) -> Result<usize> {
+    if n > H::MAX_ITEMS {
+        return Err(Error::InvalidArgument("more entries than the request's count field can state"));
+    }
+    len_with_items::<H, E>(n)
+}
+
+/// Payload bytes of a fixed part and `n` entries (saturating: a response's
+/// room; requests refuse sizes past the CCI limit with [`check_room`]).
+pub(crate) fn room_len<H: Wire, E: Wire>(n: usize) -> usize {
+    n.saturating_mul(E::SIZE).saturating_add(H::SIZE)
+}
+
+/// Refuses a response room of `n` entries that no CCI message could carry.
+pub(crate) fn check_room<H: Wire, E: Wire>(n: usize) -> Result<()> {
+    if room_len::<H, E>(n) > crate::cci::MAX_PAYLOAD_LEN {
+        return Err(Error::InvalidArgument("requested entries exceed the CCI message limit"));
+    }
+    Ok(())
+}
+
+/// 256 MB, the unit dynamic capacity lengths come in on the wire (decode
+/// lengths, total capacity); they are handed out in bytes, as upstream does.
+pub(crate) const DC_CAPACITY_UNIT: u64 = 256 << 20;
 
 #[cfg(test)]
 pub(crate) mod testing {

@@ -10,94 +10,13 @@
 use core::ffi::c_int;
 
 use super::{
-    cxlmi_endpoint, input_listed, input_only, input_output, out_ptr, output_only, read_in, run_command, write_listed,
+    cxlmi_endpoint, input_listed, input_only, input_output, input_with_items, input_with_items_listed, out_ptr,
+    output_only, read_with_items, run_command, write_listed,
 };
+use crate::commands::Command;
 use crate::commands::fmapi::*;
-use crate::commands::{Command, Listed, len_with_items};
-use crate::error::{Error, Result};
 use crate::types::*;
 use crate::wire::Wire;
-
-/// Reads a request's fixed part at `inp` and the entries after it, `count`
-/// of them as its count field says. A count above `max`, or one no CCI
-/// message could carry, is refused before any entry is touched.
-///
-/// # Safety
-/// `inp` is NULL or readable for the fixed part and `count` entries.
-unsafe fn read_with_items<'a, H: Copy + Wire, E: Wire>(
-    inp: *const H,
-    max: usize,
-    count: impl FnOnce(&H) -> usize,
-) -> Result<WithItems<'a, H, E>> {
-    // Entries are packed C structs or bytes, so a slice of them needs no alignment.
-    const { assert!(align_of::<E>() == 1) };
-    let head = unsafe { read_in(inp) }?;
-    let n = count(&head);
-    if n > max {
-        return Err(Error::InvalidArgument("more entries than the command allows"));
-    }
-    len_with_items::<H, E>(n)?;
-    // SAFETY: per the contract above; `n` entries follow the fixed part.
-    let items = unsafe { core::slice::from_raw_parts(inp.cast::<u8>().add(size_of::<H>()).cast::<E>(), n) };
-    Ok(WithItems { head, items })
-}
-
-/// A command whose request has entries after its fixed part and whose
-/// response is a fixed part followed by entries, written to `out`.
-///
-/// # Safety
-/// As [`read_with_items`] and [`run_command`]; `out` is NULL or has room
-/// for the fixed part and the entries the request asks for.
-unsafe fn with_items_listed<C, H, E, RH, RE>(
-    ep: *mut cxlmi_endpoint,
-    ti: *const cxlmi_tunnel_info,
-    inp: *const H,
-    max: usize,
-    count: impl FnOnce(&H) -> usize,
-    out: *mut RH,
-) -> c_int
-where
-    H: Copy + Wire,
-    E: Wire,
-    RH: Copy,
-    RE: Wire,
-    C: for<'i, 'o> Command<Input<'i> = WithItems<'i, H, E>, Output<'o> = Listed<'o, RH, RE>>,
-{
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let q = read_with_items(inp, max, count)?;
-            let out = out_ptr(out)?;
-            let list = ep.execute::<C>(t, &q)?;
-            write_listed(out, &list);
-            Ok(())
-        })
-    }
-}
-
-/// A command whose request has entries after its fixed part and whose
-/// response is empty.
-///
-/// # Safety
-/// As [`read_with_items`] and [`run_command`].
-unsafe fn with_items_only<C, H, E>(
-    ep: *mut cxlmi_endpoint,
-    ti: *const cxlmi_tunnel_info,
-    inp: *const H,
-    max: usize,
-    count: impl FnOnce(&H) -> usize,
-) -> c_int
-where
-    H: Copy + Wire,
-    E: Wire,
-    C: for<'i, 'o> Command<Input<'i> = WithItems<'i, H, E>, Output<'o> = ()>,
-{
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let q = read_with_items(inp, max, count)?;
-            ep.execute::<C>(t, &q)
-        })
-    }
-}
 
 /// Identifies the switch (opcode 5100h).
 #[unsafe(no_mangle)]
@@ -118,9 +37,7 @@ pub unsafe extern "C" fn cxlmi_cmd_fmapi_get_phys_port_state(
     r#in: *mut cxlmi_cmd_fmapi_get_phys_port_state_req,
     ret: *mut cxlmi_cmd_fmapi_get_phys_port_state_rsp,
 ) -> c_int {
-    unsafe {
-        with_items_listed::<GetPhysPortState, _, _, _, _>(ep, ti, r#in, u8::MAX.into(), |h| h.num_ports.into(), ret)
-    }
+    unsafe { input_with_items_listed::<GetPhysPortState, _, _, _, _>(ep, ti, r#in, ret) }
 }
 
 /// Controls a physical port: PERST or a PPB reset (opcode 5102h).
@@ -200,7 +117,7 @@ pub unsafe extern "C" fn cxlmi_cmd_fmapi_get_vcs_info(
 ) -> c_int {
     unsafe {
         run_command(ep, ti, |ep, t| {
-            let q = read_with_items(r#in, u8::MAX.into(), |h| h.num_vcs.into())?;
+            let q = read_with_items(r#in)?;
             let out = out_ptr(ret)?.cast::<u8>();
             let room = GetVcsInfo::response_size(&q).max;
             let info = ep.execute::<GetVcsInfo>(t, &q)?;
@@ -258,16 +175,7 @@ pub unsafe extern "C" fn cxlmi_cmd_fmapi_send_ld_cxlio_mem_request(
     r#in: *mut cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_req,
     ret: *mut cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_rsp,
 ) -> c_int {
-    unsafe {
-        with_items_listed::<SendLdCxlioMemRequest, _, _, _, _>(
-            ep,
-            ti,
-            r#in,
-            LD_CXLIO_MEM_REQUEST_MAX_DATA,
-            |h| h.transaction_len.into(),
-            ret,
-        )
-    }
+    unsafe { input_with_items_listed::<SendLdCxlioMemRequest, _, _, _, _>(ep, ti, r#in, ret) }
 }
 
 /// Reads the MLD's LD information (opcode 5400h).
@@ -301,9 +209,7 @@ pub unsafe extern "C" fn cxlmi_cmd_fmapi_set_ld_allocations(
     r#in: *mut cxlmi_cmd_fmapi_set_ld_allocations_req,
     ret: *mut cxlmi_cmd_fmapi_set_ld_allocations_rsp,
 ) -> c_int {
-    unsafe {
-        with_items_listed::<SetLdAllocations, _, _, _, _>(ep, ti, r#in, u8::MAX.into(), |h| h.number_ld.into(), ret)
-    }
+    unsafe { input_with_items_listed::<SetLdAllocations, _, _, _, _>(ep, ti, r#in, ret) }
 }
 
 /// Reads the QoS telemetry control settings (opcode 5403h).
@@ -358,9 +264,7 @@ pub unsafe extern "C" fn cxlmi_cmd_fmapi_set_qos_allocated_bw(
     r#in: *mut cxlmi_cmd_fmapi_set_qos_allocated_bw_req,
     ret: *mut cxlmi_cmd_fmapi_set_qos_allocated_bw_rsp,
 ) -> c_int {
-    unsafe {
-        with_items_listed::<SetQosAllocatedBw, _, _, _, _>(ep, ti, r#in, u8::MAX.into(), |h| h.number_ld.into(), ret)
-    }
+    unsafe { input_with_items_listed::<SetQosAllocatedBw, _, _, _, _>(ep, ti, r#in, ret) }
 }
 
 /// Reads the bandwidth limits of `in->number_ld` LDs (opcode 5408h); `ret`
@@ -384,9 +288,7 @@ pub unsafe extern "C" fn cxlmi_cmd_fmapi_set_qos_bw_limit(
     r#in: *mut cxlmi_cmd_fmapi_set_qos_bw_limit_req,
     ret: *mut cxlmi_cmd_fmapi_set_qos_bw_limit_rsp,
 ) -> c_int {
-    unsafe {
-        with_items_listed::<SetQosBwLimit, _, _, _, _>(ep, ti, r#in, u8::MAX.into(), |h| h.number_ld.into(), ret)
-    }
+    unsafe { input_with_items_listed::<SetQosBwLimit, _, _, _, _>(ep, ti, r#in, ret) }
 }
 
 /// Reads a multi-headed device's LD-to-head map (opcode 5500h); `ret` must
@@ -466,7 +368,7 @@ pub unsafe extern "C" fn cxlmi_cmd_fmapi_initiate_dc_add(
     ti: *mut cxlmi_tunnel_info,
     r#in: *mut cxlmi_cmd_fmapi_initiate_dc_add_req,
 ) -> c_int {
-    unsafe { with_items_only::<InitiateDcAdd, _, _>(ep, ti, r#in, usize::MAX, |h| h.ext_count as usize) }
+    unsafe { input_with_items::<InitiateDcAdd, _, _>(ep, ti, r#in) }
 }
 
 /// Starts releasing dynamic capacity from a host (opcode 5605h);
@@ -477,7 +379,7 @@ pub unsafe extern "C" fn cxlmi_cmd_fmapi_initiate_dc_release(
     ti: *mut cxlmi_tunnel_info,
     r#in: *mut cxlmi_cmd_fmapi_initiate_dc_release_req,
 ) -> c_int {
-    unsafe { with_items_only::<InitiateDcRelease, _, _>(ep, ti, r#in, usize::MAX, |h| h.ext_count as usize) }
+    unsafe { input_with_items::<InitiateDcRelease, _, _>(ep, ti, r#in) }
 }
 
 /// Takes a reference on tagged shared capacity (opcode 5606h).

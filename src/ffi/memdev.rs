@@ -3,98 +3,11 @@
 use core::ffi::{c_int, c_void};
 
 use super::{
-    bytes_in, bytes_out, cxlmi_endpoint, input_listed, input_only, input_output, no_payload, out_ptr, output_only,
-    read_in, run_command, write_listed,
+    cxlmi_endpoint, input_bytes, input_listed, input_only, input_output, input_with_data, input_with_items, no_payload,
+    output_listed, output_only,
 };
 use crate::commands::memdev::*;
-use crate::commands::{Command, Listed, WithData, len_with_items};
 use crate::types::*;
-use crate::wire::Wire;
-
-/// A command with a fixed input struct whose output is raw bytes, copied to
-/// the caller's buffer at `ret`.
-///
-/// # Safety
-/// As `run_command`; `inp` is NULL or readable for one `Q`; `ret` is NULL or
-/// writable for as many bytes as the command returns for `inp`.
-unsafe fn input_bytes<C, Q: Copy>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const Q, ret: *mut c_void) -> c_int
-where
-    C: for<'i, 'o> Command<Input<'i> = Q, Output<'o> = &'o [u8]>,
-{
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let q = read_in(inp)?;
-            let out = out_ptr(ret.cast::<u8>())?;
-            bytes_out(out, ep.execute::<C>(t, &q)?)
-        })
-    }
-}
-
-/// A command whose request is the fixed struct at `inp` followed by
-/// `data_sz` bytes in the caller's buffer, and whose response is empty. A
-/// size past the message limit is refused before the data is touched.
-///
-/// # Safety
-/// As `run_command`; `inp` is NULL or readable for one `H` and `data_sz`
-/// bytes after it.
-unsafe fn input_with_data<C, H: Wire>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const H, data_sz: usize) -> c_int
-where
-    C: for<'i, 'o> Command<Input<'i> = WithData<'i, H>, Output<'o> = ()>,
-{
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let head = read_in(inp)?;
-            len_with_items::<H, u8>(data_sz)?;
-            let data = bytes_in(inp.cast::<u8>().add(size_of::<H>()), data_sz)?;
-            ep.execute::<C>(t, &WithData { head, data })
-        })
-    }
-}
-
-/// A command whose request is the fixed struct at `inp` followed by as many
-/// entries as it counts, and whose response is empty. A count past the
-/// message limit is refused before the entries are touched.
-///
-/// # Safety
-/// As `run_command`; `inp` is NULL or readable for one `H` and the entries
-/// it counts after it.
-unsafe fn input_with_items<C, H: Wire + ItemCount, E: Wire>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const H) -> c_int
-where
-    C: for<'i, 'o> Command<Input<'i> = WithItems<'i, H, E>, Output<'o> = ()>,
-{
-    // The entry types are packed: any address is aligned for them.
-    const { assert!(align_of::<E>() == 1) };
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let head = read_in(inp)?;
-            let n = head.item_count();
-            len_with_items::<H, E>(n)?;
-            let first = inp.cast::<u8>().add(size_of::<H>()).cast::<E>();
-            let items = core::slice::from_raw_parts(first, n);
-            ep.execute::<C>(t, &WithItems { head, items })
-        })
-    }
-}
-
-/// A command with no input whose output is a fixed part followed by
-/// entries, written to the caller's buffer at `ret`.
-///
-/// # Safety
-/// As `run_command`; `ret` has room for the fixed part and as many entries
-/// as the command's documented capacity.
-unsafe fn output_listed<C, H: Copy, E: Wire>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, ret: *mut H) -> c_int
-where
-    C: for<'i, 'o> Command<Input<'i> = (), Output<'o> = Listed<'o, H, E>>,
-{
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let out = out_ptr(ret)?;
-            let list = ep.execute::<C>(t, &())?;
-            write_listed(out, &list);
-            Ok(())
-        })
-    }
-}
 
 /// Identifies the memory device (opcode 4000h).
 #[unsafe(no_mangle)]

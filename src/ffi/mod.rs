@@ -9,13 +9,14 @@ mod memdev;
 mod context;
 pub mod mock;
 
-use core::ffi::c_int;
+use core::ffi::{c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::commands::{Command, Listed};
+use crate::commands::{Command, ItemCount, Listed, WithData, WithItems, items_len, len_with_items};
 use crate::endpoint::{Context, Endpoint, Tunnel};
 use crate::error::{Error, Result};
 use crate::types::cxlmi_tunnel_info;
+use crate::wire::Wire;
 
 /// A library context: the core context and the endpoints opened under it,
 /// newest first (as upstream lists them).
@@ -100,7 +101,7 @@ pub(crate) fn out_ptr<T>(p: *mut T) -> Result<*mut T> {
 ///
 /// # Safety
 /// `out` has room for the fixed part and `list.count()` entries.
-pub(crate) unsafe fn write_listed<H: Copy, E: crate::wire::Wire>(out: *mut H, list: &Listed<'_, H, E>) {
+pub(crate) unsafe fn write_listed<H: Copy, E: Wire>(out: *mut H, list: &Listed<'_, H, E>) {
     // SAFETY: per the contract above; the C structs are packed, so unaligned writes.
     unsafe {
         out.write_unaligned(list.head);
@@ -195,7 +196,7 @@ where
 /// # Safety
 /// As [`input_only`]; `out` has room for the fixed part and as many entries
 /// as the command's documented capacity for `inp`.
-pub(crate) unsafe fn input_listed<C, Q: Copy, H: Copy, E: crate::wire::Wire>(
+pub(crate) unsafe fn input_listed<C, Q: Copy, H: Copy, E: Wire>(
     ep: *mut cxlmi_endpoint,
     ti: *const cxlmi_tunnel_info,
     inp: *const Q,
@@ -207,6 +208,133 @@ where
     unsafe {
         run_command(ep, ti, |ep, t| {
             let q = read_in(inp)?;
+            let out = out_ptr(out)?;
+            let list = ep.execute::<C>(t, &q)?;
+            write_listed(out, &list);
+            Ok(())
+        })
+    }
+}
+
+/// A command with no input whose output is a fixed part followed by
+/// entries, written to the caller's buffer at `out`.
+///
+/// # Safety
+/// As [`run_command`]; `out` has room for the fixed part and as many entries
+/// as the command's documented capacity.
+pub(crate) unsafe fn output_listed<C, H: Copy, E: Wire>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, out: *mut H) -> c_int
+where
+    C: for<'i, 'o> Command<Input<'i> = (), Output<'o> = Listed<'o, H, E>>,
+{
+    unsafe {
+        run_command(ep, ti, |ep, t| {
+            let out = out_ptr(out)?;
+            let list = ep.execute::<C>(t, &())?;
+            write_listed(out, &list);
+            Ok(())
+        })
+    }
+}
+
+/// A command with a fixed input struct whose output is raw bytes, copied to
+/// the caller's buffer at `out`.
+///
+/// # Safety
+/// As [`input_only`]; `out` is NULL or writable for as many bytes as the
+/// command returns for `inp`.
+pub(crate) unsafe fn input_bytes<C, Q: Copy>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const Q, out: *mut c_void) -> c_int
+where
+    C: for<'i, 'o> Command<Input<'i> = Q, Output<'o> = &'o [u8]>,
+{
+    unsafe {
+        run_command(ep, ti, |ep, t| {
+            let q = read_in(inp)?;
+            let out = out_ptr(out.cast::<u8>())?;
+            bytes_out(out, ep.execute::<C>(t, &q)?)
+        })
+    }
+}
+
+/// A command whose request is the fixed struct at `inp` followed by
+/// `data_sz` bytes in the caller's buffer, and whose response is empty. A
+/// size past the message limit is refused before the data is touched.
+///
+/// # Safety
+/// As [`run_command`]; `inp` is NULL or readable for one `H` and `data_sz`
+/// bytes after it.
+pub(crate) unsafe fn input_with_data<C, H: Wire>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const H, data_sz: usize) -> c_int
+where
+    C: for<'i, 'o> Command<Input<'i> = WithData<'i, H>, Output<'o> = ()>,
+{
+    unsafe {
+        run_command(ep, ti, |ep, t| {
+            let head = read_in(inp)?;
+            len_with_items::<H, u8>(data_sz)?;
+            let data = bytes_in(inp.cast::<u8>().add(size_of::<H>()), data_sz)?;
+            ep.execute::<C>(t, &WithData { head, data })
+        })
+    }
+}
+
+/// Reads a request's fixed part at `inp` and the entries after it, as many
+/// as its count field states. A count past what the field may state, or one
+/// no CCI message could carry, is refused before any entry is touched.
+///
+/// # Safety
+/// `inp` is NULL or readable for the fixed part and the entries it counts.
+pub(crate) unsafe fn read_with_items<'a, H: Wire + ItemCount, E: Wire>(inp: *const H) -> Result<WithItems<'a, H, E>> {
+    // Entries are packed C structs or bytes, so a slice of them needs no alignment.
+    const { assert!(align_of::<E>() == 1) };
+    let head = unsafe { read_in(inp) }?;
+    let n = head.item_count();
+    items_len::<H, E>(n)?;
+    // SAFETY: per the contract above; `n` entries follow the fixed part.
+    let items = unsafe { core::slice::from_raw_parts(inp.cast::<u8>().add(size_of::<H>()).cast::<E>(), n) };
+    Ok(WithItems { head, items })
+}
+
+/// A command whose request is the fixed struct at `inp` followed by the
+/// entries it counts, and whose response is empty.
+///
+/// # Safety
+/// As [`read_with_items`] and [`run_command`].
+pub(crate) unsafe fn input_with_items<C, H, E>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const H) -> c_int
+where
+    H: Wire + ItemCount,
+    E: Wire,
+    C: for<'i, 'o> Command<Input<'i> = WithItems<'i, H, E>, Output<'o> = ()>,
+{
+    unsafe {
+        run_command(ep, ti, |ep, t| {
+            let q = read_with_items(inp)?;
+            ep.execute::<C>(t, &q)
+        })
+    }
+}
+
+/// A command whose request is the fixed struct at `inp` followed by the
+/// entries it counts, and whose response is a fixed part followed by
+/// entries, written to `out`.
+///
+/// # Safety
+/// As [`read_with_items`] and [`run_command`]; `out` is NULL or has room
+/// for the fixed part and the entries the request asks for.
+pub(crate) unsafe fn input_with_items_listed<C, H, E, RH, RE>(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    inp: *const H,
+    out: *mut RH,
+) -> c_int
+where
+    H: Wire + ItemCount,
+    E: Wire,
+    RH: Copy,
+    RE: Wire,
+    C: for<'i, 'o> Command<Input<'i> = WithItems<'i, H, E>, Output<'o> = Listed<'o, RH, RE>>,
+{
+    unsafe {
+        run_command(ep, ti, |ep, t| {
+            let q = read_with_items(inp)?;
             let out = out_ptr(out)?;
             let list = ep.execute::<C>(t, &q)?;
             write_listed(out, &list);
