@@ -3,8 +3,8 @@
 use core::ffi::{c_int, c_void};
 
 use super::{
-    bytes_in, bytes_out, cxlmi_endpoint, input_listed, input_only, input_output, no_payload, out_ptr, output_only,
-    read_in, run_command, write_listed,
+    bytes_in, bytes_out, cxlmi_endpoint, input_bytes, input_listed, input_only, input_output, input_with_data,
+    no_payload, output_listed, output_only, read_in, run_command,
 };
 use crate::commands::generic::*;
 use crate::error::Error;
@@ -147,13 +147,7 @@ pub unsafe extern "C" fn cxlmi_cmd_transfer_fw(
     r#in: *mut cxlmi_cmd_transfer_fw_req,
     data_sz: usize,
 ) -> c_int {
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let head = read_in(r#in)?;
-            let data = bytes_in(r#in.cast::<u8>().add(size_of::<cxlmi_cmd_transfer_fw_req>()), data_sz)?;
-            ep.execute::<TransferFw>(t, &WithData { head, data })
-        })
-    }
+    unsafe { input_with_data::<TransferFw, _>(ep, ti, r#in, data_sz) }
 }
 
 /// Activates firmware (opcode 0202h).
@@ -182,14 +176,7 @@ pub unsafe extern "C" fn cxlmi_cmd_get_supported_logs(
     ti: *mut cxlmi_tunnel_info,
     ret: *mut cxlmi_cmd_get_supported_logs_rsp,
 ) -> c_int {
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let out = out_ptr(ret)?;
-            let list = ep.execute::<GetSupportedLogs>(t, &())?;
-            write_listed(out, &list);
-            Ok(())
-        })
-    }
+    unsafe { output_listed::<GetSupportedLogs, _, _>(ep, ti, ret) }
 }
 
 /// Reads `in->length` bytes of a log (opcode 0401h) into `ret`.
@@ -200,13 +187,7 @@ pub unsafe extern "C" fn cxlmi_cmd_get_log(
     r#in: *mut cxlmi_cmd_get_log_req,
     ret: *mut c_void,
 ) -> c_int {
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let q = read_in(r#in)?;
-            let out = out_ptr(ret.cast::<u8>())?;
-            bytes_out(out, ep.execute::<GetLog>(t, &q)?)
-        })
-    }
+    unsafe { input_bytes::<GetLog, _>(ep, ti, r#in, ret) }
 }
 
 /// Reads the Command Effects Log (opcode 0401h): `in->length / 4` entries into `ret`.
@@ -217,17 +198,8 @@ pub unsafe extern "C" fn cxlmi_cmd_get_log_cel(
     r#in: *mut cxlmi_cmd_get_log_req,
     ret: *mut cxlmi_cmd_get_log_cel_rsp,
 ) -> c_int {
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let q = read_in(r#in)?;
-            let out = out_ptr(ret)?;
-            let cel = ep.execute::<GetLogCel>(t, &q)?;
-            for (i, e) in cel.entries().enumerate() {
-                out.add(i).write_unaligned(e);
-            }
-            Ok(())
-        })
-    }
+    // The entries have no fixed part before them: the output's fixed part is `()`.
+    unsafe { input_listed::<GetLogCel, _, (), _>(ep, ti, r#in, ret.cast()) }
 }
 
 /// Reads a log's capabilities (opcode 0402h).
@@ -285,13 +257,7 @@ pub unsafe extern "C" fn cxlmi_cmd_get_feature(
     r#in: *mut cxlmi_cmd_get_feature_req,
     ret: *mut cxlmi_cmd_get_feature_rsp,
 ) -> c_int {
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let q = read_in(r#in)?;
-            let out = out_ptr(ret)?;
-            bytes_out(out.cast::<u8>(), ep.execute::<GetFeature>(t, &q)?)
-        })
-    }
+    unsafe { input_bytes::<GetFeature, _>(ep, ti, r#in, ret.cast()) }
 }
 
 /// Sets a feature (opcode 0502h); `feature_data_sz` bytes of data follow the fixed part of `in`.
@@ -302,13 +268,7 @@ pub unsafe extern "C" fn cxlmi_cmd_set_feature(
     r#in: *mut cxlmi_cmd_set_feature_req,
     feature_data_sz: usize,
 ) -> c_int {
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let head = read_in(r#in)?;
-            let data = bytes_in(r#in.cast::<u8>().add(size_of::<cxlmi_cmd_set_feature_req>()), feature_data_sz)?;
-            ep.execute::<SetFeature>(t, &WithData { head, data })
-        })
-    }
+    unsafe { input_with_data::<SetFeature, _>(ep, ti, r#in, feature_data_sz) }
 }
 
 /// Sends a vendor-specific command (opcode C000h to FFFFh): `in_size` bytes
