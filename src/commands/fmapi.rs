@@ -8,7 +8,8 @@
 //! set to the number kept.
 
 use super::{
-    Command, DC_CAPACITY_UNIT, Listed, fixed_commands, item_counts, listed_commands, room_len, variable_request_commands,
+    Command, DC_CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands, room_len,
+    variable_request_commands,
 };
 pub use super::WithItems;
 use crate::cci::{Opcode, ResponseSize};
@@ -299,8 +300,6 @@ impl Command for GetDcdInfo {
 
 /// Regions the Get Host DC Region Configuration output holds.
 const HOST_DC_REGIONS: usize = 8;
-/// The four u32 counts that follow the returned regions on the wire.
-const HOST_DC_REGION_TRAILER: usize = 16;
 /// The response's fixed part before the regions.
 const HOST_DC_REGION_HEAD: usize = 4;
 
@@ -326,29 +325,18 @@ impl Command for GetHostDcRegionConfig {
         ResponseSize::between(max - HOST_DC_REGIONS * cxlmi_fmapi_dc_region_config::SIZE, max)
     }
     fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        const REGION: usize = cxlmi_fmapi_dc_region_config::SIZE;
-        let wire = rsp.bytes;
         let mut out = cxlmi_cmd_fmapi_get_host_dc_region_config_rsp::zeroed();
-        out.host_id = u16::decode(wire);
-        out.num_regions = wire[2];
-        // Keep the regions that arrived whole with the counts after them.
-        let arrived = rsp.len.saturating_sub(HOST_DC_REGION_HEAD + HOST_DC_REGION_TRAILER) / REGION;
-        let n = usize::from(wire[3]).min(HOST_DC_REGIONS).min(arrived);
-        out.regions_returned = n as u8;
+        out.host_id = u16::decode(rsp.bytes);
+        out.num_regions = rsp.bytes[2];
         let mut regions = out.region_configs;
-        for (i, region) in regions.iter_mut().enumerate().take(n) {
-            let mut r = cxlmi_fmapi_dc_region_config::decode(&wire[HOST_DC_REGION_HEAD + i * REGION..]);
+        let (n, counts) = dc_region_configs(rsp, HOST_DC_REGION_HEAD, rsp.bytes[3].into(), &mut regions, |r| {
             r.decode_len = r.decode_len.wrapping_mul(DC_CAPACITY_UNIT);
             r.rsvd = [0; 3];
             r.rsvd2 = [0; 3];
-            *region = r;
-        }
+        });
+        out.regions_returned = n as u8;
         out.region_configs = regions;
-        let counts = <[u32; 4]>::decode(&wire[HOST_DC_REGION_HEAD + n * REGION..]);
-        out.num_extents_supported = counts[0];
-        out.num_extents_available = counts[1];
-        out.num_tags_supported = counts[2];
-        out.num_tags_available = counts[3];
+        [out.num_extents_supported, out.num_extents_available, out.num_tags_supported, out.num_tags_available] = counts;
         Ok(out)
     }
 }

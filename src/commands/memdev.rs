@@ -1,7 +1,8 @@
 //! Memory Device commands (CXL r3.1 section 8.2.9.9, Table 8-126).
 
 use super::{
-    Command, DC_CAPACITY_UNIT, Listed, fixed_commands, item_counts, listed_commands, variable_request_commands,
+    Command, DC_CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands,
+    variable_request_commands,
 };
 pub use super::{WithData, WithItems};
 use crate::cci::{MAX_PAYLOAD_LEN, Opcode, ResponseSize};
@@ -177,9 +178,8 @@ impl Command for SecurityReceive {
 }
 
 /// Bytes of the Get Dynamic Capacity Configuration output before the region
-/// configurations, and after them (four counts).
+/// configurations.
 const DC_CONFIG_HEAD: usize = 8;
-const DC_CONFIG_TAIL: usize = 16;
 
 /// Get Dynamic Capacity Configuration (4800h, section 8.2.9.9.9.1): up to
 /// [`MAX_DC_REGIONS`] region configurations, then four counts that follow
@@ -196,27 +196,19 @@ impl Command for GetDcConfig {
         input.encode(payload)
     }
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::between(DC_CONFIG_HEAD + DC_CONFIG_TAIL, cxlmi_cmd_memdev_get_dc_config_rsp::SIZE)
+        let max = cxlmi_cmd_memdev_get_dc_config_rsp::SIZE;
+        ResponseSize::between(max - MAX_DC_REGIONS * cxlmi_dc_region_config::SIZE, max)
     }
     fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let sent = rsp.sent();
         let mut out = cxlmi_cmd_memdev_get_dc_config_rsp::zeroed();
         out.num_regions = rsp.bytes[0];
-        // Only regions that arrived whole, with the four counts after them.
-        let arrived = sent.len().saturating_sub(DC_CONFIG_HEAD + DC_CONFIG_TAIL) / cxlmi_dc_region_config::SIZE;
-        let n = usize::from(rsp.bytes[1]).min(MAX_DC_REGIONS).min(arrived);
-        out.regions_returned = n as u8;
         let mut regions = out.region_configs;
-        for (i, r) in regions.iter_mut().take(n).enumerate() {
-            *r = cxlmi_dc_region_config::decode(&sent[DC_CONFIG_HEAD + i * cxlmi_dc_region_config::SIZE..]);
+        let (n, counts) = dc_region_configs(rsp, DC_CONFIG_HEAD, rsp.bytes[1].into(), &mut regions, |r| {
             r.decode_len = r.decode_len.wrapping_mul(DC_CAPACITY_UNIT);
-        }
+        });
+        out.regions_returned = n as u8;
         out.region_configs = regions;
-        let tail = &rsp.bytes[DC_CONFIG_HEAD + n * cxlmi_dc_region_config::SIZE..];
-        out.num_extents_supported = u32::decode(tail);
-        out.num_extents_available = u32::decode(&tail[4..]);
-        out.num_tags_supported = u32::decode(&tail[8..]);
-        out.num_tags_available = u32::decode(&tail[12..]);
+        [out.num_extents_supported, out.num_extents_available, out.num_tags_supported, out.num_tags_available] = counts;
         Ok(out)
     }
 }

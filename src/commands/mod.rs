@@ -300,6 +300,32 @@ pub(crate) fn check_room<H: Wire, E: Wire>(n: usize) -> Result<()> {
 /// lengths, total capacity); they are handed out in bytes, as upstream does.
 pub(crate) const DC_CAPACITY_UNIT: u64 = 256 << 20;
 
+/// Decodes dynamic capacity region configurations as Get Dynamic Capacity
+/// Configuration (4800h) and Get Host DC Region Configuration (5601h) both
+/// lay them out: `head` bytes, the regions returned, then four u32 counts
+/// (extents supported and available, tags supported and available) right
+/// after the last region returned.
+///
+/// Fills `regions` with those kept, no more than `claimed`, than `regions`
+/// holds, and than arrived whole with the counts after them, passing each
+/// through `fix`. Returns how many were kept, and the four counts.
+pub(crate) fn dc_region_configs<R: Wire>(
+    rsp: Response<'_>,
+    head: usize,
+    claimed: usize,
+    regions: &mut [R],
+    fix: impl Fn(&mut R),
+) -> (usize, [u32; 4]) {
+    const COUNTS: usize = <[u32; 4]>::SIZE;
+    let arrived = rsp.sent().len().saturating_sub(head + COUNTS) / R::SIZE;
+    let n = claimed.min(regions.len()).min(arrived);
+    for (i, r) in regions.iter_mut().take(n).enumerate() {
+        *r = R::decode(&rsp.bytes[head + i * R::SIZE..]);
+        fix(r);
+    }
+    (n, <[u32; 4]>::decode(&rsp.bytes[head + n * R::SIZE..]))
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     //! Running commands against a mock endpoint in unit tests.
