@@ -1,6 +1,9 @@
 //! Generic Component commands (CXL r3.1 section 8.2.9, Table 8-37).
 
-use super::{Command, Listed, WithItems, fixed_commands, item_counts, listed_commands, variable_request_commands};
+use super::{
+    Command, Listed, WithItems, fixed_commands, item_counts, listed_commands, raw_read_commands,
+    variable_request_commands,
+};
 pub use super::WithData;
 use crate::cci::{MAX_PAYLOAD_LEN, Opcode, ResponseSize};
 use crate::endpoint::Response;
@@ -107,32 +110,9 @@ variable_request_commands! {
     SetFeature = 0x0502, WithData<cxlmi_cmd_set_feature_req>;
 }
 
-/// Bytes of log asked for.
-fn log_length(input: &cxlmi_cmd_get_log_req) -> usize {
-    input.length as usize
-}
-
-/// Get Log (0401h, section 8.2.9.5.2): `length` raw log bytes.
-pub struct GetLog;
-impl Command for GetLog {
-    const OPCODE: Opcode = Opcode(0x0401);
-    type Input<'i> = cxlmi_cmd_get_log_req;
-    type Output<'o> = &'o [u8];
-    fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        if log_length(input) > MAX_PAYLOAD_LEN {
-            return Err(Error::InvalidArgument("log length exceeds the CCI message limit"));
-        }
-        Ok(cxlmi_cmd_get_log_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(log_length(input))
-    }
-    fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<&'o [u8]> {
-        Ok(rsp.bytes)
-    }
+raw_read_commands! {
+    /// Get Log (0401h, section 8.2.9.5.2): `length` raw log bytes.
+    GetLog = 0x0401, cxlmi_cmd_get_log_req { length };
 }
 
 /// Get Log for the Command Effects Log (0401h): `length / 4` CEL entries.
@@ -148,10 +128,10 @@ impl Command for GetLogCel {
         input.encode(payload)
     }
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(log_length(input))
+        GetLog::response_size(input)
     }
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-        let n = log_length(input) / cxlmi_cmd_get_log_cel_rsp::SIZE;
+        let n = input.length as usize / cxlmi_cmd_get_log_cel_rsp::SIZE;
         Ok(Listed::new((), rsp.bytes, n, n))
     }
 }

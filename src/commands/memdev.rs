@@ -2,10 +2,10 @@
 
 use super::{
     Command, DC_CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands,
-    variable_request_commands,
+    raw_read_commands, variable_request_commands,
 };
 pub use super::{WithData, WithItems};
-use crate::cci::{MAX_PAYLOAD_LEN, Opcode, ResponseSize};
+use crate::cci::{Opcode, ResponseSize};
 use crate::endpoint::Response;
 use crate::error::{Error, Result};
 use crate::types::*;
@@ -120,28 +120,10 @@ listed_commands! {
         [cxlmi_cmd_memdev_media_ops_supported_list_entry; up_to |q| usize::from(q.discovery_osa.num_ops)];
 }
 
-/// Get LSA (4102h, section 8.2.9.9.2.3): exactly `length` bytes of the
-/// Label Storage Area.
-pub struct GetLsa;
-impl Command for GetLsa {
-    const OPCODE: Opcode = Opcode(0x4102);
-    type Input<'i> = cxlmi_cmd_memdev_get_lsa_req;
-    type Output<'o> = &'o [u8];
-    fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-        if input.length as usize > MAX_PAYLOAD_LEN {
-            return Err(Error::InvalidArgument("LSA length exceeds the CCI message limit"));
-        }
-        Ok(cxlmi_cmd_memdev_get_lsa_req::SIZE)
-    }
-    fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-        input.encode(payload)
-    }
-    fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        ResponseSize::fixed(input.length as usize)
-    }
-    fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<&'o [u8]> {
-        Ok(rsp.bytes)
-    }
+raw_read_commands! {
+    /// Get LSA (4102h, section 8.2.9.9.2.3): exactly `length` bytes of the
+    /// Label Storage Area.
+    GetLsa = 0x4102, cxlmi_cmd_memdev_get_lsa_req { length };
 }
 
 /// Bytes a Security Receive response carries for `protocol`; only the
@@ -247,6 +229,7 @@ impl Command for GetDcExtentList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cci::MAX_PAYLOAD_LEN;
     use crate::commands::testing::{answering, mock_endpoint, sent};
     use crate::endpoint::Tunnel;
     use crate::wire::to_vec;

@@ -209,6 +209,37 @@ macro_rules! variable_request_commands {
 }
 pub(crate) use variable_request_commands;
 
+/// Declares commands that read exactly as many raw bytes as the request's
+/// length field asks for; a length past the CCI message limit is refused
+/// before anything is sent.
+macro_rules! raw_read_commands {
+    ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty { $len:ident }; )*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl $crate::commands::Command for $name {
+            const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
+            type Input<'i> = $req;
+            type Output<'o> = &'o [u8];
+            fn request_len(input: &$req) -> $crate::error::Result<usize> {
+                if input.$len as usize > $crate::cci::MAX_PAYLOAD_LEN {
+                    return Err($crate::error::Error::InvalidArgument("length asked for exceeds the CCI message limit"));
+                }
+                Ok(<$req as $crate::wire::Wire>::SIZE)
+            }
+            fn encode(input: &$req, payload: &mut [u8]) {
+                $crate::wire::Wire::encode(input, payload)
+            }
+            fn response_size(input: &$req) -> $crate::cci::ResponseSize {
+                $crate::cci::ResponseSize::fixed(input.$len as usize)
+            }
+            fn decode<'o>(_: &$req, rsp: $crate::endpoint::Response<'o>) -> $crate::error::Result<&'o [u8]> {
+                Ok(rsp.bytes)
+            }
+        }
+    )*};
+}
+pub(crate) use raw_read_commands;
+
 /// Declares commands whose request is one fixed struct (or `()`) and whose
 /// response is a fixed part followed by entries, of which at most `room`
 /// are kept (computed from the request `q`). The response holds `exactly`
