@@ -2,7 +2,7 @@
 
 use super::{
     Command, DC_CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands,
-    raw_read_commands, variable_request_commands,
+    raw_read_commands, room_len, variable_request_commands,
 };
 pub use super::{WithData, WithItems};
 use crate::cci::{Opcode, ResponseSize};
@@ -218,8 +218,12 @@ impl Command for GetDcExtentList {
         cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: dc_extents_requested(input), ..*input }.encode(payload)
     }
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
-        let head = cxlmi_cmd_memdev_get_dc_extent_list_rsp::SIZE;
-        ResponseSize::between(head, head + MAX_DC_EXTENTS_PER_REQUEST as usize * cxlmi_memdev_get_list_extent::SIZE)
+        ResponseSize::between(
+            cxlmi_cmd_memdev_get_dc_extent_list_rsp::SIZE,
+            room_len::<cxlmi_cmd_memdev_get_dc_extent_list_rsp, cxlmi_memdev_get_list_extent>(
+                MAX_DC_EXTENTS_PER_REQUEST as usize,
+            ),
+        )
     }
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         Ok(Listed::from_response(rsp, dc_extents_requested(input) as usize))

@@ -1,9 +1,13 @@
 //! Every command, described once: its opcode, how its request is encoded,
 //! how long its response may be, and how the response is decoded.
 //!
-//! Commands with a fixed request struct and a fixed response struct are
-//! declared as one line of data with [`fixed_commands!`]; commands with
-//! variable-length parts implement [`Command`] by hand next to them.
+//! Commands of a common shape are declared as one line of data each:
+//! `fixed_commands!` (a fixed request struct and a fixed response struct),
+//! `variable_request_commands!` (a fixed head with data bytes or counted
+//! entries, empty response), `listed_commands!` (a fixed request, a
+//! response of a fixed part and entries) and `raw_read_commands!` (raw
+//! bytes of a requested length). Commands with rules of their own implement
+//! [`Command`] by hand next to them, with the shared pieces below.
 
 pub mod fmapi;
 pub mod generic;
@@ -122,7 +126,8 @@ pub struct WithItems<'a, H, E> {
 }
 
 impl<H: Wire + ItemCount, E: Wire> WithItems<'_, H, E> {
-    /// Request bytes; see [`items_len`].
+    /// Request bytes, refusing more entries than the head's count field may
+    /// state, or than a CCI message carries.
     pub fn request_len(&self) -> Result<usize> {
         items_len::<H, E>(self.items.len())
     }
@@ -137,7 +142,7 @@ impl<H: Wire + ItemCount, E: Wire> WithItems<'_, H, E> {
 }
 
 /// A fixed part, of a request or a response, with a field stating how many
-/// entries follow it. Declared with [`item_counts!`].
+/// entries follow it. Declared with `item_counts!`.
 pub trait ItemCount {
     /// Most entries the field may state.
     const MAX_ITEMS: usize;
