@@ -8,6 +8,8 @@ mod generic;
 mod memdev;
 mod context;
 pub mod mock;
+#[cfg(test)]
+mod bounds_tests;
 
 use core::ffi::{c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -132,6 +134,39 @@ pub(crate) unsafe fn run_command(
     })
 }
 
+/// Runs `C` with `q` and writes its fixed output struct to `out`, refusing
+/// NULL before anything is sent.
+///
+/// # Safety
+/// `out` is NULL or writable for one `R`.
+unsafe fn execute_into<C, R>(ep: &mut Endpoint, t: Tunnel, q: &C::Input<'_>, out: *mut R) -> Result<()>
+where
+    C: for<'o> Command<Output<'o> = R>,
+{
+    let out = out_ptr(out)?;
+    let r = ep.execute::<C>(t, q)?;
+    // SAFETY: per the contract above; the C structs are packed, so unaligned.
+    unsafe { out.write_unaligned(r) };
+    Ok(())
+}
+
+/// Runs `C` with `q` and writes its listed output (fixed part, then the
+/// entries kept) to `out`, refusing NULL before anything is sent.
+///
+/// # Safety
+/// `out` is NULL or has room for the fixed part and the entries `C` keeps
+/// for `q`.
+unsafe fn execute_listed<C, H: Copy, E: Wire>(ep: &mut Endpoint, t: Tunnel, q: &C::Input<'_>, out: *mut H) -> Result<()>
+where
+    C: for<'o> Command<Output<'o> = Listed<'o, H, E>>,
+{
+    let out = out_ptr(out)?;
+    let list = ep.execute::<C>(t, q)?;
+    // SAFETY: per the contract above.
+    unsafe { write_listed(out, &list) };
+    Ok(())
+}
+
 /// A command with no input and a fixed output struct.
 ///
 /// # Safety
@@ -140,14 +175,7 @@ pub(crate) unsafe fn output_only<C, R: Copy>(ep: *mut cxlmi_endpoint, ti: *const
 where
     C: for<'i, 'o> Command<Input<'i> = (), Output<'o> = R>,
 {
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let out = out_ptr(out)?;
-            let r = ep.execute::<C>(t, &())?;
-            out.write_unaligned(r);
-            Ok(())
-        })
-    }
+    unsafe { run_command(ep, ti, |ep, t| execute_into::<C, _>(ep, t, &(), out)) }
 }
 
 /// A command with a fixed input struct and no output.
@@ -182,10 +210,7 @@ where
     unsafe {
         run_command(ep, ti, |ep, t| {
             let q = read_in(inp)?;
-            let out = out_ptr(out)?;
-            let r = ep.execute::<C>(t, &q)?;
-            out.write_unaligned(r);
-            Ok(())
+            execute_into::<C, _>(ep, t, &q, out)
         })
     }
 }
@@ -208,10 +233,7 @@ where
     unsafe {
         run_command(ep, ti, |ep, t| {
             let q = read_in(inp)?;
-            let out = out_ptr(out)?;
-            let list = ep.execute::<C>(t, &q)?;
-            write_listed(out, &list);
-            Ok(())
+            execute_listed::<C, _, _>(ep, t, &q, out)
         })
     }
 }
@@ -226,14 +248,7 @@ pub(crate) unsafe fn output_listed<C, H: Copy, E: Wire>(ep: *mut cxlmi_endpoint,
 where
     C: for<'i, 'o> Command<Input<'i> = (), Output<'o> = Listed<'o, H, E>>,
 {
-    unsafe {
-        run_command(ep, ti, |ep, t| {
-            let out = out_ptr(out)?;
-            let list = ep.execute::<C>(t, &())?;
-            write_listed(out, &list);
-            Ok(())
-        })
-    }
+    unsafe { run_command(ep, ti, |ep, t| execute_listed::<C, _, _>(ep, t, &(), out)) }
 }
 
 /// A command with a fixed input struct whose output is raw bytes, copied to
@@ -335,10 +350,7 @@ where
     unsafe {
         run_command(ep, ti, |ep, t| {
             let q = read_with_items(inp)?;
-            let out = out_ptr(out)?;
-            let list = ep.execute::<C>(t, &q)?;
-            write_listed(out, &list);
-            Ok(())
+            execute_listed::<C, _, _>(ep, t, &q, out)
         })
     }
 }
