@@ -571,7 +571,7 @@ mod tests {
                 vec![(0, 5), (0, 4)],
             ),
             // The LD Pool CCI of a multi-headed device: target type 1.
-            (tunnel(-1, -1, 1, true), wrapped(1, 1, 0, &identify_request()), vec![(1, 0xff)]),
+            (tunnel(-1, -1, 1, true), wrapped(1, 1, 0xff, &identify_request()), vec![(1, 0xff)]),
         ];
         for (t, wire, hops) in cases {
             let seen = Arc::new(Mutex::new(Vec::new()));
