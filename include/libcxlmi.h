@@ -17,6 +17,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <syslog.h>
+/* Log levels are syslog's (LOG_ERR ... LOG_DEBUG). Programs written for upstream
+ * pass DEFAULT_LOGLEVEL to cxlmi_new_ctx(); MAX_LOGLEVEL is the most verbose. */
+#ifndef MAX_LOGLEVEL
+#define MAX_LOGLEVEL LOG_DEBUG
+#endif
+#ifndef DEFAULT_LOGLEVEL
+#define DEFAULT_LOGLEVEL LOG_NOTICE
+#endif
+
 
 /* Opaque handles: a library context, and an endpoint (a device or switch CCI) opened under it. */
 struct cxlmi_ctx;
@@ -264,503 +273,6 @@ struct cxlmi_tunnel_info {
      * Target the LD Pool CCI of a multi-headed device.
      */
     bool mhd;
-};
-
-/**
- * Identify output (opcode 0001h, CXL r3.1 section 8.2.9.1.1).
- */
-struct __attribute__((packed)) cxlmi_cmd_identify_rsp {
-    uint16_t vendor_id;
-    uint16_t device_id;
-    uint16_t subsys_vendor_id;
-    uint16_t subsys_id;
-    uint64_t serial_num;
-    /**
-     * Maximum message size, as a power of two.
-     */
-    uint8_t max_msg_size;
-    /**
-     * 0: switch, 3: type 3 device.
-     */
-    uint8_t component_type;
-};
-
-/**
- * Background Operation Status output (opcode 0002h).
- */
-struct __attribute__((packed)) cxlmi_cmd_bg_op_status_rsp {
-    uint8_t status;
-    uint8_t rsvd;
-    uint16_t opcode;
-    uint16_t returncode;
-    uint16_t vendor_ext_status;
-};
-
-/**
- * Get Response Message Limit output (opcode 0003h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_response_msg_limit_rsp {
-    /**
-     * Limit as a power of two.
-     */
-    uint8_t limit;
-};
-
-/**
- * Set Response Message Limit input (opcode 0004h).
- */
-struct __attribute__((packed)) cxlmi_cmd_set_response_msg_limit_req {
-    uint8_t limit;
-};
-
-/**
- * Set Response Message Limit output (opcode 0004h).
- */
-struct __attribute__((packed)) cxlmi_cmd_set_response_msg_limit_rsp {
-    uint8_t limit;
-};
-
-/**
- * Get Event Records input (opcode 0100h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_event_records_req {
-    /**
-     * Which event log: 0 informational, 1 warning, 2 failure, 3 fatal, 4 dynamic capacity.
-     */
-    uint8_t event_log;
-};
-
-/**
- * One event record (CXL r3.1 Table 8-43), 128 bytes.
- */
-struct __attribute__((packed)) cxlmi_event_record {
-    uint8_t uuid[16];
-    uint8_t length;
-    uint8_t flags[3];
-    uint16_t handle;
-    uint16_t related_handle;
-    uint64_t timestamp;
-    uint8_t maint_op_class;
-    uint8_t maint_op_subclass;
-    uint16_t ld_id;
-    uint8_t head_id;
-    uint8_t reserved[11];
-    uint8_t data[80];
-};
-
-/**
- * Get Event Records output (opcode 0100h); the caller's buffer holds
- * room for `CXLMI_MAX_SUPPORTED_EVENT_RECORDS` records after it.
- */
-struct __attribute__((packed)) cxlmi_cmd_get_event_records_rsp {
-    uint8_t flags;
-    uint8_t reserved1;
-    uint16_t overflow_err_count;
-    uint64_t first_overflow_timestamp;
-    uint64_t last_overflow_timestamp;
-    uint16_t record_count;
-    uint8_t reserved2[10];
-    struct cxlmi_event_record records[];
-};
-
-/**
- * Clear Event Records input (opcode 0101h), followed by `nr_recs` handles.
- */
-struct __attribute__((packed)) cxlmi_cmd_clear_event_records_req {
-    uint8_t event_log;
-    uint8_t clear_flags;
-    uint8_t nr_recs;
-    uint8_t reserved[3];
-    uint16_t handles[];
-};
-
-/**
- * Get Event Interrupt Policy output (opcode 0102h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_event_interrupt_policy_rsp {
-    uint8_t informational_settings;
-    uint8_t warning_settings;
-    uint8_t failure_settings;
-    uint8_t fatal_settings;
-#if !defined(SUPPORT_CXL_2_0)
-    /**
-     * Dynamic capacity event log settings (CXL 3.x only).
-     */
-    uint8_t dcd_settings
-#endif
-    ;
-};
-
-/**
- * Set Event Interrupt Policy input (opcode 0103h).
- */
-struct __attribute__((packed)) cxlmi_cmd_set_event_interrupt_policy_req {
-    uint8_t informational_settings;
-    uint8_t warning_settings;
-    uint8_t failure_settings;
-    uint8_t fatal_settings;
-#if !defined(SUPPORT_CXL_2_0)
-    /**
-     * Dynamic capacity event log settings (CXL 3.x only).
-     */
-    uint8_t dcd_settings
-#endif
-    ;
-};
-
-/**
- * Get MCTP Event Interrupt Policy output (opcode 0104h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_mctp_event_interrupt_policy_rsp {
-    uint16_t event_interrupt_settings;
-};
-
-/**
- * Set MCTP Event Interrupt Policy input (opcode 0105h).
- */
-struct __attribute__((packed)) cxlmi_cmd_set_mctp_event_interrupt_policy_req {
-    uint16_t event_interrupt_settings;
-};
-
-/**
- * Event Notification input (opcode 0106h).
- */
-struct __attribute__((packed)) cxlmi_cmd_event_notification_req {
-    uint16_t event;
-};
-
-/**
- * Get FW Info output (opcode 0200h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_fw_info_rsp {
-    uint8_t slots_supported;
-    uint8_t slot_info;
-    uint8_t caps;
-    uint8_t rsvd[13];
-    char fw_rev1[16];
-    char fw_rev2[16];
-    char fw_rev3[16];
-    char fw_rev4[16];
-};
-
-/**
- * Transfer FW input (opcode 0201h), followed by the firmware data.
- */
-struct __attribute__((packed)) cxlmi_cmd_transfer_fw_req {
-    uint8_t action;
-    uint8_t slot;
-    uint8_t rsvd1[2];
-    /**
-     * Offset in 128-byte units.
-     */
-    uint32_t offset;
-    uint8_t rsvd2[120];
-    uint8_t data[];
-};
-
-/**
- * Activate FW input (opcode 0202h).
- */
-struct __attribute__((packed)) cxlmi_cmd_activate_fw_req {
-    uint8_t action;
-    uint8_t slot;
-};
-
-/**
- * Get Timestamp output (opcode 0300h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_timestamp_rsp {
-    uint64_t timestamp;
-};
-
-/**
- * Set Timestamp input (opcode 0301h).
- */
-struct __attribute__((packed)) cxlmi_cmd_set_timestamp_req {
-    uint64_t timestamp;
-};
-
-/**
- * One supported-log entry (CXL r3.1 Table 8-55).
- */
-struct __attribute__((packed)) cxlmi_supported_log_entry {
-    uint8_t uuid[16];
-    uint32_t log_size;
-};
-
-/**
- * Get Supported Logs output (opcode 0400h); the caller's buffer holds room
- * for `CXLMI_MAX_SUPPORTED_LOGS` entries after it.
- */
-struct __attribute__((packed)) cxlmi_cmd_get_supported_logs_rsp {
-    uint16_t num_supported_log_entries;
-    uint8_t reserved[6];
-    struct cxlmi_supported_log_entry entries[];
-};
-
-/**
- * Get Log input (opcode 0401h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_log_req {
-    uint8_t uuid[16];
-    uint32_t offset;
-    /**
-     * Bytes to read; the output buffer must hold this many.
-     */
-    uint32_t length;
-};
-
-/**
- * One Command Effects Log entry (CXL r3.1 Table 8-60), as Get Log CEL returns them.
- */
-struct __attribute__((packed)) cxlmi_cmd_get_log_cel_rsp {
-    uint16_t opcode;
-    uint16_t command_effect;
-};
-
-/**
- * Get Log Capabilities input (opcode 0402h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_log_capabilities_req {
-    uint8_t uuid[16];
-};
-
-/**
- * Get Log Capabilities output (opcode 0402h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_log_capabilities_rsp {
-    uint32_t parameter_flags;
-};
-
-/**
- * Clear Log input (opcode 0403h).
- */
-struct __attribute__((packed)) cxlmi_cmd_clear_log_req {
-    uint8_t uuid[16];
-};
-
-/**
- * Populate Log input (opcode 0404h).
- */
-struct __attribute__((packed)) cxlmi_cmd_populate_log_req {
-    uint8_t uuid[16];
-};
-
-/**
- * Get Supported Logs Sub-List input (opcode 0405h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_supported_logs_sublist_req {
-    uint8_t max_supported_log_entries;
-    uint8_t start_log_entry_index;
-};
-
-/**
- * Get Supported Logs Sub-List output (opcode 0405h); the caller's buffer
- * holds room for `CXLMI_MAX_SUPPORTED_LOGS` entries after it.
- */
-struct __attribute__((packed)) cxlmi_cmd_get_supported_logs_sublist_rsp {
-    uint8_t num_supported_log_entries;
-    uint8_t rsvd1;
-    uint16_t total_num_supported_log_entries;
-    uint8_t start_log_entry_index;
-    uint8_t rsvd2[3];
-    struct cxlmi_supported_log_entry entries[];
-};
-
-/**
- * Get Supported Features input (opcode 0500h, CXL r3.2 section 8.2.10.6.1).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_supported_features_req {
-    /**
-     * Bytes of feature entries to return (not a count of entries).
-     */
-    uint32_t count;
-    uint16_t starting_feature_index;
-    uint8_t rsvd[2];
-};
-
-/**
- * One supported-feature entry (CXL r3.2 Table 8-97), 48 bytes.
- */
-struct __attribute__((packed)) cxlmi_supported_feature_entry {
-    uint8_t feature_id[16];
-    uint16_t feature_index;
-    uint16_t get_feature_size;
-    uint16_t set_feature_size;
-    uint32_t attribute_flags;
-    uint8_t get_feature_version;
-    uint8_t set_feature_version;
-    uint16_t set_feature_effects;
-    uint8_t rsvd[18];
-};
-
-/**
- * Get Supported Features output (opcode 0500h); the caller's buffer holds
- * room for the `count` bytes of entries it asked for.
- */
-struct __attribute__((packed)) cxlmi_cmd_get_supported_features_rsp {
-    uint16_t num_supported_feature_entries;
-    uint16_t device_supported_features;
-    uint8_t rsvd[4];
-    struct cxlmi_supported_feature_entry supported_feature_entries[];
-};
-
-/**
- * Get Feature input (opcode 0501h).
- */
-struct __attribute__((packed)) cxlmi_cmd_get_feature_req {
-    uint8_t feature_id[16];
-    uint16_t offset;
-    /**
-     * Bytes of feature data to return.
-     */
-    uint16_t count;
-    uint8_t selection;
-};
-
-/**
- * Get Feature output (opcode 0501h): the feature data.
- */
-struct __attribute__((packed)) cxlmi_cmd_get_feature_rsp {
-    uint8_t feature_data[CXL_MAILBOX_MAX_PAYLOAD_SIZE];
-};
-
-/**
- * Set Feature input (opcode 0502h), followed by the feature data.
- */
-struct __attribute__((packed)) cxlmi_cmd_set_feature_req {
-    uint8_t feature_id[16];
-    uint32_t set_feature_flags;
-    uint16_t offset;
-    uint8_t version;
-    uint8_t rsvd[9];
-    uint8_t feature_data[];
-};
-
-/**
- * A CCI message header (CXL r3.1 Figure 7-19), followed by its payload.
- */
-struct __attribute__((packed)) cxlmi_cci_msg {
-    /**
-     * 0 for a request, 1 for a response.
-     */
-    uint8_t category;
-    /**
-     * Matches a response to its request.
-     */
-    uint8_t tag;
-    uint8_t rsv1;
-    /**
-     * Command (low byte of the opcode).
-     */
-    uint8_t command;
-    /**
-     * Command set (high byte of the opcode).
-     */
-    uint8_t command_set;
-    /**
-     * Payload length: 20 bits, little-endian; bit 23 is the background-operation flag.
-     */
-    uint8_t pl_length[3];
-    /**
-     * CXL return code of a response.
-     */
-    uint16_t return_code;
-    uint16_t vendor_ext_status;
-    /**
-     * The payload bytes.
-     */
-    uint8_t payload[];
-};
-
-/**
- * Get Scan Media Capabilities input (opcode 4303h, CXL r3.1 section
- * 8.2.9.9.4.4), under its older name; same layout as
- * `cxlmi_cmd_memdev_get_scan_media_capabilities_req`.
- */
-struct __attribute__((packed)) cxlmi_cmd_get_scan_media_capabilities_req {
-    /**
-     * Start of the range: a 64-byte aligned device physical address.
-     */
-    uint64_t get_scan_media_capabilities_start_physaddr;
-    /**
-     * Length of the range, in 64-byte units.
-     */
-    uint64_t get_scan_media_capabilities_physaddr_length;
-};
-
-/**
- * Get Scan Media Capabilities output (opcode 4303h), under its older name;
- * same layout as `cxlmi_cmd_memdev_get_scan_media_capabilities_rsp`.
- */
-struct __attribute__((packed)) cxlmi_cmd_get_scan_media_capabilities_rsp {
-    /**
-     * Estimated time to scan the range, in milliseconds.
-     */
-    uint32_t estimated_scan_media_time;
-};
-
-/**
- * Scan Media input (opcode 4304h, CXL r3.1 section 8.2.9.9.4.5), under its
- * older name; same layout as `cxlmi_cmd_memdev_scan_media_req`.
- */
-struct __attribute__((packed)) cxlmi_cmd_scan_media_req {
-    /**
-     * Start of the range: a 64-byte aligned device physical address.
-     */
-    uint64_t scan_media_physaddr;
-    /**
-     * Length of the range, in 64-byte units.
-     */
-    uint64_t scan_media_physaddr_length;
-    /**
-     * Bit 0: do not add event records for the errors found.
-     */
-    uint8_t scan_media_flags;
-};
-
-/**
- * One media error record of a scan media result (CXL r3.1 Table 8-140).
- */
-struct __attribute__((packed)) cxlmi_media_error_record {
-    /**
-     * DPA of the error; the low bits give the error source.
-     */
-    uint64_t media_error_address;
-    /**
-     * Length of the bad range, in 64-byte units.
-     */
-    uint32_t media_error_length;
-    uint8_t rsvd[4];
-};
-
-/**
- * Get Scan Media Results output (opcode 4305h, CXL r3.1 section 8.2.9.9.4.6),
- * under its older name; same layout as `cxlmi_cmd_memdev_get_scan_media_results_rsp`.
- */
-struct __attribute__((packed)) cxlmi_cmd_get_scan_media_results_rsp {
-    /**
-     * Where to restart an unfinished scan.
-     */
-    uint64_t scan_media_restart_physaddr;
-    /**
-     * Length left to scan, in 64-byte units.
-     */
-    uint64_t scan_media_restart_physaddr_length;
-    /**
-     * Bit flags: more records, overflow, scan stopped early.
-     */
-    uint8_t scan_media_flags;
-    uint8_t rsvd1;
-    /**
-     * Media error records returned.
-     */
-    uint16_t media_error_count;
-    uint8_t rsvd2[12];
-    /**
-     * The records.
-     */
-    struct cxlmi_media_error_record record[];
 };
 
 /**
@@ -2058,11 +1570,374 @@ struct __attribute__((packed)) cxlmi_cmd_fmapi_dc_list_tags_rsp {
 };
 
 /**
- * One Command Effects Log entry.
+ * Identify output (opcode 0001h, CXL r3.1 section 8.2.9.1.1).
  */
-struct __attribute__((packed)) cxlmi_cmd_get_log_rsp {
+struct __attribute__((packed)) cxlmi_cmd_identify_rsp {
+    uint16_t vendor_id;
+    uint16_t device_id;
+    uint16_t subsys_vendor_id;
+    uint16_t subsys_id;
+    uint64_t serial_num;
+    /**
+     * Maximum message size, as a power of two.
+     */
+    uint8_t max_msg_size;
+    /**
+     * 0: switch, 3: type 3 device.
+     */
+    uint8_t component_type;
+};
+
+/**
+ * Background Operation Status output (opcode 0002h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_bg_op_status_rsp {
+    uint8_t status;
+    uint8_t rsvd;
+    uint16_t opcode;
+    uint16_t returncode;
+    uint16_t vendor_ext_status;
+};
+
+/**
+ * Get Response Message Limit output (opcode 0003h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_response_msg_limit_rsp {
+    /**
+     * Limit as a power of two.
+     */
+    uint8_t limit;
+};
+
+/**
+ * Set Response Message Limit input (opcode 0004h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_set_response_msg_limit_req {
+    uint8_t limit;
+};
+
+/**
+ * Set Response Message Limit output (opcode 0004h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_set_response_msg_limit_rsp {
+    uint8_t limit;
+};
+
+/**
+ * Get Event Records input (opcode 0100h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_event_records_req {
+    /**
+     * Which event log: 0 informational, 1 warning, 2 failure, 3 fatal, 4 dynamic capacity.
+     */
+    uint8_t event_log;
+};
+
+/**
+ * One event record (CXL r3.1 Table 8-43), 128 bytes.
+ */
+struct __attribute__((packed)) cxlmi_event_record {
+    uint8_t uuid[16];
+    uint8_t length;
+    uint8_t flags[3];
+    uint16_t handle;
+    uint16_t related_handle;
+    uint64_t timestamp;
+    uint8_t maint_op_class;
+    uint8_t maint_op_subclass;
+    uint16_t ld_id;
+    uint8_t head_id;
+    uint8_t reserved[11];
+    uint8_t data[80];
+};
+
+/**
+ * Get Event Records output (opcode 0100h); the caller's buffer holds
+ * room for `CXLMI_MAX_SUPPORTED_EVENT_RECORDS` records after it.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_event_records_rsp {
+    uint8_t flags;
+    uint8_t reserved1;
+    uint16_t overflow_err_count;
+    uint64_t first_overflow_timestamp;
+    uint64_t last_overflow_timestamp;
+    uint16_t record_count;
+    uint8_t reserved2[10];
+    struct cxlmi_event_record records[];
+};
+
+/**
+ * Clear Event Records input (opcode 0101h), followed by `nr_recs` handles.
+ */
+struct __attribute__((packed)) cxlmi_cmd_clear_event_records_req {
+    uint8_t event_log;
+    uint8_t clear_flags;
+    uint8_t nr_recs;
+    uint8_t reserved[3];
+    uint16_t handles[];
+};
+
+/**
+ * Get Event Interrupt Policy output (opcode 0102h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_event_interrupt_policy_rsp {
+    uint8_t informational_settings;
+    uint8_t warning_settings;
+    uint8_t failure_settings;
+    uint8_t fatal_settings;
+#if !defined(SUPPORT_CXL_2_0)
+    /**
+     * Dynamic capacity event log settings (CXL 3.x only).
+     */
+    uint8_t dcd_settings
+#endif
+    ;
+};
+
+/**
+ * Set Event Interrupt Policy input (opcode 0103h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_set_event_interrupt_policy_req {
+    uint8_t informational_settings;
+    uint8_t warning_settings;
+    uint8_t failure_settings;
+    uint8_t fatal_settings;
+#if !defined(SUPPORT_CXL_2_0)
+    /**
+     * Dynamic capacity event log settings (CXL 3.x only).
+     */
+    uint8_t dcd_settings
+#endif
+    ;
+};
+
+/**
+ * Get MCTP Event Interrupt Policy output (opcode 0104h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_mctp_event_interrupt_policy_rsp {
+    uint16_t event_interrupt_settings;
+};
+
+/**
+ * Set MCTP Event Interrupt Policy input (opcode 0105h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_set_mctp_event_interrupt_policy_req {
+    uint16_t event_interrupt_settings;
+};
+
+/**
+ * Event Notification input (opcode 0106h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_event_notification_req {
+    uint16_t event;
+};
+
+/**
+ * Get FW Info output (opcode 0200h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_fw_info_rsp {
+    uint8_t slots_supported;
+    uint8_t slot_info;
+    uint8_t caps;
+    uint8_t rsvd[13];
+    char fw_rev1[16];
+    char fw_rev2[16];
+    char fw_rev3[16];
+    char fw_rev4[16];
+};
+
+/**
+ * Transfer FW input (opcode 0201h), followed by the firmware data.
+ */
+struct __attribute__((packed)) cxlmi_cmd_transfer_fw_req {
+    uint8_t action;
+    uint8_t slot;
+    uint8_t rsvd1[2];
+    /**
+     * Offset in 128-byte units.
+     */
+    uint32_t offset;
+    uint8_t rsvd2[120];
+    uint8_t data[];
+};
+
+/**
+ * Activate FW input (opcode 0202h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_activate_fw_req {
+    uint8_t action;
+    uint8_t slot;
+};
+
+/**
+ * Get Timestamp output (opcode 0300h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_timestamp_rsp {
+    uint64_t timestamp;
+};
+
+/**
+ * Set Timestamp input (opcode 0301h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_set_timestamp_req {
+    uint64_t timestamp;
+};
+
+/**
+ * One supported-log entry (CXL r3.1 Table 8-55).
+ */
+struct __attribute__((packed)) cxlmi_supported_log_entry {
+    uint8_t uuid[16];
+    uint32_t log_size;
+};
+
+/**
+ * Get Supported Logs output (opcode 0400h); the caller's buffer holds room
+ * for `CXLMI_MAX_SUPPORTED_LOGS` entries after it.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_supported_logs_rsp {
+    uint16_t num_supported_log_entries;
+    uint8_t reserved[6];
+    struct cxlmi_supported_log_entry entries[];
+};
+
+/**
+ * Get Log input (opcode 0401h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_log_req {
+    uint8_t uuid[16];
+    uint32_t offset;
+    /**
+     * Bytes to read; the output buffer must hold this many.
+     */
+    uint32_t length;
+};
+
+/**
+ * One Command Effects Log entry (CXL r3.1 Table 8-60), as Get Log CEL returns them.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_log_cel_rsp {
     uint16_t opcode;
     uint16_t command_effect;
+};
+
+/**
+ * Get Log Capabilities input (opcode 0402h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_log_capabilities_req {
+    uint8_t uuid[16];
+};
+
+/**
+ * Get Log Capabilities output (opcode 0402h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_log_capabilities_rsp {
+    uint32_t parameter_flags;
+};
+
+/**
+ * Clear Log input (opcode 0403h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_clear_log_req {
+    uint8_t uuid[16];
+};
+
+/**
+ * Populate Log input (opcode 0404h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_populate_log_req {
+    uint8_t uuid[16];
+};
+
+/**
+ * Get Supported Logs Sub-List input (opcode 0405h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_supported_logs_sublist_req {
+    uint8_t max_supported_log_entries;
+    uint8_t start_log_entry_index;
+};
+
+/**
+ * Get Supported Logs Sub-List output (opcode 0405h); the caller's buffer
+ * holds room for `CXLMI_MAX_SUPPORTED_LOGS` entries after it.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_supported_logs_sublist_rsp {
+    uint8_t num_supported_log_entries;
+    uint8_t rsvd1;
+    uint16_t total_num_supported_log_entries;
+    uint8_t start_log_entry_index;
+    uint8_t rsvd2[3];
+    struct cxlmi_supported_log_entry entries[];
+};
+
+/**
+ * Get Supported Features input (opcode 0500h, CXL r3.2 section 8.2.10.6.1).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_supported_features_req {
+    /**
+     * Bytes of feature entries to return (not a count of entries).
+     */
+    uint32_t count;
+    uint16_t starting_feature_index;
+    uint8_t rsvd[2];
+};
+
+/**
+ * One supported-feature entry (CXL r3.2 Table 8-97), 48 bytes.
+ */
+struct __attribute__((packed)) cxlmi_supported_feature_entry {
+    uint8_t feature_id[16];
+    uint16_t feature_index;
+    uint16_t get_feature_size;
+    uint16_t set_feature_size;
+    uint32_t attribute_flags;
+    uint8_t get_feature_version;
+    uint8_t set_feature_version;
+    uint16_t set_feature_effects;
+    uint8_t rsvd[18];
+};
+
+/**
+ * Get Supported Features output (opcode 0500h); the caller's buffer holds
+ * room for the `count` bytes of entries it asked for.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_supported_features_rsp {
+    uint16_t num_supported_feature_entries;
+    uint16_t device_supported_features;
+    uint8_t rsvd[4];
+    struct cxlmi_supported_feature_entry supported_feature_entries[];
+};
+
+/**
+ * Get Feature input (opcode 0501h).
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_feature_req {
+    uint8_t feature_id[16];
+    uint16_t offset;
+    /**
+     * Bytes of feature data to return.
+     */
+    uint16_t count;
+    uint8_t selection;
+};
+
+/**
+ * Get Feature output (opcode 0501h): the feature data.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_feature_rsp {
+    uint8_t feature_data[CXL_MAILBOX_MAX_PAYLOAD_SIZE];
+};
+
+/**
+ * Set Feature input (opcode 0502h), followed by the feature data.
+ */
+struct __attribute__((packed)) cxlmi_cmd_set_feature_req {
+    uint8_t feature_id[16];
+    uint32_t set_feature_flags;
+    uint16_t offset;
+    uint8_t version;
+    uint8_t rsvd[9];
+    uint8_t feature_data[];
 };
 
 /**
@@ -2460,10 +2335,100 @@ struct __attribute__((packed)) cxlmi_cmd_memdev_scan_media_req {
 };
 
 /**
+ * One media error record of a scan media result (CXL r3.1 Table 8-140).
+ */
+struct __attribute__((packed)) cxlmi_media_error_record {
+    /**
+     * DPA of the error; the low bits give the error source.
+     */
+    uint64_t media_error_address;
+    /**
+     * Length of the bad range, in 64-byte units.
+     */
+    uint32_t media_error_length;
+    uint8_t rsvd[4];
+};
+
+/**
  * Get Scan Media Results output (opcode 4305h, CXL r3.1 section 8.2.9.9.4.6),
  * followed by the media error records.
  */
 struct __attribute__((packed)) cxlmi_cmd_memdev_get_scan_media_results_rsp {
+    /**
+     * Where to restart an unfinished scan.
+     */
+    uint64_t scan_media_restart_physaddr;
+    /**
+     * Length left to scan, in 64-byte units.
+     */
+    uint64_t scan_media_restart_physaddr_length;
+    /**
+     * Bit flags: more records, overflow, scan stopped early.
+     */
+    uint8_t scan_media_flags;
+    uint8_t rsvd1;
+    /**
+     * Media error records returned.
+     */
+    uint16_t media_error_count;
+    uint8_t rsvd2[12];
+    /**
+     * The records.
+     */
+    struct cxlmi_media_error_record record[];
+};
+
+/**
+ * Get Scan Media Capabilities input (opcode 4303h, CXL r3.1 section
+ * 8.2.9.9.4.4), under its older name; same layout as
+ * `cxlmi_cmd_memdev_get_scan_media_capabilities_req`.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_scan_media_capabilities_req {
+    /**
+     * Start of the range: a 64-byte aligned device physical address.
+     */
+    uint64_t get_scan_media_capabilities_start_physaddr;
+    /**
+     * Length of the range, in 64-byte units.
+     */
+    uint64_t get_scan_media_capabilities_physaddr_length;
+};
+
+/**
+ * Get Scan Media Capabilities output (opcode 4303h), under its older name;
+ * same layout as `cxlmi_cmd_memdev_get_scan_media_capabilities_rsp`.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_scan_media_capabilities_rsp {
+    /**
+     * Estimated time to scan the range, in milliseconds.
+     */
+    uint32_t estimated_scan_media_time;
+};
+
+/**
+ * Scan Media input (opcode 4304h, CXL r3.1 section 8.2.9.9.4.5), under its
+ * older name; same layout as `cxlmi_cmd_memdev_scan_media_req`.
+ */
+struct __attribute__((packed)) cxlmi_cmd_scan_media_req {
+    /**
+     * Start of the range: a 64-byte aligned device physical address.
+     */
+    uint64_t scan_media_physaddr;
+    /**
+     * Length of the range, in 64-byte units.
+     */
+    uint64_t scan_media_physaddr_length;
+    /**
+     * Bit 0: do not add event records for the errors found.
+     */
+    uint8_t scan_media_flags;
+};
+
+/**
+ * Get Scan Media Results output (opcode 4305h, CXL r3.1 section 8.2.9.9.4.6),
+ * under its older name; same layout as `cxlmi_cmd_memdev_get_scan_media_results_rsp`.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_scan_media_results_rsp {
     /**
      * Where to restart an unfinished scan.
      */
@@ -2950,9 +2915,331 @@ struct __attribute__((packed)) cxlmi_cmd_memdev_release_dc_req {
     struct cxlmi_memdev_dc_extent extents[];
 };
 
+/**
+ * A CCI message header (CXL r3.1 Figure 7-19), followed by its payload.
+ */
+struct __attribute__((packed)) cxlmi_cci_msg {
+    /**
+     * 0 for a request, 1 for a response.
+     */
+    uint8_t category;
+    /**
+     * Matches a response to its request.
+     */
+    uint8_t tag;
+    uint8_t rsv1;
+    /**
+     * Command (low byte of the opcode).
+     */
+    uint8_t command;
+    /**
+     * Command set (high byte of the opcode).
+     */
+    uint8_t command_set;
+    /**
+     * Payload length: 20 bits, little-endian; bit 23 is the background-operation flag.
+     */
+    uint8_t pl_length[3];
+    /**
+     * CXL return code of a response.
+     */
+    uint16_t return_code;
+    uint16_t vendor_ext_status;
+    /**
+     * The payload bytes.
+     */
+    uint8_t payload[];
+};
+
+/**
+ * One Command Effects Log entry.
+ */
+struct __attribute__((packed)) cxlmi_cmd_get_log_rsp {
+    uint16_t opcode;
+    uint16_t command_effect;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Identifies the switch (opcode 5100h).
+ */
+int cxlmi_cmd_fmapi_identify_sw_device(struct cxlmi_endpoint *ep,
+                                       struct cxlmi_tunnel_info *ti,
+                                       struct cxlmi_cmd_fmapi_identify_sw_device_rsp *ret);
+
+/**
+ * Reads the state of the `in->num_ports` ports listed after the fixed part
+ * of `in` (opcode 5101h); `ret` must have room for that many info blocks.
+ */
+int cxlmi_cmd_fmapi_get_phys_port_state(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_fmapi_get_phys_port_state_req *in,
+                                        struct cxlmi_cmd_fmapi_get_phys_port_state_rsp *ret);
+
+/**
+ * Controls a physical port: PERST or a PPB reset (opcode 5102h).
+ */
+int cxlmi_cmd_fmapi_phys_port_control(struct cxlmi_endpoint *ep,
+                                      struct cxlmi_tunnel_info *ti,
+                                      struct cxlmi_cmd_fmapi_phys_port_control_req *in);
+
+/**
+ * Sends a CXL.io configuration request to a PPB (opcode 5103h).
+ */
+int cxlmi_cmd_fmapi_send_ppb_cxlio_config_request(struct cxlmi_endpoint *ep,
+                                                  struct cxlmi_tunnel_info *ti,
+                                                  struct cxlmi_cmd_fmapi_send_ppb_cxlio_config_request_req *in,
+                                                  struct cxlmi_cmd_fmapi_send_ppb_cxlio_config_request_rsp *ret);
+
+/**
+ * Reads whether a domain validation secret value is set (opcode 5104h).
+ */
+int cxlmi_cmd_fmapi_get_domain_validation_sv_state(struct cxlmi_endpoint *ep,
+                                                   struct cxlmi_tunnel_info *ti,
+                                                   struct cxlmi_cmd_fmapi_get_domain_validation_sv_state_rsp *ret);
+
+/**
+ * Sets the domain validation secret value (opcode 5105h).
+ */
+int cxlmi_cmd_fmapi_set_domain_validation_sv(struct cxlmi_endpoint *ep,
+                                             struct cxlmi_tunnel_info *ti,
+                                             struct cxlmi_cmd_fmapi_set_domain_validation_sv_req *in);
+
+/**
+ * Reads whether a VCS has a domain validation secret value (opcode 5106h).
+ */
+int cxlmi_cmd_fmapi_get_vcs_domain_validation_sv_state(struct cxlmi_endpoint *ep,
+                                                       struct cxlmi_tunnel_info *ti,
+                                                       struct cxlmi_cmd_fmapi_get_vcs_domain_validation_sv_state_req *in,
+                                                       struct cxlmi_cmd_fmapi_get_vcs_domain_validation_sv_state_rsp *ret);
+
+/**
+ * Reads a VCS's domain validation secret value (opcode 5107h).
+ */
+int cxlmi_cmd_fmapi_get_domain_validation_sv(struct cxlmi_endpoint *ep,
+                                             struct cxlmi_tunnel_info *ti,
+                                             struct cxlmi_cmd_fmapi_get_domain_validation_sv_req *in,
+                                             struct cxlmi_cmd_fmapi_get_domain_validation_sv_rsp *ret);
+
+/**
+ * Reads the VCSs whose `in->num_vcs` ids follow the fixed part of `in`
+ * (opcode 5200h). `ret` must have room for the fixed part and `num_vcs`
+ * blocks of `vppb_list_limit` vPPB entries each. It receives the fixed part
+ * and then the blocks back to back, each followed by its own `num_vppbs`
+ * entries (counts set to what was kept); the rest of that room is zeroed.
+ */
+int cxlmi_cmd_fmapi_get_vcs_info(struct cxlmi_endpoint *ep,
+                                 struct cxlmi_tunnel_info *ti,
+                                 struct cxlmi_cmd_fmapi_get_vcs_info_req *in,
+                                 struct cxlmi_cmd_fmapi_get_vcs_info_rsp *ret);
+
+/**
+ * Binds a vPPB to a physical port or an LD (opcode 5201h).
+ */
+int cxlmi_cmd_fmapi_bind_vppb(struct cxlmi_endpoint *ep,
+                              struct cxlmi_tunnel_info *ti,
+                              struct cxlmi_cmd_fmapi_bind_vppb_req *in);
+
+/**
+ * Unbinds a vPPB (opcode 5202h).
+ */
+int cxlmi_cmd_fmapi_unbind_vppb(struct cxlmi_endpoint *ep,
+                                struct cxlmi_tunnel_info *ti,
+                                struct cxlmi_cmd_fmapi_unbind_vppb_req *in);
+
+/**
+ * Sends a CXL.io configuration request to an LD of an MLD (opcode 5301h).
+ */
+int cxlmi_cmd_fmapi_send_ld_cxlio_config_request(struct cxlmi_endpoint *ep,
+                                                 struct cxlmi_tunnel_info *ti,
+                                                 struct cxlmi_cmd_fmapi_send_ld_cxlio_config_request_req *in,
+                                                 struct cxlmi_cmd_fmapi_send_ld_cxlio_config_request_rsp *ret);
+
+/**
+ * Sends a CXL.io memory request to an LD of an MLD (opcode 5302h): the
+ * `in->transaction_len` data bytes (at most 4096) follow the fixed part of
+ * `in`, and `ret` must have room for as many after its fixed part.
+ */
+int cxlmi_cmd_fmapi_send_ld_cxlio_mem_request(struct cxlmi_endpoint *ep,
+                                              struct cxlmi_tunnel_info *ti,
+                                              struct cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_req *in,
+                                              struct cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_rsp *ret);
+
+/**
+ * Reads the MLD's LD information (opcode 5400h).
+ */
+int cxlmi_cmd_fmapi_get_ld_info(struct cxlmi_endpoint *ep,
+                                struct cxlmi_tunnel_info *ti,
+                                struct cxlmi_cmd_fmapi_get_ld_info_rsp *ret);
+
+/**
+ * Reads LD allocations (opcode 5401h); `ret` must have room for
+ * `in->ld_allocation_list_limit` entries after its fixed part.
+ */
+int cxlmi_cmd_fmapi_get_ld_allocations(struct cxlmi_endpoint *ep,
+                                       struct cxlmi_tunnel_info *ti,
+                                       struct cxlmi_cmd_fmapi_get_ld_allocations_req *in,
+                                       struct cxlmi_cmd_fmapi_get_ld_allocations_rsp *ret);
+
+/**
+ * Sets LD allocations (opcode 5402h): `in->number_ld` entries follow the
+ * fixed part of `in`; `ret` must have room for as many.
+ */
+int cxlmi_cmd_fmapi_set_ld_allocations(struct cxlmi_endpoint *ep,
+                                       struct cxlmi_tunnel_info *ti,
+                                       struct cxlmi_cmd_fmapi_set_ld_allocations_req *in,
+                                       struct cxlmi_cmd_fmapi_set_ld_allocations_rsp *ret);
+
+/**
+ * Reads the QoS telemetry control settings (opcode 5403h).
+ */
+int cxlmi_cmd_fmapi_get_qos_control(struct cxlmi_endpoint *ep,
+                                    struct cxlmi_tunnel_info *ti,
+                                    struct cxlmi_cmd_fmapi_get_qos_control_rsp *ret);
+
+/**
+ * Sets the QoS telemetry control settings and reads back those in force (opcode 5404h).
+ */
+int cxlmi_cmd_fmapi_set_qos_control(struct cxlmi_endpoint *ep,
+                                    struct cxlmi_tunnel_info *ti,
+                                    struct cxlmi_cmd_fmapi_set_qos_control_req *in,
+                                    struct cxlmi_cmd_fmapi_set_qos_control_rsp *ret);
+
+/**
+ * Reads the QoS status (opcode 5405h).
+ */
+int cxlmi_cmd_fmapi_get_qos_status(struct cxlmi_endpoint *ep,
+                                   struct cxlmi_tunnel_info *ti,
+                                   struct cxlmi_cmd_fmapi_get_qos_status_rsp *ret);
+
+/**
+ * Reads the bandwidth allocated to `in->number_ld` LDs (opcode 5406h);
+ * `ret` must have room for as many fractions.
+ */
+int cxlmi_cmd_fmapi_get_qos_allocated_bw(struct cxlmi_endpoint *ep,
+                                         struct cxlmi_tunnel_info *ti,
+                                         struct cxlmi_cmd_fmapi_get_qos_allocated_bw_req *in,
+                                         struct cxlmi_cmd_fmapi_get_qos_allocated_bw_rsp *ret);
+
+/**
+ * Sets the bandwidth of `in->number_ld` LDs, whose fractions follow the
+ * fixed part of `in` (opcode 5407h); `ret` must have room for as many.
+ */
+int cxlmi_cmd_fmapi_set_qos_allocated_bw(struct cxlmi_endpoint *ep,
+                                         struct cxlmi_tunnel_info *ti,
+                                         struct cxlmi_cmd_fmapi_set_qos_allocated_bw_req *in,
+                                         struct cxlmi_cmd_fmapi_set_qos_allocated_bw_rsp *ret);
+
+/**
+ * Reads the bandwidth limits of `in->number_ld` LDs (opcode 5408h); `ret`
+ * must have room for as many fractions.
+ */
+int cxlmi_cmd_fmapi_get_qos_bw_limit(struct cxlmi_endpoint *ep,
+                                     struct cxlmi_tunnel_info *ti,
+                                     struct cxlmi_cmd_fmapi_get_qos_bw_limit_req *in,
+                                     struct cxlmi_cmd_fmapi_get_qos_bw_limit_rsp *ret);
+
+/**
+ * Sets the bandwidth limits of `in->number_ld` LDs, whose fractions follow
+ * the fixed part of `in` (opcode 5409h); `ret` must have room for as many.
+ */
+int cxlmi_cmd_fmapi_set_qos_bw_limit(struct cxlmi_endpoint *ep,
+                                     struct cxlmi_tunnel_info *ti,
+                                     struct cxlmi_cmd_fmapi_set_qos_bw_limit_req *in,
+                                     struct cxlmi_cmd_fmapi_set_qos_bw_limit_rsp *ret);
+
+/**
+ * Reads a multi-headed device's LD-to-head map (opcode 5500h); `ret` must
+ * have room for `in->ld_map_list_limit` map entries.
+ */
+int cxlmi_cmd_fmapi_get_multiheaded_info(struct cxlmi_endpoint *ep,
+                                         struct cxlmi_tunnel_info *ti,
+                                         struct cxlmi_cmd_fmapi_get_multiheaded_info_req *in,
+                                         struct cxlmi_cmd_fmapi_get_multiheaded_info_rsp *ret);
+
+/**
+ * Reads the link state of `in->num_heads` heads (opcode 5501h); `ret` must
+ * have room for as many blocks.
+ */
+int cxlmi_cmd_fmapi_get_head_info(struct cxlmi_endpoint *ep,
+                                  struct cxlmi_tunnel_info *ti,
+                                  struct cxlmi_cmd_fmapi_get_head_info_req *in,
+                                  struct cxlmi_cmd_fmapi_get_head_info_rsp *ret);
+
+/**
+ * Reads the dynamic capacity device's information (opcode 5600h); the
+ * total dynamic capacity is given in bytes.
+ */
+int cxlmi_cmd_fmapi_get_dcd_info(struct cxlmi_endpoint *ep,
+                                 struct cxlmi_tunnel_info *ti,
+                                 struct cxlmi_cmd_fmapi_get_dcd_info_rsp *ret);
+
+/**
+ * Reads a host's dynamic capacity region configuration (opcode 5601h);
+ * decode lengths are given in bytes.
+ */
+int cxlmi_cmd_fmapi_get_dc_reg_config(struct cxlmi_endpoint *ep,
+                                      struct cxlmi_tunnel_info *ti,
+                                      struct cxlmi_cmd_fmapi_get_host_dc_region_config_req *in,
+                                      struct cxlmi_cmd_fmapi_get_host_dc_region_config_rsp *ret);
+
+/**
+ * Configures a dynamic capacity region (opcode 5602h).
+ */
+int cxlmi_cmd_fmapi_set_dc_region_config(struct cxlmi_endpoint *ep,
+                                         struct cxlmi_tunnel_info *ti,
+                                         struct cxlmi_cmd_fmapi_set_dc_region_config_req *in);
+
+/**
+ * Reads a host's dynamic capacity extents (opcode 5603h); `ret` must have
+ * room for `in->extent_count` extents after its fixed part.
+ */
+int cxlmi_cmd_fmapi_get_dc_region_ext_list(struct cxlmi_endpoint *ep,
+                                           struct cxlmi_tunnel_info *ti,
+                                           struct cxlmi_cmd_fmapi_get_dc_region_ext_list_req *in,
+                                           struct cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp *ret);
+
+/**
+ * Starts adding dynamic capacity to a host (opcode 5604h); `in->ext_count`
+ * extents follow the fixed part of `in`.
+ */
+int cxlmi_cmd_fmapi_initiate_dc_add(struct cxlmi_endpoint *ep,
+                                    struct cxlmi_tunnel_info *ti,
+                                    struct cxlmi_cmd_fmapi_initiate_dc_add_req *in);
+
+/**
+ * Starts releasing dynamic capacity from a host (opcode 5605h);
+ * `in->ext_count` extents follow the fixed part of `in`.
+ */
+int cxlmi_cmd_fmapi_initiate_dc_release(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_fmapi_initiate_dc_release_req *in);
+
+/**
+ * Takes a reference on tagged shared capacity (opcode 5606h).
+ */
+int cxlmi_cmd_fmapi_dc_add_reference(struct cxlmi_endpoint *ep,
+                                     struct cxlmi_tunnel_info *ti,
+                                     struct cxlmi_cmd_fmapi_dc_add_ref_req *in);
+
+/**
+ * Drops a reference on tagged shared capacity (opcode 5607h).
+ */
+int cxlmi_cmd_fmapi_dc_remove_reference(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_fmapi_dc_remove_ref_req *in);
+
+/**
+ * Lists dynamic capacity tags (opcode 5608h); `ret` must have room for
+ * `in->tags_count` entries after its fixed part.
+ */
+int cxlmi_cmd_fmapi_dc_list_tags(struct cxlmi_endpoint *ep,
+                                 struct cxlmi_tunnel_info *ti,
+                                 struct cxlmi_cmd_fmapi_dc_list_tags_req *in,
+                                 struct cxlmi_cmd_fmapi_dc_list_tags_rsp *ret);
 
 /**
  * Identifies the component (opcode 0001h).
@@ -3166,6 +3453,297 @@ int cxlmi_cmd_vendor_specific(struct cxlmi_endpoint *ep,
                               size_t in_size,
                               void *ret,
                               size_t ret_size);
+
+/**
+ * Identifies the memory device (opcode 4000h).
+ */
+int cxlmi_cmd_memdev_identify(struct cxlmi_endpoint *ep,
+                              struct cxlmi_tunnel_info *ti,
+                              struct cxlmi_cmd_memdev_identify_rsp *ret);
+
+/**
+ * Reads the active and next volatile/persistent partitioning (opcode 4100h).
+ */
+int cxlmi_cmd_memdev_get_partition_info(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_memdev_get_partition_info_rsp *ret);
+
+/**
+ * Changes the volatile/persistent partitioning (opcode 4101h).
+ */
+int cxlmi_cmd_memdev_set_partition_info(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_memdev_set_partition_info_req *in);
+
+/**
+ * Reads `in->length` bytes of the Label Storage Area from `in->offset`
+ * (opcode 4102h) into `ret`, which must hold that many bytes.
+ */
+int cxlmi_cmd_memdev_get_lsa(struct cxlmi_endpoint *ep,
+                             struct cxlmi_tunnel_info *ti,
+                             struct cxlmi_cmd_memdev_get_lsa_req *in,
+                             void *ret);
+
+/**
+ * Writes the `data_sz` bytes of `in->data` to the Label Storage Area at
+ * `in->offset` (opcode 4103h).
+ */
+int cxlmi_cmd_memdev_set_lsa(struct cxlmi_endpoint *ep,
+                             struct cxlmi_tunnel_info *ti,
+                             struct cxlmi_cmd_memdev_set_lsa_req *in,
+                             size_t data_sz);
+
+/**
+ * Reads the device's health and media status (opcode 4200h).
+ */
+int cxlmi_cmd_memdev_get_health_info(struct cxlmi_endpoint *ep,
+                                     struct cxlmi_tunnel_info *ti,
+                                     struct cxlmi_cmd_memdev_get_health_info_rsp *ret);
+
+/**
+ * Reads the alert thresholds (opcode 4201h).
+ */
+int cxlmi_cmd_memdev_get_alert_config(struct cxlmi_endpoint *ep,
+                                      struct cxlmi_tunnel_info *ti,
+                                      struct cxlmi_cmd_memdev_get_alert_config_rsp *ret);
+
+/**
+ * Programs the warning thresholds (opcode 4202h).
+ */
+int cxlmi_cmd_memdev_set_alert_config(struct cxlmi_endpoint *ep,
+                                      struct cxlmi_tunnel_info *ti,
+                                      struct cxlmi_cmd_memdev_set_alert_config_req *in);
+
+/**
+ * Reads whether the last shutdown was clean (opcode 4203h).
+ */
+int cxlmi_cmd_memdev_get_shutdown_state(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_memdev_get_shutdown_state_rsp *ret);
+
+/**
+ * Marks the shutdown state clean or dirty (opcode 4204h).
+ */
+int cxlmi_cmd_memdev_set_shutdown_state(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_memdev_set_shutdown_state_req *in);
+
+/**
+ * Reads the poison list of a DPA range (opcode 4300h). `ret` must have room
+ * for 256 media error records after the fixed part; no more are kept, and
+ * `more_err_media_record_cnt` gives how many were written.
+ */
+int cxlmi_cmd_get_poison_list(struct cxlmi_endpoint *ep,
+                              struct cxlmi_tunnel_info *ti,
+                              struct cxlmi_cmd_memdev_get_poison_list_req *in,
+                              struct cxlmi_cmd_memdev_get_poison_list_rsp *ret);
+
+/**
+ * Injects poison at a device physical address (opcode 4301h).
+ */
+int cxlmi_cmd_memdev_inject_poison(struct cxlmi_endpoint *ep,
+                                   struct cxlmi_tunnel_info *ti,
+                                   struct cxlmi_cmd_memdev_inject_poison_req *in);
+
+/**
+ * Clears poison at a device physical address, writing the given data (opcode 4302h).
+ */
+int cxlmi_cmd_memdev_clear_poison(struct cxlmi_endpoint *ep,
+                                  struct cxlmi_tunnel_info *ti,
+                                  struct cxlmi_cmd_memdev_clear_poison_req *in);
+
+/**
+ * Estimates how long scanning a DPA range would take (opcode 4303h).
+ */
+int cxlmi_cmd_memdev_get_scan_media_capabilities(struct cxlmi_endpoint *ep,
+                                                 struct cxlmi_tunnel_info *ti,
+                                                 struct cxlmi_cmd_memdev_get_scan_media_capabilities_req *in,
+                                                 struct cxlmi_cmd_memdev_get_scan_media_capabilities_rsp *ret);
+
+/**
+ * Starts a media scan of a DPA range in the background (opcode 4304h).
+ */
+int cxlmi_cmd_memdev_scan_media(struct cxlmi_endpoint *ep,
+                                struct cxlmi_tunnel_info *ti,
+                                struct cxlmi_cmd_memdev_scan_media_req *in);
+
+/**
+ * Reads the results of the last media scan (opcode 4305h). `ret` must have
+ * room for 256 media error records after the fixed part; no more are kept,
+ * and `media_error_count` gives how many were written.
+ */
+int cxlmi_cmd_memdev_get_scan_media_results(struct cxlmi_endpoint *ep,
+                                            struct cxlmi_tunnel_info *ti,
+                                            struct cxlmi_cmd_memdev_get_scan_media_results_rsp *ret);
+
+/**
+ * The older name of `cxlmi_cmd_memdev_get_scan_media_capabilities` (opcode 4303h).
+ */
+int cxlmi_cmd_get_scan_media_capabilities(struct cxlmi_endpoint *ep,
+                                          struct cxlmi_tunnel_info *ti,
+                                          struct cxlmi_cmd_get_scan_media_capabilities_req *in,
+                                          struct cxlmi_cmd_get_scan_media_capabilities_rsp *ret);
+
+/**
+ * The older name of `cxlmi_cmd_memdev_scan_media` (opcode 4304h).
+ */
+int cxlmi_cmd_scan_media(struct cxlmi_endpoint *ep,
+                         struct cxlmi_tunnel_info *ti,
+                         struct cxlmi_cmd_scan_media_req *in);
+
+/**
+ * The older name of `cxlmi_cmd_memdev_get_scan_media_results` (opcode 4305h);
+ * `ret` must have room for 256 records after the fixed part.
+ */
+int cxlmi_cmd_get_scan_media_results(struct cxlmi_endpoint *ep,
+                                     struct cxlmi_tunnel_info *ti,
+                                     struct cxlmi_cmd_get_scan_media_results_rsp *ret);
+
+/**
+ * Sanitizes all user data, in the background (opcode 4400h).
+ */
+int cxlmi_cmd_memdev_sanitize(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti);
+
+/**
+ * Erases all user data by changing the media encryption keys (opcode 4401h).
+ */
+int cxlmi_cmd_memdev_secure_erase(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti);
+
+/**
+ * Lists the supported media operations (opcode 4402h, discovery class).
+ * `ret` must have room for `in->discovery_osa.num_ops` entries after the
+ * fixed part; no more are kept, and `num_supported_ops` gives how many were
+ * written.
+ */
+int cxlmi_cmd_memdev_media_operations_discovery(struct cxlmi_endpoint *ep,
+                                                struct cxlmi_tunnel_info *ti,
+                                                struct cxlmi_cmd_memdev_media_operations_discovery_req *in,
+                                                struct cxlmi_cmd_memdev_media_operations_discovery_rsp *ret);
+
+/**
+ * Sanitizes or zeroes the `in->dpa_range_count` DPA ranges that follow the
+ * fixed part of `in` (opcode 4402h, sanitize class).
+ */
+int cxlmi_cmd_memdev_media_operations_sanitize(struct cxlmi_endpoint *ep,
+                                               struct cxlmi_tunnel_info *ti,
+                                               struct cxlmi_cmd_memdev_media_operations_sanitize_req *in);
+
+/**
+ * Reads the persistent memory security state (opcode 4500h).
+ */
+int cxlmi_cmd_memdev_get_security_state(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_memdev_get_security_state_rsp *ret);
+
+/**
+ * Sets or changes the user or master passphrase (opcode 4501h).
+ */
+int cxlmi_cmd_memdev_set_passphrase(struct cxlmi_endpoint *ep,
+                                    struct cxlmi_tunnel_info *ti,
+                                    struct cxlmi_cmd_memdev_set_passphrase_req *in);
+
+/**
+ * Removes the user or master passphrase (opcode 4502h).
+ */
+int cxlmi_cmd_memdev_disable_passphrase(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_memdev_disable_passphrase_req *in);
+
+/**
+ * Unlocks persistent memory with the user passphrase (opcode 4503h).
+ */
+int cxlmi_cmd_memdev_unlock(struct cxlmi_endpoint *ep,
+                            struct cxlmi_tunnel_info *ti,
+                            struct cxlmi_cmd_memdev_unlock_req *in);
+
+/**
+ * Freezes the security state until the next cold reset (opcode 4504h).
+ */
+int cxlmi_cmd_memdev_freeze_security_state(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti);
+
+/**
+ * Erases user data after checking a passphrase (opcode 4505h).
+ */
+int cxlmi_cmd_memdev_passphrase_secure_erase(struct cxlmi_endpoint *ep,
+                                             struct cxlmi_tunnel_info *ti,
+                                             struct cxlmi_cmd_memdev_passphrase_secure_erase_req *in);
+
+/**
+ * Sends the `data_sz` bytes of `in->data` to a security protocol (opcode 4600h).
+ */
+int cxlmi_cmd_memdev_security_send(struct cxlmi_endpoint *ep,
+                                   struct cxlmi_tunnel_info *ti,
+                                   struct cxlmi_cmd_memdev_security_send_req *in,
+                                   size_t data_sz);
+
+/**
+ * Receives a security protocol's data (opcode 4601h). Only protocol 0, the
+ * security protocol information, is supported: `ret` receives its 264 bytes
+ * (6 reserved, a 2-byte length, 256 protocol ids). Other protocols fail with
+ * -1 and `errno` EINVAL, without sending anything.
+ */
+int cxlmi_cmd_memdev_security_receive(struct cxlmi_endpoint *ep,
+                                      struct cxlmi_tunnel_info *ti,
+                                      struct cxlmi_cmd_memdev_security_receive_req *in,
+                                      void *ret);
+
+/**
+ * Reads the SLD QoS telemetry control (opcode 4700h).
+ */
+int cxlmi_cmd_memdev_get_sld_qos_control(struct cxlmi_endpoint *ep,
+                                         struct cxlmi_tunnel_info *ti,
+                                         struct cxlmi_cmd_memdev_get_sld_qos_control_rsp *ret);
+
+/**
+ * Sets the SLD QoS telemetry control (opcode 4701h).
+ */
+int cxlmi_cmd_memdev_set_sld_qos_control(struct cxlmi_endpoint *ep,
+                                         struct cxlmi_tunnel_info *ti,
+                                         struct cxlmi_cmd_memdev_set_sld_qos_control_req *in);
+
+/**
+ * Reads the SLD QoS status (opcode 4702h).
+ */
+int cxlmi_cmd_memdev_get_sld_qos_status(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_memdev_get_sld_qos_status_rsp *ret);
+
+/**
+ * Reads the dynamic capacity configuration (opcode 4800h): at most the 8
+ * regions the output holds, `regions_returned` of them filled in, with
+ * decode lengths in bytes.
+ */
+int cxlmi_cmd_memdev_get_dc_config(struct cxlmi_endpoint *ep,
+                                   struct cxlmi_tunnel_info *ti,
+                                   struct cxlmi_cmd_memdev_get_dc_config_req *in,
+                                   struct cxlmi_cmd_memdev_get_dc_config_rsp *ret);
+
+/**
+ * Reads part of the dynamic capacity extent list (opcode 4801h). At most 8
+ * extents are asked for (8 when `in->extent_cnt` is 0); `ret` must have room
+ * for that many after the fixed part, and `num_extents_returned` gives how
+ * many were written.
+ */
+int cxlmi_cmd_memdev_get_dc_extent_list(struct cxlmi_endpoint *ep,
+                                        struct cxlmi_tunnel_info *ti,
+                                        struct cxlmi_cmd_memdev_get_dc_extent_list_req *in,
+                                        struct cxlmi_cmd_memdev_get_dc_extent_list_rsp *ret);
+
+/**
+ * Accepts the `in->updated_extent_list_size` extents that follow the fixed
+ * part of `in` (opcode 4802h).
+ */
+int cxlmi_cmd_memdev_add_dc_response(struct cxlmi_endpoint *ep,
+                                     struct cxlmi_tunnel_info *ti,
+                                     struct cxlmi_cmd_memdev_add_dc_response_req *in);
+
+/**
+ * Releases the `in->updated_extent_list_size` extents that follow the fixed
+ * part of `in` (opcode 4803h).
+ */
+int cxlmi_cmd_memdev_release_dc(struct cxlmi_endpoint *ep,
+                                struct cxlmi_tunnel_info *ti,
+                                struct cxlmi_cmd_memdev_release_dc_req *in);
 
 /**
  * Creates a context logging messages up to syslog level `log_level` to
