@@ -133,7 +133,7 @@ int main(void)
 	unsigned int sent = 0, answered = 0;
 	int err = 0;
 
-	/* Library messages go to stderr; LOG_DEBUG shows each command the mock sees. */
+	/* Library messages go to stderr, all of them up to LOG_DEBUG (the unqueued command logs one). */
 	ctx = cxlmi_new_ctx(stderr, LOG_DEBUG);
 	if (!ctx) {
 		perror("cxlmi_new_ctx");
