@@ -186,6 +186,25 @@ static TC_UNUSED unsigned tc_commands_sent(struct cxlmi_endpoint *ep)
 	return sent;
 }
 
+/* What output buffers hold before a call, so untouched bytes show. */
+#define FILL 0xa5
+
+/* Little-endian writers for building wire images by hand. */
+static TC_UNUSED void le16(uint8_t *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
+static TC_UNUSED void le32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (v >> (8 * i)) & 0xff; }
+static TC_UNUSED void le64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (v >> (8 * i)) & 0xff; }
+
+/* A heap buffer of exactly `n` bytes holding FILL (valgrind sees any overrun). */
+static TC_UNUSED void *filled(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	memset(p, FILL, n);
+	return p;
+}
+
 /* Prints the totals; the program's exit status. */
 static TC_UNUSED int finish(void)
 {

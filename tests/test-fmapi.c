@@ -20,7 +20,6 @@
 #include "test-common.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define FILL 0xa5 /* what output buffers hold before a call */
 #define UNIT_256MB (256ull << 20)
 
 static struct cxlmi_ctx *ctx;
@@ -45,19 +44,6 @@ static void queue(uint8_t set, uint8_t cmd, uint16_t rc, const void *payload, si
 		CHECK_INT(tc_commands_sent(ep), before_, "  ... nothing sent");          \
 	} while (0)
 
-static void le16(uint8_t *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
-static void le32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (v >> (8 * i)) & 0xff; }
-static void le64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (v >> (8 * i)) & 0xff; }
-
-static void *filled(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	memset(p, FILL, n);
-	return p;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Every command in one shape, for the checks all of them share.            */
