@@ -298,8 +298,6 @@ impl Command for GetDcdInfo {
     }
 }
 
-/// Regions the Get Host DC Region Configuration output holds.
-const HOST_DC_REGIONS: usize = 8;
 /// The response's fixed part before the regions.
 const HOST_DC_REGION_HEAD: usize = 4;
 
@@ -322,7 +320,7 @@ impl Command for GetHostDcRegionConfig {
     }
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
         let max = cxlmi_cmd_fmapi_get_host_dc_region_config_rsp::SIZE;
-        ResponseSize::between(max - HOST_DC_REGIONS * cxlmi_fmapi_dc_region_config::SIZE, max)
+        ResponseSize::between(max - super::MAX_DC_REGIONS * cxlmi_fmapi_dc_region_config::SIZE, max)
     }
     fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         let mut out = cxlmi_cmd_fmapi_get_host_dc_region_config_rsp::zeroed();

@@ -23,8 +23,7 @@ pub const MAX_SCAN_MEDIA_RECORDS: usize = 256;
 /// for none or for more asks for this many (upstream's rule).
 pub const MAX_DC_EXTENTS_PER_REQUEST: u32 = 8;
 
-/// Region configurations the Get Dynamic Capacity Configuration output holds.
-pub const MAX_DC_REGIONS: usize = 8;
+pub use super::MAX_DC_REGIONS;
 
 fixed_commands! {
     /// Identify Memory Device (4000h, section 8.2.9.9.1.1). Its size follows

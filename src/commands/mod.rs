@@ -325,6 +325,11 @@ pub(crate) fn room_len<H: Wire, E: Wire>(n: usize) -> usize {
     n.saturating_mul(E::SIZE).saturating_add(H::SIZE).min(crate::cci::MAX_PAYLOAD_LEN)
 }
 
+/// Dynamic capacity regions a device has at most (CXL r3.1 section 9.13.3),
+/// and so the region arrays of the Get DC Configuration (4800h) and Get Host
+/// DC Region Configuration (5601h) outputs.
+pub const MAX_DC_REGIONS: usize = 8;
+
 /// 256 MB, the unit dynamic capacity lengths come in on the wire (decode
 /// lengths, total capacity); they are handed out in bytes, as upstream does.
 pub(crate) const DC_CAPACITY_UNIT: u64 = 256 << 20;
