@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Generates what the Python module needs to know about the C API, from the C API itself.
+
+    gen_bindings.py SOURCE_DIR OUT_I OUT_PYI
+
+reads SOURCE_DIR/include/cxlmi/api-types.h (the payload structs), SOURCE_DIR/include/libcxlmi.h and
+include/cxlmi/test.h (the functions) and the `item_counts!` tables of SOURCE_DIR/src/commands/*.rs
+(which field counts each flexible array's entries), and writes
+
+  OUT_I    a SWIG fragment that swig/cxlmi.i includes: %ignore for every array and nested-struct
+           member (the module serves those itself, bounds-checked), constructors that give a
+           struct with a flexible array room for everything a command may write there, and the
+           table of member layouts (offsets and sizes computed by the C compiler, so the CXL 2.0
+           layouts come out right too) and of command shapes;
+  OUT_PYI  type stubs (cxlmi.pyi), so editors complete every function, struct and field.
+
+Run by meson at build time; nothing it writes is committed.
+"""
+import os
+import re
+import sys
+
+# Flexible arrays whose entry count the library does not take from an item_counts! entry
+# (src/commands/*.rs): (struct, member) -> the member holding the count, or None for a
+# byte buffer whose length the caller passes to the command (data_sz and friends).
+EXTRA_COUNTS = {
+    # The SWIG-era name of Get Scan Media Results shares the memdev layout.
+    ("cxlmi_cmd_get_scan_media_results_rsp", "record"): "media_error_count",
+    ("cxlmi_cmd_fmapi_vcs_info_block", "vppbs"): "num_vppbs",
+    # Entries of variable size: each block is followed by its own num_vppbs vPPBs.
+    ("cxlmi_cmd_fmapi_get_vcs_info_rsp", "vcs_info_list"): "num_vcs",
+    ("cxlmi_cmd_transfer_fw_req", "data"): None,
+    ("cxlmi_cmd_set_feature_req", "feature_data"): None,
+    ("cxlmi_cmd_memdev_set_lsa_req", "data"): None,
+    ("cxlmi_cmd_memdev_security_send_req", "data"): None,
+    ("cxlmi_cci_msg", "payload"): None,
+}
+
+# Outputs that are an array of the named struct, not one struct: the room rule below applies.
+ARRAY_OUTPUTS = {"cxlmi_cmd_get_log_cel_rsp"}
+
+# Functions whose output is a plain buffer (`void *ret`), and where its size comes from.
+BYTES_OUTPUTS = {
+    "cxlmi_cmd_get_log": "in->length",
+    "cxlmi_cmd_memdev_get_lsa": "in->length",
+    "cxlmi_cmd_memdev_security_receive": "264",
+    "cxlmi_cmd_vendor_specific": "ret_size",
+}
+
+SCALARS = {
+    "uint8_t": ("B", "int"), "int8_t": ("b", "int"), "uint16_t": ("H", "int"),
+    "int16_t": ("h", "int"), "uint32_t": ("I", "int"), "int32_t": ("i", "int"),
+    "uint64_t": ("Q", "int"), "int64_t": ("q", "int"), "bool": ("?", "bool"), "char": ("c", "int"),
+}
+
+
+def strip_comments(text):
+    return re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+
+
+def parse_structs(text):
+    """[(name, [field])]: field = dict(name, ctype, struct, dims, cond) in declaration order."""
+    structs = []
+    text = strip_comments(text)
+    for m in re.finditer(r"^struct (?:__attribute__\(\(packed\)\) )?(\w+) \{(.*?)^\};", text, re.S | re.M):
+        fields, cond = [], None
+        for raw in m.group(2).splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("#if"):
+                cond = line
+                continue
+            if line.startswith("#endif"):
+                cond = None
+                continue
+            line = line.rstrip(";").strip()
+            if not line:
+                continue
+            fm = re.match(r"(struct\s+\w+|enum\s+\w+|\w+)\s+(\w+)\s*(\[[^\]]*\])?$", line)
+            if not fm:
+                raise SystemExit(f"gen_bindings: cannot read member '{line}' of struct {m.group(1)}")
+            ctype, name, dims = fm.groups()
+            fields.append({
+                "name": name,
+                "ctype": ctype,
+                "struct": ctype.split()[1] if ctype.startswith("struct ") else None,
+                "dims": None if dims is None else dims[1:-1],
+                "cond": cond,
+            })
+        structs.append((m.group(1), fields))
+    return structs
+
+
+def parse_functions(text):
+    """[(name, return type, [(ctype, param name)])] of every cxlmi_* prototype."""
+    text = strip_comments(text)
+    out = []
+    for m in re.finditer(r"^([\w][\w \*]*?)\s*\b(cxlmi_\w+)\(([^)]*)\);", text, re.S | re.M):
+        params = []
+        for p in " ".join(m.group(3).split()).split(","):
+            p = p.strip()
+            if p in ("", "void"):
+                continue
+            pm = re.match(r"(.*?)(\w+)$", p)
+            params.append((pm.group(1).strip(), pm.group(2)))
+        out.append((m.group(2), " ".join(m.group(1).split()), params))
+    return out
+
+
+def parse_item_counts(commands_dir):
+    counts = {}
+    for fn in sorted(os.listdir(commands_dir)):
+        if not fn.endswith(".rs"):
+            continue
+        src = open(os.path.join(commands_dir, fn), encoding="utf-8").read()
+        for block in re.findall(r"^item_counts! \{(.*?)^\}", src, re.S | re.M):
+            for struct, field in re.findall(r"(\w+) \{ (\w+):", block):
+                counts[struct] = field
+    return counts
+
+
+def main():
+    src, out_i, out_pyi = sys.argv[1:4]
+    structs = parse_structs(open(os.path.join(src, "include/cxlmi/api-types.h"), encoding="utf-8").read())
+    functions = parse_functions(open(os.path.join(src, "include/libcxlmi.h"), encoding="utf-8").read())
+    functions += parse_functions(open(os.path.join(src, "include/cxlmi/test.h"), encoding="utf-8").read())
+    item_counts = parse_item_counts(os.path.join(src, "src/commands"))
+    known = {name for name, _ in structs}
+
+    # Flexible members and what counts them.
+    flex = {}
+    for name, fields in structs:
+        for f in fields:
+            if f["dims"] == "":
+                key = (name, f["name"])
+                if key in EXTRA_COUNTS:
+                    flex[name] = (f["name"], EXTRA_COUNTS[key])
+                elif name in item_counts:
+                    flex[name] = (f["name"], item_counts[name])
+                else:
+                    raise SystemExit(f"gen_bindings: nothing says how many entries {name}.{f['name']} has: "
+                                     "add it to item_counts! (src/commands) or EXTRA_COUNTS")
+    roomy = sorted(set(flex) | ARRAY_OUTPUTS)
+
+    swig = ["/* Generated by python/gen_bindings.py from the C headers; do not edit. */", ""]
+    # Members the module serves itself (python/cxlmi_extra.py): arrays and nested structs.
+    served = []
+    for name, fields in structs:
+        for f in fields:
+            if f["dims"] is not None or f["struct"]:
+                swig.append(f"%ignore {name}::{f['name']};")
+                served.append((name, f))
+    swig.append("")
+    # Room: a struct with a flexible array, created from Python, can hold any response payload.
+    for name in roomy:
+        swig += [f"%extend {name} {{", f"    {name}() {{",
+                 f"        return (struct {name} *)calloc(1, sizeof(struct {name}) + CXLMI_PY_ROOM);",
+                 "    }", "}"]
+    swig.append("")
+    swig.append("%{")
+    swig.append("static const struct cxlmi_py_type cxlmi_py_types[] = {")
+    for name, _ in structs:
+        swig.append(f'    {{ "_p_{name}", "{name}", sizeof(struct {name}), '
+                    f'{"CXLMI_PY_ROOM" if name in roomy else "0"} }},')
+    swig.append("};")
+    swig.append("static const struct cxlmi_py_member cxlmi_py_members[] = {")
+    for name, f in served:
+        elem = f["struct"] or f["ctype"]
+        kind = "S" if f["struct"] else SCALARS[f["ctype"]][0]
+        count = ""
+        if f["dims"] == "":
+            count = flex[name][1] or ""
+        line = (f'    {{ "{name}", "{f["name"]}", offsetof(struct {name}, {f["name"]}), '
+                + ("0" if f["dims"] == "" else f'sizeof(((struct {name} *)0)->{f["name"]})')
+                + f', sizeof({f["ctype"]}), \'{kind}\', "{elem}", "{count}", '
+                + ("1" if f["dims"] is not None else "0") + " },")
+        if f["cond"]:
+            swig += [f["cond"], line, "#endif"]
+        else:
+            swig.append(line)
+    swig.append("};")
+    swig.append("%}")
+    swig.append("")
+
+    # Command shapes for the Python side: name -> (input struct, output struct, extra parameters).
+    commands = []
+    for name, ret, params in functions:
+        if not name.startswith("cxlmi_cmd_") or name == "cxlmi_cmd_retcode_tostr":
+            continue
+        ins = [p for p in params[2:] if p[1] == "in" and p[0].startswith("struct ")]
+        outs = [p for p in params[2:] if p[1] == "ret" and p[0].startswith("struct ")]
+        in_t = ins[0][0].split()[1] if ins else None
+        out_t = outs[0][0].split()[1] if outs else None
+        commands.append((name, in_t, out_t, [p[1] for p in params]))
+    # A command's int is a status: 0, -1 with errno, or a CXL return code (swig/cxlmi.i).
+    for c in commands:
+        swig.append(f"%typemap(out) int {c[0]} = int CXLMI_PY_STATUS;")
+    swig.append("%pythoncode %{")
+    swig.append("# (function, input struct, output struct, parameter names), from libcxlmi.h")
+    swig.append("_COMMAND_SHAPES = (")
+    for c in commands:
+        swig.append(f"    {c!r},")
+    swig.append(")")
+    swig.append("%}")
+    write(out_i, "\n".join(swig) + "\n")
+    write(out_pyi, stubs(structs, served, flex, functions, commands))
+
+
+PY_TYPES = {"int": "int", "unsigned int": "int", "bool": "bool", "void": "None",
+            "const char *": "str", "uint8_t": "int", "uint16_t": "int", "size_t": "int"}
+
+
+def stubs(structs, served, flex, functions, commands):
+    served_names = {(s, f["name"]) for s, f in served}
+    lines = ["# Generated by python/gen_bindings.py from the C headers: the cxlmi module's types.",
+             "from typing import Iterator, List, Optional, Sequence, Tuple, Union, overload",
+             "", "Buffer = Union[bytes, bytearray]", ""]
+    lines += [
+        "class ArrayView(Sequence):",
+        "    \"\"\"A struct's array member, read and written in place; keeps its struct alive.\"\"\"",
+        "    def __len__(self) -> int: ...",
+        "    def __getitem__(self, i): ...",
+        "    def __setitem__(self, i, value) -> None: ...",
+        "    def __bytes__(self) -> bytes: ...",
+        "",
+        "class CXLMIError(RuntimeError):",
+        "    retcode: int",
+        "    function: str",
+        "",
+        "class cxlmi_ctx: ...",
+        "class cxlmi_endpoint: ...",
+        "",
+    ]
+    for name, fields in structs:
+        lines.append(f"class {name}:")
+        lines.append("    def __init__(self) -> None: ...")
+        for f in fields:
+            if (name, f["name"]) in served_names:
+                if f["dims"] is None:
+                    t = f["struct"]
+                else:
+                    t = "ArrayView"
+                lines.append(f"    {f['name']}: {t}")
+            else:
+                lines.append(f"    {f['name']}: {SCALARS.get(f['ctype'], ('', 'int'))[1]}")
+        lines.append("")
+    for c in commands:
+        name, in_t, out_t, params = c
+        args = ["ep: cxlmi_endpoint", "ti: Optional[cxlmi_tunnel_info]"]
+        ret = "int"
+        if in_t:
+            args.append(f"inp: {in_t}")
+        if name in BYTES_OUTPUTS:
+            ret = "bytes"
+            if name == "cxlmi_cmd_vendor_specific":
+                args += ["opcode: int", "data: Buffer = ...", "ret_size: int = ..."]
+        elif out_t:
+            args.append(f"ret: {out_t}")
+        if "data_sz" in params or "feature_data_sz" in params:
+            args.append("data_sz: Optional[int] = ...")
+        payload = out_t or in_t
+        lines.append("@overload")
+        lines.append(f"def {name}() -> {payload or 'None'}: ...")
+        lines.append("@overload")
+        lines.append(f"def {name}({', '.join(args)}) -> {ret}: ...")
+    lines += [
+        "def cxlmi_new_ctx(fp: Optional[object], log_level: int) -> cxlmi_ctx: ...",
+        "def cxlmi_free_ctx(ctx: cxlmi_ctx) -> None: ...",
+        "def cxlmi_set_probe_enabled(ctx: cxlmi_ctx, enabled: bool) -> None: ...",
+        "def cxlmi_open(ctx: cxlmi_ctx, devname: str) -> cxlmi_endpoint: ...",
+        "def cxlmi_open_mctp(ctx: cxlmi_ctx, net: int, eid: int) -> cxlmi_endpoint: ...",
+        "def cxlmi_open_mock(ctx: cxlmi_ctx) -> cxlmi_endpoint: ...",
+        "def cxlmi_scan(ctx: cxlmi_ctx) -> int: ...",
+        "def cxlmi_scan_mctp(ctx: cxlmi_ctx) -> int: ...",
+        "def cxlmi_close(ep: cxlmi_endpoint) -> None: ...",
+        "def cxlmi_first_endpoint(ctx: cxlmi_ctx) -> Optional[cxlmi_endpoint]: ...",
+        "def cxlmi_next_endpoint(ctx: cxlmi_ctx, ep: cxlmi_endpoint) -> Optional[cxlmi_endpoint]: ...",
+        "def endpoints(ctx: cxlmi_ctx) -> Iterator[cxlmi_endpoint]: ...",
+        "def for_each_endpoint_safe(ctx: cxlmi_ctx) -> Iterator[cxlmi_endpoint]: ...",
+        "def cxlmi_endpoint_get_timeout(ep: cxlmi_endpoint) -> int: ...",
+        "def cxlmi_endpoint_set_timeout(ep: cxlmi_endpoint, timeout_ms: int) -> int: ...",
+        "def cxlmi_endpoint_has_fmapi(ep: cxlmi_endpoint) -> bool: ...",
+        "def cxlmi_endpoint_enable_fmapi(ep: cxlmi_endpoint) -> bool: ...",
+        "def cxlmi_endpoint_disable_fmapi(ep: cxlmi_endpoint) -> bool: ...",
+        "def cxlmi_tunnel_mld(ld: int) -> cxlmi_tunnel_info: ...",
+        "def cxlmi_tunnel_switch(port: int) -> cxlmi_tunnel_info: ...",
+        "def cxlmi_tunnel_switch_mld(port: int, ld: int) -> cxlmi_tunnel_info: ...",
+        "def cxlmi_tunnel_mhd() -> cxlmi_tunnel_info: ...",
+        "def cxlmi_tunnel_free(ti: Optional[cxlmi_tunnel_info]) -> None: ...",
+        "def cxlmi_cmd_retcode_tostr(code: int) -> Optional[str]: ...",
+        "def cxlmi_array_get(array: ArrayView, size: int) -> bytes: ...",
+        "def cxlmi_array_set(array: ArrayView, data: bytes, size: int) -> None: ...",
+        "def cxlmi_mock_set_response(ep: cxlmi_endpoint, command_set: int, command: int,"
+        " return_code: int = ..., payload: Buffer = ...) -> None: ...",
+        "def cxlmi_mock_clear_responses(ep: cxlmi_endpoint) -> None: ...",
+        "def cxlmi_mock_get_stats(ep: cxlmi_endpoint) -> Tuple[int, int]: ...",
+        "def cxlmi_mock_get_last_command(ep: cxlmi_endpoint) -> Tuple[int, bytes]: ...",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write(path, content):
+    """Rewrites `path` only when its content changes, so ninja does not rebuild for nothing."""
+    try:
+        if open(path, encoding="utf-8").read() == content:
+            return
+    except OSError:
+        pass
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(content)
+    os.replace(path + ".tmp", path)
+
+
+if __name__ == "__main__":
+    main()
