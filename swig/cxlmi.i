@@ -230,7 +230,7 @@ static int cxlmi_py_check(const char *fn, int rc, int err)
 
 /* Results: an endpoint or context that could not be made raises OSError; a command's status
  * raises OSError or CXLMIError (typemap copied to each command by cxlmi_layout.i); counts and
- * other int results raise only when negative. */
+ * the other statuses raise OSError only when negative. */
 %typemap(out) struct cxlmi_endpoint * {
     if (!$1 && (strcmp("$symname", "cxlmi_first_endpoint") && strcmp("$symname", "cxlmi_next_endpoint"))) {
         cxlmi_py_oserror("$symname", errno);
@@ -245,13 +245,17 @@ static int cxlmi_py_check(const char *fn, int rc, int err)
     $result = PyLong_FromLong($1);
 }
 
-%typemap(out) int {
+%typemap(out) int CXLMI_PY_COUNT {
     if ($1 < 0) {
         cxlmi_py_oserror("$symname", errno);
         SWIG_fail;
     }
     $result = PyLong_FromLong($1);
 }
+%typemap(out) int cxlmi_scan = int CXLMI_PY_COUNT;
+%typemap(out) int cxlmi_scan_mctp = int CXLMI_PY_COUNT;
+%typemap(out) int cxlmi_endpoint_set_timeout = int CXLMI_PY_COUNT;
+%typemap(out) int cxlmi_py_mock_set_response = int CXLMI_PY_COUNT;
 
 /* ---------------------------------------------------------------------------------------------
  * Functions replaced by the versions below (or in cxlmi_extra.py).
@@ -522,7 +526,7 @@ static const struct cxlmi_py_type *cxlmi_py_type_of(PyObject *obj, void **ptr, i
 }
 
 /* The bytes [off, off+len) of `obj`, checked against its capacity. */
-static char *cxlmi_py_span(PyObject *obj, size_t off, size_t len)
+static char *cxlmi_py_span_or(PyObject *obj, size_t off, size_t len, PyObject *exc)
 {
     void *p;
     int own;
@@ -531,11 +535,15 @@ static char *cxlmi_py_span(PyObject *obj, size_t off, size_t len)
         return NULL;
     size_t cap = t->size + (own ? t->room : 0);
     if (off > cap || len > cap - off) {
-        PyErr_Format(PyExc_IndexError, "bytes %zu..%zu are outside the %zu of this %s", off, off + len,
-                     cap, t->name);
+        PyErr_Format(exc, "bytes %zu..%zu are outside the %zu of this %s", off, off + len, cap, t->name);
         return NULL;
     }
     return (char *)p + off;
+}
+
+static char *cxlmi_py_span(PyObject *obj, size_t off, size_t len)
+{
+    return cxlmi_py_span_or(obj, off, len, PyExc_IndexError);
 }
 %}
 
@@ -624,7 +632,7 @@ int pyname(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, PyObject *in
         PyErr_SetString(PyExc_TypeError, #cname ": argument 'in' must be a struct " #reqtype);
         return INT_MIN;
     }
-    if (!cxlmi_py_span(in, 0, sizeof(struct reqtype) + data_sz))
+    if (!cxlmi_py_span_or(in, 0, sizeof(struct reqtype) + data_sz, PyExc_ValueError))
         return INT_MIN;
     return cname(ep, ti, req, data_sz);
 }
