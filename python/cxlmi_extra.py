@@ -415,29 +415,44 @@ for _prefix, _type in (
 # when it has one, else the request), the form the documents use:
 #     ident = cxlmi.cxlmi_cmd_identify(); cxlmi.cxlmi_cmd_identify(ep, None, ident)
 
-def _command(name, raw, payload):
-    def command(*args, **kwargs):
-        if args or kwargs:
-            return raw(*args, **kwargs)
+class _NoArgument(object):
+    """The default of every command parameter: a command called with none makes its payload."""
+
+    def __repr__(self):
+        return "<no argument>"
+
+
+_NOARG = _NoArgument()
+
+
+def _command(name, raw, payload, params):
+    """`name` as a plain function of `params` (so keywords work and a call costs one frame), which
+    with no arguments returns a new `payload`."""
+    signature = ", ".join(f"{p}=_NOARG" for p in params)
+    source = (f"def {name}({signature}):\n"
+              f"    if {params[0]} is _NOARG:\n"
+              f"        return _make()\n"
+              f"    return _raw({', '.join(params)})\n")
+
+    def make():
         if payload is None:
-            raise TypeError(f"{name}() takes an endpoint and a tunnel info (None for none)")
+            raise TypeError(f"{name}() takes {', '.join(params)} (ti None for no tunnel)")
         return payload()
-    command.__name__ = command.__qualname__ = name
-    command.__doc__ = (raw.__doc__ or "") + (
-        f"\n\nWith no arguments, returns a new {payload.__name__}." if payload else "")
+    scope = {"_NOARG": _NOARG, "_make": make, "_raw": raw}
+    exec(source, scope)
+    command = scope[name]
+    command.__doc__ = (f"{name}({', '.join(params)}) -> int: 0, or raises OSError or CXLMIError."
+                       + (f"\nWith no arguments, returns a new {payload.__name__}." if payload else ""))
     return command
 
 
 def _data_command(name, raw, payload, member):
-    def command(ep=None, ti=None, inp=None, data_sz=None, **kwargs):
-        if ep is None and ti is None and inp is None and data_sz is None and not kwargs:
+    def command(ep=_NOARG, ti=None, req=None, data_sz=None):
+        if ep is _NOARG:
             return payload()
-        inp = kwargs.pop("in", inp)
-        if kwargs:
-            raise TypeError(f"{name}() got unexpected keyword arguments {sorted(kwargs)}")
         if data_sz is None:
-            data_sz = getattr(inp, "_cxlmi_data_len", 0)
-        return raw(ep, ti, inp, data_sz)
+            data_sz = getattr(req, "_cxlmi_data_len", 0)
+        return raw(ep, ti, req, data_sz)
     command.__name__ = command.__qualname__ = name
     command.__doc__ = (f"{name}(ep, ti, in, data_sz=None): sends in and data_sz bytes of "
                        f"in.{member}; data_sz defaults to the length last assigned to in.{member}.")
@@ -457,25 +472,22 @@ for _name, _in, _out, _params in _COMMAND_SHAPES:
         _raw, _member = _DATA_COMMANDS[_name]
         globals()[_name] = _data_command(_name, _raw, _payload, _member)
     elif hasattr(_cxlmi, _name):
-        globals()[_name] = _command(_name, getattr(_cxlmi, _name), _payload)
+        globals()[_name] = _command(_name, getattr(_cxlmi, _name), _payload, _params)
 
 
-def cxlmi_cmd_get_log_cel(ep=None, ti=None, inp=None, ret=None, **kwargs):
+def cxlmi_cmd_get_log_cel(ep=_NOARG, ti=None, req=None, ret=None):
     """Reads the Command Effects Log (0401h): in.length / 4 entries.
 
     With `ret` (a cxlmi_cmd_get_log_cel_rsp) the entries are written there, as in C, and 0 is
     returned; without it, the list of entries is returned. With no arguments, a new request."""
-    inp = kwargs.pop("in", inp)
-    if kwargs:
-        raise TypeError(f"cxlmi_cmd_get_log_cel() got unexpected keyword arguments {sorted(kwargs)}")
-    if ep is None and ti is None and inp is None and ret is None:
+    if ep is _NOARG:
         return cxlmi_cmd_get_log_req()
     into = ret if ret is not None else cxlmi_cmd_get_log_cel_rsp()
-    rc = _cxlmi.cxlmi_cmd_get_log_cel(ep, ti, inp, into)
+    rc = _cxlmi.cxlmi_cmd_get_log_cel(ep, ti, req, into)
     if ret is not None:
         return rc
     esize = _SIZES["cxlmi_cmd_get_log_cel_rsp"][0]
-    n = min(inp.length // esize, _capacity(into, "cxlmi_cmd_get_log_cel_rsp") // esize)
+    n = min(req.length // esize, _capacity(into, "cxlmi_cmd_get_log_cel_rsp") // esize)
     return [_copy_of("cxlmi_cmd_get_log_cel_rsp", _cxlmi._read(into, i * esize, esize)) for i in range(n)]
 
 
@@ -486,6 +498,17 @@ cxlmi_cmd_fmapi_get_host_dc_region_config = cxlmi_cmd_fmapi_get_dc_reg_config
 
 # ------------------------------------------------------------------------------------------------
 # Contexts and endpoints.
+
+def _handle_eq(self, other):
+    if type(self) is not type(other):
+        return NotImplemented
+    return int(self.this) == int(other.this)
+
+
+for _cls in (cxlmi_ctx, cxlmi_endpoint):
+    _cls.__eq__ = _handle_eq
+    _cls.__hash__ = lambda self: hash(int(self.this))
+    _cls.__repr__ = lambda self: f"<cxlmi.{type(self).__name__} at {int(self.this):#x}>"
 
 def cxlmi_open(ctx, devname):
     """Opens the CXL mailbox device `devname`: "mem0" or "/dev/cxl/mem0"."""
@@ -514,10 +537,10 @@ def cxlmi_new_ctx(fp, log_level):
     return _new_ctx(fp, log_level)
 
 
-def cxlmi_cmd_vendor_specific(ep=None, ti=None, opcode=None, data=b"", ret_size=0):
+def cxlmi_cmd_vendor_specific(ep=_NOARG, ti=None, opcode=None, data=b"", ret_size=0):
     """Sends vendor-specific command `opcode` (C000h-FFFFh) with `data` as its payload; returns the
     `ret_size` bytes of the response payload."""
-    if ep is None and ti is None and opcode is None:
+    if ep is _NOARG or opcode is None:
         raise TypeError("cxlmi_cmd_vendor_specific() takes ep, ti, opcode, data=b'', ret_size=0")
     return _cxlmi.cxlmi_cmd_vendor_specific(ep, ti, opcode, data, ret_size)
 

@@ -193,12 +193,22 @@ def main():
         outs = [p for p in params[2:] if p[1] == "ret" and p[0].startswith("struct ")]
         in_t = ins[0][0].split()[1] if ins else None
         out_t = outs[0][0].split()[1] if outs else None
-        commands.append((name, in_t, out_t, [p[1] for p in params]))
+        # The Python parameters: `in` is a Python keyword; a plain-buffer output is returned.
+        py_params = ["req" if p[1] == "in" else p[1] for p in params
+                     if not (name in BYTES_OUTPUTS and p[1] == "ret")]
+        commands.append((name, in_t, out_t, py_params))
     # A command's int is a status: 0, -1 with errno, or a CXL return code (swig/cxlmi.i).
+    # Other Python threads run while a command waits for a device; an endpoint answered from
+    # memory (the mock) answers at once, and is spared the cost of handing the GIL over.
     for c in commands:
         swig.append(f"%typemap(out) int {c[0]} = int CXLMI_PY_STATUS;")
+        swig += [f"%exception {c[0]} {{", "    if (cxlmi_py_in_memory(arg1)) {", "        $action",
+                 "    } else {", "        Py_BEGIN_ALLOW_THREADS", "        $action",
+                 "        Py_END_ALLOW_THREADS", "    }", "}"]
+        # cxlmi_extra.py's wrapper takes the keywords and calls positionally (faster to parse).
+        swig.append(f'%feature("kwargs", "0") {c[0]};')
     swig.append("%pythoncode %{")
-    swig.append("# (function, input struct, output struct, parameter names), from libcxlmi.h")
+    swig.append("# (function, input struct, output struct, Python parameter names), from libcxlmi.h")
     swig.append("_COMMAND_SHAPES = (")
     for c in commands:
         swig.append(f"    {c!r},")
@@ -251,7 +261,7 @@ def stubs(structs, served, flex, functions, commands):
         args = ["ep: cxlmi_endpoint", "ti: Optional[cxlmi_tunnel_info]"]
         ret = "int"
         if in_t:
-            args.append(f"inp: {in_t}")
+            args.append(f"req: {in_t}")
         if name in BYTES_OUTPUTS:
             ret = "bytes"
             if name == "cxlmi_cmd_vendor_specific":

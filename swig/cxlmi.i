@@ -58,8 +58,6 @@ struct cxlmi_py_member {
 %feature("autodoc", "2");
 /* Every argument can be given by name, as the C prototypes name it. */
 %feature("kwargs");
-/* Commands may wait seconds for a device: let other Python threads run meanwhile. */
-%nothread;
 
 /* ---------------------------------------------------------------------------------------------
  * Contexts and endpoints. The C library frees an endpoint when it is closed or its context is
@@ -81,6 +79,27 @@ static struct cxlmi_py_ctx *cxlmi_py_find_ctx(struct cxlmi_ctx *ctx)
         if (cxlmi_py_ctxs[i].ctx == ctx)
             return &cxlmi_py_ctxs[i];
     return NULL;
+}
+
+/* Endpoints answered from memory (the mock): their commands keep the GIL (see cxlmi_layout.i). */
+static struct cxlmi_endpoint **cxlmi_py_mem_eps;
+static size_t cxlmi_py_nmem, cxlmi_py_mem_cap;
+
+static int cxlmi_py_in_memory(struct cxlmi_endpoint *ep)
+{
+    for (size_t i = 0; i < cxlmi_py_nmem; i++)
+        if (cxlmi_py_mem_eps[i] == ep)
+            return 1;
+    return 0;
+}
+
+static void cxlmi_py_forget_ep(struct cxlmi_endpoint *ep)
+{
+    for (size_t i = 0; i < cxlmi_py_nmem; i++)
+        if (cxlmi_py_mem_eps[i] == ep) {
+            cxlmi_py_mem_eps[i] = cxlmi_py_mem_eps[--cxlmi_py_nmem];
+            return;
+        }
 }
 
 static int cxlmi_py_ep_live(struct cxlmi_endpoint *ep)
@@ -273,6 +292,7 @@ static int cxlmi_py_check(const char *fn, int rc, int err)
 %ignore cxlmi_cmd_set_feature;
 %ignore cxlmi_cmd_memdev_set_lsa;
 %ignore cxlmi_cmd_memdev_security_send;
+%ignore cxlmi_open_mock;
 %ignore cxlmi_mock_set_response;
 %ignore cxlmi_mock_get_stats;
 %ignore cxlmi_mock_get_last_command;
@@ -280,6 +300,14 @@ static int cxlmi_py_check(const char *fn, int rc, int err)
 %ignore cxlmi_cci_msg;
 
 %include "cxlmi_layout.i"
+
+/* The opaque handles as Python classes (the C structs are incomplete): made only by the library. */
+%nodefaultctor cxlmi_ctx;
+%nodefaultdtor cxlmi_ctx;
+%nodefaultctor cxlmi_endpoint;
+%nodefaultdtor cxlmi_endpoint;
+struct cxlmi_ctx {};
+struct cxlmi_endpoint {};
 
 %include "cxlmi/api-types.h"
 %include "libcxlmi.h"
@@ -293,6 +321,7 @@ static int cxlmi_py_check(const char *fn, int rc, int err)
 %rename(cxlmi_new_ctx) cxlmi_py_new_ctx;
 %rename(cxlmi_free_ctx) cxlmi_py_free_ctx;
 %rename(cxlmi_close) cxlmi_py_close;
+%rename(cxlmi_open_mock) cxlmi_py_open_mock;
 %rename(cxlmi_open_mctp) cxlmi_py_open_mctp;
 %rename(_retcode_tostr) cxlmi_py_retcode_tostr;
 %rename(cxlmi_cmd_get_log) cxlmi_py_get_log;
@@ -378,6 +407,8 @@ void cxlmi_py_free_ctx(PyObject *ctx)
     FILE *log = c->log;
     *c = cxlmi_py_ctxs[--cxlmi_py_nctx];
     cxlmi_py_last_ep = NULL;
+    for (struct cxlmi_endpoint *e = cxlmi_first_endpoint(p); e; e = cxlmi_next_endpoint(p, e))
+        cxlmi_py_forget_ep(e);
     cxlmi_free_ctx((struct cxlmi_ctx *)p);
     if (log)
         fclose(log);
@@ -392,7 +423,26 @@ void cxlmi_py_close(PyObject *ep)
     if (!cxlmi_py_ep_live((struct cxlmi_endpoint *)p))
         return;
     cxlmi_py_last_ep = NULL;
+    cxlmi_py_forget_ep((struct cxlmi_endpoint *)p);
     cxlmi_close((struct cxlmi_endpoint *)p);
+}
+
+struct cxlmi_endpoint *cxlmi_py_open_mock(struct cxlmi_ctx *ctx)
+{
+    if (cxlmi_py_nmem == cxlmi_py_mem_cap) {
+        size_t cap = cxlmi_py_mem_cap ? 2 * cxlmi_py_mem_cap : 4;
+        struct cxlmi_endpoint **n = realloc(cxlmi_py_mem_eps, cap * sizeof(*n));
+        if (!n) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        cxlmi_py_mem_eps = n;
+        cxlmi_py_mem_cap = cap;
+    }
+    struct cxlmi_endpoint *ep = cxlmi_open_mock(ctx);
+    if (ep)
+        cxlmi_py_mem_eps[cxlmi_py_nmem++] = ep;
+    return ep;
 }
 
 struct cxlmi_endpoint *cxlmi_py_open_mctp(struct cxlmi_ctx *ctx, unsigned int net, unsigned int eid)

@@ -12,8 +12,10 @@ set -euo pipefail
 what=${1:-test}
 # command the build runs -> Debian package that provides it
 needs=(meson:meson ninja:ninja-build pkg-config:pkg-config gcc:gcc)
+# the demo and the test suite build the Python module too
+needs+=(python3:python3 swig:swig)
 if [ "$what" = test ]; then
-    needs+=(valgrind:valgrind git:git python3:python3)
+    needs+=(valgrind:valgrind git:git)
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
@@ -28,6 +30,11 @@ done
 # gcc without the C library headers (no libc6-dev) cannot build the examples
 if ! echo '#include <stdio.h>' | gcc -E -x c - >/dev/null 2>&1; then
     missing+=(libc6-dev)
+fi
+# the Python module needs the headers of the python3 that meson finds
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import os, sys, sysconfig
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+    missing+=(python3-dev)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
