@@ -483,7 +483,8 @@ static PyObject *cxlmi_py_bytes_cmd(const char *fn, size_t len,
     memset(PyBytes_AS_STRING(out), 0, len);
     int rc, err;
     Py_BEGIN_ALLOW_THREADS
-    rc = run(arg, PyBytes_AS_STRING(out));
+    /* the library takes an empty buffer as NULL, size 0 */
+    rc = run(arg, len ? PyBytes_AS_STRING(out) : NULL);
     err = errno;
     Py_END_ALLOW_THREADS
     if (cxlmi_py_check(fn, rc, err)) {
@@ -548,7 +549,7 @@ PyObject *cxlmi_py_vendor_specific(struct cxlmi_endpoint *ep, struct cxlmi_tunne
                                    uint16_t opcode, const void *data, size_t data_len,
                                    size_t ret_size)
 {
-    struct cxlmi_py_vendor v = { ep, ti, opcode, data, data_len, ret_size };
+    struct cxlmi_py_vendor v = { ep, ti, opcode, data_len ? data : NULL, data_len, ret_size };
     return cxlmi_py_bytes_cmd("cxlmi_cmd_vendor_specific", ret_size, cxlmi_py_run_vendor, &v);
 }
 %}

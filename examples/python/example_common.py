@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""What every example in this directory shares, kept apart so the examples show only the API.
+
+- make_parser() / parse_args(): the command line every example takes: a device (mem0,
+  /dev/cxl/mem0 or mctp:NET,EID) or --mock, and -v for the library's debug log.
+- open_endpoint(): opens what the command line names, with the one cxlmi call each kind needs.
+- FAILURES and report(): which exceptions the module raises when a device or a command fails,
+  and how the examples turn one into a single line on stderr and a non-zero exit status.
+- show(), size_text(), hexdump(): aligned, short output.
+
+Not an example itself; run the other files.
+"""
+
+import argparse
+import errno
+import os
+import sys
+
+import cxlmi
+
+# What the cxlmi module raises when something outside the program fails:
+#   OSError            opening or scanning (errno: ENOENT for an absent device, EACCES without
+#                      root, ...), or a command that got no valid answer (ETIMEDOUT, EPROTO, ...);
+#   cxlmi.CXLMIError   a command the component answered with a CXL return code other than
+#                      Success (a RuntimeError; .retcode holds the code).
+FAILURES = (OSError, cxlmi.CXLMIError)
+
+# syslog levels for cxlmi_new_ctx(): 0 logs nothing, LOG_DEBUG (7) everything.
+LOG_QUIET = 0
+LOG_DEBUG = 7
+
+# Capacities in the Memory Device commands are counted in units of 256 MiB.
+CAPACITY_UNIT = 256 << 20
+
+LABEL_WIDTH = 22
+
+
+def program():
+    return os.path.basename(sys.argv[0])
+
+
+def make_parser(doc, device=True):
+    """An argument parser described by the example's docstring (first line, then the rest)."""
+    summary, _, details = doc.strip().partition("\n")
+    parser = argparse.ArgumentParser(description=summary, epilog=details.strip(),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    if device:
+        parser.add_argument("device", nargs="?",
+                            help="the CXL device: mem0, /dev/cxl/mem0, or mctp:NET,EID")
+    parser.add_argument("--mock", action="store_true",
+                        help="use the library's mock endpoint, answering with canned responses "
+                             "(no hardware needed)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="let the library log debug messages to stderr")
+    return parser
+
+
+def parse_args(parser, device_optional=False):
+    """Parses the command line; adds .name (what to call the target in messages), .mctp
+    ((net, eid) or None) and .log_level."""
+    args = parser.parse_args()
+    device = getattr(args, "device", None)
+    if args.mock and device:
+        parser.error("give a device or --mock, not both")
+    if not args.mock and not device and not device_optional:
+        parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID) or use --mock")
+    args.mctp = None
+    if device and device.startswith("mctp:"):
+        try:
+            net, eid = (int(v, 0) for v in device[len("mctp:"):].split(","))
+        except ValueError:
+            parser.error(f"{device}: an MCTP endpoint is mctp:NET,EID, for instance mctp:1,8")
+        if not 0 <= eid <= 0xff:
+            parser.error(f"{device}: an MCTP EID is 0 to 255")
+        args.mctp = (net, eid)
+    args.name = "mock" if args.mock else device
+    args.log_level = LOG_DEBUG if args.verbose else LOG_QUIET
+    return args
+
+
+def open_endpoint(ctx, args):
+    """Opens the endpoint the command line names, under `ctx`. Raises OSError on failure."""
+    if args.mock:
+        # A mock endpoint answers each command from responses queued with
+        # cxlmi_mock_set_response(); a command nobody queued an answer for gets Unsupported.
+        return cxlmi.cxlmi_open_mock(ctx)
+    if args.mctp:
+        net, eid = args.mctp
+        return cxlmi.cxlmi_open_mctp(ctx, net=net, eid=eid)
+    # "mem0" and "/dev/cxl/mem0" both name /dev/cxl/mem0.
+    return cxlmi.cxlmi_open(ctx, args.device)
+
+
+def enable_fmapi(ep):
+    """Makes sure FM-API commands (and the Tunnel Management Command they ride in) may be sent
+    to `ep`. Raises OSError(EOPNOTSUPP) when the endpoint cannot take them."""
+    if not cxlmi.cxlmi_endpoint_has_fmapi(ep) and not cxlmi.cxlmi_endpoint_enable_fmapi(ep):
+        raise OSError(errno.EOPNOTSUPP, "FM-API is not available on this endpoint",
+                      "cxlmi_endpoint_enable_fmapi")
+
+
+def report(name, err):
+    """Prints one line on stderr for a failure of `name`; returns the exit status to use."""
+    if isinstance(err, cxlmi.CXLMIError):
+        # For instance "cxlmi_cmd_identify: Unsupported (CXL return code 0x3)".
+        reason = str(err)
+    else:
+        # The module puts the cxlmi function that failed in .filename.
+        reason = err.strerror or str(err)
+        if err.filename:
+            reason = f"{err.filename}: {reason}"
+        if err.errno in (errno.EACCES, errno.EPERM):
+            reason += " (a CXL device needs root)"
+        elif err.errno == errno.EOPNOTSUPP and err.filename == "cxlmi_scan_mctp":
+            reason += " (this libcxlmi cannot discover MCTP endpoints over D-Bus)"
+    print(f"{program()}: {name}: {reason}", file=sys.stderr)
+    return 1
+
+
+def show(label, value, indent="  "):
+    """One aligned `label  value` line."""
+    print(f"{indent}{label:<{LABEL_WIDTH}}{value}")
+
+
+def size_text(nbytes):
+    """A byte count for people: 16 GiB, 768 MiB, 0 B."""
+    for unit, scale in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if nbytes >= scale:
+            value = nbytes / scale
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.2f} {unit}"
+    return f"{nbytes} B"
+
+
+def hexdump(data, indent="    "):
+    """Lines of offset, hex bytes and printable text, 16 bytes a line."""
+    lines = []
+    for off in range(0, len(data), 16):
+        chunk = data[off:off + 16]
+        text = "".join(chr(b) if 0x20 <= b < 0x7f else "." for b in chunk)
+        lines.append(f"{indent}{off:04x}  {chunk.hex(' '):<47}  |{text}|")
+    return lines
