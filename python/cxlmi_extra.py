@@ -396,17 +396,7 @@ def _array_family(prefix, type_name):
         globals()[f.__name__] = f
 
 
-for _prefix, _type in (
-    ("EventRecordArray", "cxlmi_event_record"),
-    ("SupportedLogEntryArray", "cxlmi_supported_log_entry"),
-    ("MediaErrRecordArray", "cxlmi_memdev_media_err_record"),
-    ("PortStateInfoArray", "cxlmi_cmd_fmapi_port_state_info_block"),
-    ("DCRegionConfigArray", "cxlmi_dc_region_config"),
-    ("FMAPIDCRegionConfigArray", "cxlmi_fmapi_dc_region_config"),
-    ("MemdevGetListExtentArray", "cxlmi_memdev_get_list_extent"),
-    ("MemdevDCExtentArray", "cxlmi_memdev_dc_extent"),
-    ("FMAPIDCExtentArray", "cxlmi_fmapi_dc_extent"),
-):
+for _prefix, _type in _ARRAY_FAMILIES:
     _array_family(_prefix, _type)
 
 
