@@ -113,6 +113,14 @@ class ArrayView(object):
         return _struct.unpack(_SCALAR_FORMATS[self._kind], raw)[0]
 
     def __setitem__(self, i, value):
+        if isinstance(i, slice):
+            indices = range(*i.indices(self._count))
+            values = list(value)
+            if len(values) != len(indices):
+                raise ValueError(f"{len(values)} values for a slice of {len(indices)} entries")
+            for j, v in zip(indices, values):
+                self[j] = v
+            return
         off = self._index(i)
         _cxlmi._write(self._owner, off, _entry_bytes(self._kind, self._elem, self._esize, value))
 
@@ -296,6 +304,20 @@ for _t, _m, _off, _size, _esize, _kind, _elem, _count, _array in _MEMBERS:
         _cls.__swig_getmethods__.pop(_m, None)
 
 
+# python-bindings.md's array error example writes `req.passphrase` right after building a Set
+# Passphrase request, which names its two passphrases current_ and new_: there `passphrase` is
+# the one being set.
+cxlmi_cmd_memdev_set_passphrase_req.passphrase = cxlmi_cmd_memdev_set_passphrase_req.new_passphrase
+
+
+def _struct_setattr(self, name, value):
+    """Fields are set as in C; a misspelt field is an error, not a new attribute."""
+    if name.startswith("_cxlmi") or name in ("this", "thisown") or hasattr(type(self), name):
+        object.__setattr__(self, name, value)
+    else:
+        raise AttributeError(f"struct {type(self).__name__} has no field '{name}'")
+
+
 def _struct_repr(self):
     fields = []
     for name in dir(type(self)):
@@ -321,6 +343,7 @@ for _t, _size, _room in _TYPES:
     _cls = globals().get(_t)
     if _cls is not None:
         _cls.__repr__ = _struct_repr
+        _cls.__setattr__ = _struct_setattr
         _cls.__eq__ = _struct_eq
         _cls.__hash__ = None
 
@@ -489,16 +512,10 @@ cxlmi_cmd_fmapi_get_host_dc_region_config = cxlmi_cmd_fmapi_get_dc_reg_config
 # ------------------------------------------------------------------------------------------------
 # Contexts and endpoints.
 
-def _handle_eq(self, other):
-    if type(self) is not type(other):
-        return NotImplemented
-    return int(self.this) == int(other.this)
+# The handle types, made by the C layer (swig/cxlmi.i).
+cxlmi_ctx = _cxlmi.cxlmi_ctx
+cxlmi_endpoint = _cxlmi.cxlmi_endpoint
 
-
-for _cls in (cxlmi_ctx, cxlmi_endpoint):
-    _cls.__eq__ = _handle_eq
-    _cls.__hash__ = lambda self: hash(int(self.this))
-    _cls.__repr__ = lambda self: f"<cxlmi.{type(self).__name__} at {int(self.this):#x}>"
 
 def cxlmi_open(ctx, devname):
     """Opens the CXL mailbox device `devname`: "mem0" or "/dev/cxl/mem0"."""

@@ -213,10 +213,11 @@ def main():
         commands.append((name, in_t, out_t, py_params))
     # A command's int is a status: 0, -1 with errno, or a CXL return code (swig/cxlmi.i).
     # Other Python threads run while a command waits for a device; an endpoint answered from
-    # memory (the mock) answers at once, and is spared the cost of handing the GIL over.
+    # memory (the mock) answers at once, and is spared the cost of handing the GIL over. `slot1`
+    # is the endpoint's slot, found by the endpoint typemap of swig/cxlmi.i (ep is argument 1).
     for c in commands:
         swig.append(f"%typemap(out) int {c[0]} = int CXLMI_PY_STATUS;")
-        swig += [f"%exception {c[0]} {{", "    if (cxlmi_py_in_memory(arg1)) {", "        $action",
+        swig += [f"%exception {c[0]} {{", "    if (slot1->in_memory) {", "        $action",
                  "    } else {", "        Py_BEGIN_ALLOW_THREADS", "        $action",
                  "        Py_END_ALLOW_THREADS", "    }", "}"]
         # cxlmi_extra.py's wrapper takes the keywords and calls positionally (faster to parse).

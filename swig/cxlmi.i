@@ -61,59 +61,86 @@ struct cxlmi_py_member {
 
 /* ---------------------------------------------------------------------------------------------
  * Contexts and endpoints. The C library frees an endpoint when it is closed or its context is
- * freed; a Python handle can outlive both. Live contexts are kept here (with the stream made for
- * their log), and an endpoint is live while some live context lists it.
+ * freed, and may hand the same address to the next one it makes; a Python handle can outlive
+ * both. So a Python handle holds no C pointer: it holds a reference (slot, generation) into the
+ * table below. A slot is retired (its generation moves on) when its context or endpoint goes,
+ * and every reference to it is refused from then on, whatever the library allocates later.
  */
 %{
-struct cxlmi_py_ctx {
-    struct cxlmi_ctx *ctx;
-    FILE *log;                  /* made by the FILE * typemap; closed with the context */
+enum cxlmi_py_kind { CXLMI_PY_FREE, CXLMI_PY_CTX, CXLMI_PY_EP };
+
+struct cxlmi_py_slot {
+    void *ptr;                  /* the struct cxlmi_ctx or struct cxlmi_endpoint */
+    struct cxlmi_ctx *ctx;      /* an endpoint's context */
+    FILE *log;                  /* a context's stream made by the FILE * typemap, closed with it */
+    uint32_t gen;
+    unsigned char kind;         /* enum cxlmi_py_kind */
+    unsigned char in_memory;    /* an endpoint answered from memory (the mock): keeps the GIL */
 };
-static struct cxlmi_py_ctx *cxlmi_py_ctxs;
-static size_t cxlmi_py_nctx, cxlmi_py_ctx_cap;
-static struct cxlmi_endpoint *cxlmi_py_last_ep;   /* the endpoint last found live */
 
-static struct cxlmi_py_ctx *cxlmi_py_find_ctx(struct cxlmi_ctx *ctx)
+/* What a Python handle holds in place of a pointer: its slot and the slot's generation, encoded
+ * as the handle's pointer value (never dereferenced, never NULL), so a handle costs no memory of
+ * its own and two handles of the same context or endpoint compare equal. */
+static void *cxlmi_py_ref(uint32_t slot, uint32_t gen)
 {
-    for (size_t i = 0; i < cxlmi_py_nctx; i++)
-        if (cxlmi_py_ctxs[i].ctx == ctx)
-            return &cxlmi_py_ctxs[i];
-    return NULL;
+    return (void *)(uintptr_t)(((uint64_t)gen << 32) | ((uint64_t)slot + 1));
 }
 
-/* Endpoints answered from memory (the mock): their commands keep the GIL (see cxlmi_layout.i). */
-static struct cxlmi_endpoint **cxlmi_py_mem_eps;
-static size_t cxlmi_py_nmem, cxlmi_py_mem_cap;
+static struct cxlmi_py_slot *cxlmi_py_slots;
+static uint32_t cxlmi_py_nslots;
 
-static int cxlmi_py_in_memory(struct cxlmi_endpoint *ep)
+/* The slot of a live context or endpoint, or -1. */
+static int64_t cxlmi_py_slot_of(void *ptr, enum cxlmi_py_kind kind)
 {
-    for (size_t i = 0; i < cxlmi_py_nmem; i++)
-        if (cxlmi_py_mem_eps[i] == ep)
-            return 1;
-    return 0;
+    for (uint32_t i = 0; i < cxlmi_py_nslots; i++)
+        if (cxlmi_py_slots[i].kind == kind && cxlmi_py_slots[i].ptr == ptr)
+            return i;
+    return -1;
 }
 
-static void cxlmi_py_forget_ep(struct cxlmi_endpoint *ep)
+/* A reference to `ptr`, entering it in the table if it is not there yet; NULL when out of memory. */
+static void *cxlmi_py_ref_to(void *ptr, enum cxlmi_py_kind kind, struct cxlmi_ctx *ctx)
 {
-    for (size_t i = 0; i < cxlmi_py_nmem; i++)
-        if (cxlmi_py_mem_eps[i] == ep) {
-            cxlmi_py_mem_eps[i] = cxlmi_py_mem_eps[--cxlmi_py_nmem];
-            return;
+    int64_t slot = cxlmi_py_slot_of(ptr, kind);
+    if (slot < 0) {
+        for (uint32_t i = 0; i < cxlmi_py_nslots && slot < 0; i++)
+            if (cxlmi_py_slots[i].kind == CXLMI_PY_FREE)
+                slot = i;
+        if (slot < 0) {
+            struct cxlmi_py_slot *n = realloc(cxlmi_py_slots, (cxlmi_py_nslots + 16) * sizeof(*n));
+            if (!n)
+                return NULL;
+            memset(n + cxlmi_py_nslots, 0, 16 * sizeof(*n));
+            cxlmi_py_slots = n;
+            slot = cxlmi_py_nslots;
+            cxlmi_py_nslots += 16;
         }
+        struct cxlmi_py_slot *s = &cxlmi_py_slots[slot];
+        s->ptr = ptr;
+        s->ctx = ctx;
+        s->log = NULL;
+        s->kind = (unsigned char)kind;
+        s->in_memory = 0;
+    }
+    return cxlmi_py_ref((uint32_t)slot, cxlmi_py_slots[slot].gen);
 }
 
-static int cxlmi_py_ep_live(struct cxlmi_endpoint *ep)
+/* The live slot a reference names, or NULL when what it named is gone. */
+static struct cxlmi_py_slot *cxlmi_py_deref(void *ref, enum cxlmi_py_kind kind)
 {
-    if (ep == cxlmi_py_last_ep)
-        return 1;
-    for (size_t i = 0; i < cxlmi_py_nctx; i++)
-        for (struct cxlmi_endpoint *e = cxlmi_first_endpoint(cxlmi_py_ctxs[i].ctx); e;
-             e = cxlmi_next_endpoint(cxlmi_py_ctxs[i].ctx, e))
-            if (e == ep) {
-                cxlmi_py_last_ep = ep;
-                return 1;
-            }
-    return 0;
+    uint64_t v = (uint64_t)(uintptr_t)ref;
+    uint32_t slot = (uint32_t)v - 1, gen = (uint32_t)(v >> 32);
+    if ((uint32_t)v == 0 || slot >= cxlmi_py_nslots)
+        return NULL;
+    struct cxlmi_py_slot *s = &cxlmi_py_slots[slot];
+    return s->kind == kind && s->gen == gen ? s : NULL;
+}
+
+static void cxlmi_py_retire(struct cxlmi_py_slot *s)
+{
+    s->kind = CXLMI_PY_FREE;
+    s->ptr = NULL;
+    s->gen++;
 }
 
 /* Sets the Python exception for a failed C call: OSError (of the subclass errno selects) whose
@@ -154,61 +181,153 @@ static int cxlmi_py_check(const char *fn, int rc, int err)
     }
     return -1;
 }
+
+/* The Python types of the handles, cxlmi.cxlmi_ctx and cxlmi.cxlmi_endpoint: an object holding a
+ * reference, hashable and equal by it, made only by the module. */
+typedef struct {
+    PyObject_HEAD
+    void *ref;
+} cxlmi_py_handle_object;
+
+static PyObject *cxlmi_py_handle_types[3];   /* by enum cxlmi_py_kind */
+
+static PyObject *cxlmi_py_handle_object_of(enum cxlmi_py_kind kind, void *ref)
+{
+    PyTypeObject *t = (PyTypeObject *)cxlmi_py_handle_types[kind];
+    cxlmi_py_handle_object *h = PyObject_New(cxlmi_py_handle_object, t);
+    if (h)
+        h->ref = ref;
+    return (PyObject *)h;
+}
+
+static Py_hash_t cxlmi_py_handle_hash(PyObject *self)
+{
+    Py_hash_t h = (Py_hash_t)(uintptr_t)((cxlmi_py_handle_object *)self)->ref;
+    return h == -1 ? -2 : h;
+}
+
+static PyObject *cxlmi_py_handle_richcompare(PyObject *a, PyObject *b, int op)
+{
+    if (Py_TYPE(a) != Py_TYPE(b) || (op != Py_EQ && op != Py_NE))
+        Py_RETURN_NOTIMPLEMENTED;
+    int same = ((cxlmi_py_handle_object *)a)->ref == ((cxlmi_py_handle_object *)b)->ref;
+    return PyBool_FromLong(op == Py_EQ ? same : !same);
+}
+
+static PyObject *cxlmi_py_handle_repr(PyObject *self)
+{
+    uint64_t v = (uint64_t)(uintptr_t)((cxlmi_py_handle_object *)self)->ref;
+    return PyUnicode_FromFormat("<cxlmi.%s %u.%u>", strrchr(Py_TYPE(self)->tp_name, '.') + 1,
+                                (unsigned)(uint32_t)v - 1, (unsigned)(v >> 32));
+}
+
+static PyObject *cxlmi_py_handle_new(PyTypeObject *t, PyObject *args, PyObject *kwargs)
+{
+    (void)args;
+    (void)kwargs;
+    return PyErr_Format(PyExc_TypeError, "%s objects are made by the library (cxlmi_new_ctx, cxlmi_open...)",
+                        t->tp_name);
+}
+
+static int cxlmi_py_make_handle_type(PyObject *module, enum cxlmi_py_kind kind, const char *name, const char *doc)
+{
+    PyType_Slot slots[] = {
+        { Py_tp_hash, (void *)cxlmi_py_handle_hash },
+        { Py_tp_richcompare, (void *)cxlmi_py_handle_richcompare },
+        { Py_tp_repr, (void *)cxlmi_py_handle_repr },
+        { Py_tp_new, (void *)cxlmi_py_handle_new },
+        { Py_tp_doc, (void *)doc },
+        { 0, NULL },
+    };
+    PyType_Spec spec = { name, sizeof(cxlmi_py_handle_object), 0, Py_TPFLAGS_DEFAULT, slots };
+    PyObject *t = PyType_FromSpec(&spec);
+    if (!t)
+        return -1;
+    cxlmi_py_handle_types[kind] = t;
+    Py_INCREF(t);
+    return PyModule_AddObject(module, strrchr(name, '.') + 1, t);
+}
+
+/* The slot behind a Python handle object, or NULL with a Python error set (`gone`: it is a handle
+ * of a freed context or closed endpoint). */
+static struct cxlmi_py_slot *cxlmi_py_handle(PyObject *obj, enum cxlmi_py_kind kind, const char *fn, int *gone)
+{
+    *gone = 0;
+    if (Py_TYPE(obj) != (PyTypeObject *)cxlmi_py_handle_types[kind]) {
+        PyErr_Format(PyExc_TypeError, obj == Py_None ? "%s: %s is needed, not None" : "%s: expected %s, not %s",
+                     fn, kind == CXLMI_PY_CTX ? "a cxlmi_ctx" : "a cxlmi_endpoint", Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    void *ref = ((cxlmi_py_handle_object *)obj)->ref;
+    struct cxlmi_py_slot *s = cxlmi_py_deref(ref, kind);
+    if (!s) {
+        *gone = 1;
+        PyErr_Format(PyExc_ValueError, "%s: the %s", fn,
+                     kind == CXLMI_PY_CTX ? "context has been freed" : "endpoint is closed");
+    }
+    return s;
+}
+
 %}
 
-%typemap(in) struct cxlmi_ctx * (void *argp = 0, int res = 0) {
-    if ($input == Py_None) {
-        PyErr_SetString(PyExc_TypeError, "$symname: a context is needed, not None");
+%typemap(in) struct cxlmi_ctx * (struct cxlmi_py_slot *slot = 0, int gone = 0) {
+    slot = cxlmi_py_handle($input, CXLMI_PY_CTX, "$symname", &gone);
+    if (!slot)
         SWIG_fail;
-    }
-    res = SWIG_ConvertPtr($input, &argp, $descriptor, 0);
-    if (!SWIG_IsOK(res))
-        SWIG_exception_fail(SWIG_ArgError(res), "$symname: argument $argnum is not a context");
-    if (!cxlmi_py_find_ctx((struct cxlmi_ctx *)argp)) {
-        PyErr_SetString(PyExc_ValueError, "$symname: the context has been freed");
-        SWIG_fail;
-    }
-    $1 = (struct cxlmi_ctx *)argp;
+    $1 = (struct cxlmi_ctx *)slot->ptr;
 }
 
-%typemap(in) struct cxlmi_endpoint * (void *argp = 0, int res = 0) {
-    if ($input == Py_None) {
-        PyErr_SetString(PyExc_TypeError, "$symname: an endpoint is needed, not None");
+%typemap(in) struct cxlmi_endpoint * (struct cxlmi_py_slot *slot = 0, int gone = 0) {
+    slot = cxlmi_py_handle($input, CXLMI_PY_EP, "$symname", &gone);
+    if (!slot)
         SWIG_fail;
-    }
-    res = SWIG_ConvertPtr($input, &argp, $descriptor, 0);
-    if (!SWIG_IsOK(res))
-        SWIG_exception_fail(SWIG_ArgError(res), "$symname: argument $argnum is not an endpoint");
-    if (!cxlmi_py_ep_live((struct cxlmi_endpoint *)argp)) {
-        PyErr_SetString(PyExc_ValueError, "$symname: the endpoint is closed");
-        SWIG_fail;
-    }
-    $1 = (struct cxlmi_endpoint *)argp;
+    $1 = (struct cxlmi_endpoint *)slot->ptr;
 }
 
-/* None is "no tunnel". cxlmi_tunnel_free() marks a tunnel info freed (level -1) and Python frees
- * its memory when the last reference goes, so a freed one is refused here, never read freed. */
-%typemap(in) struct cxlmi_tunnel_info * (void *argp = 0, int res = 0) {
+
+/* None is "no tunnel". A tunnel info made from Python carries a flag after the C struct that
+ * cxlmi_tunnel_free() sets; Python frees the memory when the last reference goes, so a freed one
+ * is refused here (and by its field accessors), never read freed. */
+%{
+struct cxlmi_py_tunnel {
+    struct cxlmi_tunnel_info ti;
+    int freed;
+};
+
+static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_info *ty, const char *fn, int allow_freed)
+{
+    void *p = 0;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(obj, &p, ty, 0)) || !p) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a cxlmi_tunnel_info or None, not %s", fn, Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    if (!allow_freed && ((struct cxlmi_py_tunnel *)p)->freed) {
+        PyErr_Format(PyExc_ValueError, "%s: the tunnel info has been freed", fn);
+        return NULL;
+    }
+    return p;
+}
+%}
+
+%typemap(in) struct cxlmi_tunnel_info * {
     if ($input == Py_None) {
         $1 = NULL;
-    } else {
-        res = SWIG_ConvertPtr($input, &argp, $descriptor, 0);
-        if (!SWIG_IsOK(res))
-            SWIG_exception_fail(SWIG_ArgError(res), "$symname: argument $argnum is not a cxlmi_tunnel_info");
-        $1 = (struct cxlmi_tunnel_info *)argp;
-        if ($1->level == -1 && $1->port == -1 && $1->ld == -1) {
-            PyErr_SetString(PyExc_ValueError, "$symname: the tunnel info has been freed");
-            SWIG_fail;
-        }
+    } else if (!($1 = cxlmi_py_tunnel_arg($input, $descriptor, "$symname", 0))) {
+        SWIG_fail;
     }
 }
 
-/* A tunnel info's own methods (field access, deletion) work on a freed one too. */
-%typemap(in) struct cxlmi_tunnel_info *self (void *argp = 0, int res = 0) {
-    res = SWIG_ConvertPtr($input, &argp, $descriptor, 0);
-    if (!SWIG_IsOK(res))
-        SWIG_exception_fail(SWIG_ArgError(res), "$symname: not a cxlmi_tunnel_info");
-    $1 = (struct cxlmi_tunnel_info *)argp;
+/* Its field accessors refuse a freed one too; only its destructor takes it. */
+%typemap(in) struct cxlmi_tunnel_info *self {
+    if (!($1 = cxlmi_py_tunnel_arg($input, $descriptor, "$symname",
+                                   !strcmp("$symname", "delete_cxlmi_tunnel_info"))))
+        SWIG_fail;
+}
+
+%extend cxlmi_tunnel_info {
+    cxlmi_tunnel_info() {
+        return calloc(1, sizeof(struct cxlmi_py_tunnel));
+    }
 }
 
 /* Every other struct pointer (payloads) must be an object of the right type, never None. */
@@ -255,7 +374,17 @@ static int cxlmi_py_check(const char *fn, int rc, int err)
         cxlmi_py_oserror("$symname", errno);
         SWIG_fail;
     }
-    $result = $1 ? SWIG_NewPointerObj(SWIG_as_voidptr($1), $descriptor, 0) : SWIG_Py_Void();
+    if ($1) {
+        /* every function returning an endpoint takes its context or a sibling first */
+        void *ref = cxlmi_py_ref_to($1, CXLMI_PY_EP, (struct cxlmi_ctx *)arg1);
+        if (!ref)
+            SWIG_exception_fail(SWIG_MemoryError, "$symname: out of memory");
+        if (!strcmp("$symname", "cxlmi_open_mock"))
+            cxlmi_py_deref(ref, CXLMI_PY_EP)->in_memory = 1;
+        $result = cxlmi_py_handle_object_of(CXLMI_PY_EP, ref);
+    } else {
+        $result = SWIG_Py_Void();
+    }
 }
 
 %typemap(out) int CXLMI_PY_STATUS {
@@ -301,14 +430,6 @@ static int cxlmi_py_check(const char *fn, int rc, int err)
 
 %include "cxlmi_layout.i"
 
-/* The opaque handles as Python classes (the C structs are incomplete): made only by the library. */
-%nodefaultctor cxlmi_ctx;
-%nodefaultdtor cxlmi_ctx;
-%nodefaultctor cxlmi_endpoint;
-%nodefaultdtor cxlmi_endpoint;
-struct cxlmi_ctx {};
-struct cxlmi_endpoint {};
-
 %include "cxlmi/api-types.h"
 %include "libcxlmi.h"
 %include "cxlmi/test.h"
@@ -342,8 +463,10 @@ struct cxlmi_endpoint {};
 %rename(_set_error_class) cxlmi_py_set_error_class;
 
 /* Byte buffers in: anything with the buffer protocol (bytes, bytearray, memoryview). */
+/* The view is cleared before any argument is converted: a failure in an earlier argument runs
+ * the freearg code below too. */
+%typemap(arginit) (const void *data, size_t data_len) "memset(&view$argnum, 0, sizeof(view$argnum));";
 %typemap(in) (const void *data, size_t data_len) (Py_buffer view) {
-    view.obj = NULL;
     if ($input == Py_None) {
         $1 = NULL;
         $2 = 0;
@@ -367,49 +490,44 @@ struct cxlmi_endpoint {};
 }
 
 %inline %{
-struct cxlmi_ctx *cxlmi_py_new_ctx(FILE *fp, int log_level)
+PyObject *cxlmi_py_new_ctx(FILE *fp, int log_level)
 {
-    if (cxlmi_py_nctx == cxlmi_py_ctx_cap) {
-        size_t cap = cxlmi_py_ctx_cap ? 2 * cxlmi_py_ctx_cap : 4;
-        struct cxlmi_py_ctx *n = realloc(cxlmi_py_ctxs, cap * sizeof(*n));
-        if (!n) {
-            if (fp)
-                fclose(fp);
-            errno = ENOMEM;
-            return NULL;
-        }
-        cxlmi_py_ctxs = n;
-        cxlmi_py_ctx_cap = cap;
-    }
     struct cxlmi_ctx *ctx = cxlmi_new_ctx(fp, log_level);
     if (!ctx) {
         int err = errno;
         if (fp)
             fclose(fp);
-        errno = err;
+        cxlmi_py_oserror("cxlmi_new_ctx", err);
         return NULL;
     }
-    cxlmi_py_ctxs[cxlmi_py_nctx].ctx = ctx;
-    cxlmi_py_ctxs[cxlmi_py_nctx].log = fp;
-    cxlmi_py_nctx++;
-    return ctx;
+    void *ref = cxlmi_py_ref_to(ctx, CXLMI_PY_CTX, NULL);
+    if (!ref) {
+        cxlmi_free_ctx(ctx);
+        if (fp)
+            fclose(fp);
+        return PyErr_NoMemory();
+    }
+    cxlmi_py_deref(ref, CXLMI_PY_CTX)->log = fp;
+    return cxlmi_py_handle_object_of(CXLMI_PY_CTX, ref);
 }
 
 /* Freeing a context twice, or after its endpoints, is harmless from Python. */
 void cxlmi_py_free_ctx(PyObject *ctx)
 {
-    void *p = 0;
-    if (ctx == Py_None || !SWIG_IsOK(SWIG_ConvertPtr(ctx, &p, SWIGTYPE_p_cxlmi_ctx, 0)))
+    int gone;
+    struct cxlmi_py_slot *c = ctx == Py_None ? NULL
+        : cxlmi_py_handle(ctx, CXLMI_PY_CTX, "cxlmi_free_ctx", &gone);
+    if (!c) {
+        PyErr_Clear();
         return;
-    struct cxlmi_py_ctx *c = cxlmi_py_find_ctx((struct cxlmi_ctx *)p);
-    if (!c)
-        return;
+    }
+    struct cxlmi_ctx *p = c->ptr;
     FILE *log = c->log;
-    *c = cxlmi_py_ctxs[--cxlmi_py_nctx];
-    cxlmi_py_last_ep = NULL;
-    for (struct cxlmi_endpoint *e = cxlmi_first_endpoint(p); e; e = cxlmi_next_endpoint(p, e))
-        cxlmi_py_forget_ep(e);
-    cxlmi_free_ctx((struct cxlmi_ctx *)p);
+    for (uint32_t i = 0; i < cxlmi_py_nslots; i++)
+        if (cxlmi_py_slots[i].kind == CXLMI_PY_EP && cxlmi_py_slots[i].ctx == p)
+            cxlmi_py_retire(&cxlmi_py_slots[i]);
+    cxlmi_py_retire(c);
+    cxlmi_free_ctx(p);
     if (log)
         fclose(log);
 }
@@ -417,33 +535,23 @@ void cxlmi_py_free_ctx(PyObject *ctx)
 /* Closing an endpoint twice, or after its context was freed, is harmless from Python. */
 void cxlmi_py_close(PyObject *ep)
 {
-    void *p = 0;
-    if (ep == Py_None || !SWIG_IsOK(SWIG_ConvertPtr(ep, &p, SWIGTYPE_p_cxlmi_endpoint, 0)))
+    int gone;
+    struct cxlmi_py_slot *e = ep == Py_None ? NULL
+        : cxlmi_py_handle(ep, CXLMI_PY_EP, "cxlmi_close", &gone);
+    if (!e) {
+        PyErr_Clear();
         return;
-    if (!cxlmi_py_ep_live((struct cxlmi_endpoint *)p))
-        return;
-    cxlmi_py_last_ep = NULL;
-    cxlmi_py_forget_ep((struct cxlmi_endpoint *)p);
-    cxlmi_close((struct cxlmi_endpoint *)p);
+    }
+    struct cxlmi_endpoint *p = e->ptr;
+    cxlmi_py_retire(e);
+    cxlmi_close(p);
 }
 
 struct cxlmi_endpoint *cxlmi_py_open_mock(struct cxlmi_ctx *ctx)
 {
-    if (cxlmi_py_nmem == cxlmi_py_mem_cap) {
-        size_t cap = cxlmi_py_mem_cap ? 2 * cxlmi_py_mem_cap : 4;
-        struct cxlmi_endpoint **n = realloc(cxlmi_py_mem_eps, cap * sizeof(*n));
-        if (!n) {
-            errno = ENOMEM;
-            return NULL;
-        }
-        cxlmi_py_mem_eps = n;
-        cxlmi_py_mem_cap = cap;
-    }
-    struct cxlmi_endpoint *ep = cxlmi_open_mock(ctx);
-    if (ep)
-        cxlmi_py_mem_eps[cxlmi_py_nmem++] = ep;
-    return ep;
+    return cxlmi_open_mock(ctx);
 }
+
 
 struct cxlmi_endpoint *cxlmi_py_open_mctp(struct cxlmi_ctx *ctx, unsigned int net, unsigned int eid)
 {
@@ -701,7 +809,7 @@ CXLMI_PY_DATA_COMMAND(cxlmi_py_security_send, cxlmi_cmd_memdev_security_send, cx
 %inline %{
 static struct cxlmi_tunnel_info *cxlmi_py_tunnel(int port, int ld, int level, bool mhd)
 {
-    struct cxlmi_tunnel_info *ti = calloc(1, sizeof(*ti));
+    struct cxlmi_tunnel_info *ti = calloc(1, sizeof(struct cxlmi_py_tunnel));
     if (!ti) {
         errno = ENOMEM;
         return NULL;
@@ -725,14 +833,15 @@ struct cxlmi_tunnel_info *cxlmi_tunnel_mhd(void) { return cxlmi_py_tunnel(-1, -1
 /** Marks a tunnel info freed: using it again raises ValueError. None and a second free are fine. */
 void cxlmi_tunnel_free(PyObject *ti)
 {
-    void *p = 0;
-    if (ti == Py_None || !SWIG_IsOK(SWIG_ConvertPtr(ti, &p, SWIGTYPE_p_cxlmi_tunnel_info, 0)) || !p)
+    struct cxlmi_py_tunnel *t;
+    if (ti == Py_None)
         return;
-    struct cxlmi_tunnel_info *t = p;
-    t->port = -1;
-    t->ld = -1;
-    t->level = -1;
-    t->mhd = false;
+    t = (struct cxlmi_py_tunnel *)cxlmi_py_tunnel_arg(ti, SWIGTYPE_p_cxlmi_tunnel_info, "cxlmi_tunnel_free", 1);
+    if (!t) {
+        PyErr_Clear();
+        return;
+    }
+    t->freed = 1;
 }
 %}
 
@@ -785,6 +894,15 @@ PyObject *cxlmi_py_mock_get_last_command(struct cxlmi_endpoint *ep)
     }
     return Py_BuildValue("(iN)", (set << 8) | cmd, payload);
 }
+%}
+
+%init %{
+    if (cxlmi_py_make_handle_type(m, CXLMI_PY_CTX, "cxlmi.cxlmi_ctx",
+                                  "A library context: cxlmi_new_ctx() makes one, cxlmi_free_ctx() frees it.") < 0 ||
+        cxlmi_py_make_handle_type(m, CXLMI_PY_EP, "cxlmi.cxlmi_endpoint",
+                                  "An open endpoint: made by cxlmi_open(), cxlmi_open_mctp(), cxlmi_open_mock() "
+                                  "or a scan; cxlmi_close() closes it.") < 0)
+        return NULL;
 %}
 
 %pythoncode "cxlmi_extra.py"

@@ -4,20 +4,32 @@
 # The whole test suite, the way CI runs it. For each configuration
 #   build        the defaults
 #   build-cxl2   -Dcxl2_0_mode=enabled (the CXL 2.0 payload layouts)
-# it sets up the build directory, compiles, runs every meson test (Rust unit tests, C tests,
-# header freshness, ABI check), then runs the C programs again under valgrind, failing on memory
-# errors and on definite or indirect leaks. The last line is the tally over all four runs.
+# it sets up the build directory (with the Python module), compiles, runs every meson test (Rust
+# unit tests, C tests, Python tests and examples, header freshness, ABI check), then runs the C
+# programs again under valgrind, failing on memory errors and on definite or indirect leaks, and
+# the Python suite under valgrind (PYTHONMALLOC=malloc), failing on memory errors. Last, it builds
+# the pip package in a fresh virtualenv and runs the tests the package ships. The last line is the
+# tally over all runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/install-deps.sh test
 
 valgrind_cmd='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet'
+# CPython keeps much of its memory until exit: for Python, memory errors fail, leaks are not checked.
+valgrind_py='valgrind --error-exitcode=1 --leak-check=no --quiet'
+py_minor() { "$1" -c 'import sys; print(sys.version_info[:2])' 2>/dev/null; }
+valgrind_python=/usr/bin/python3
+if [ ! -x "$valgrind_python" ] || [ "$(py_minor "$valgrind_python")" != "$(py_minor python3)" ]; then
+    valgrind_python=$(command -v python3)
+fi
+extra_results=()
 failed_runs=()
 logs=()
 
 # Options are given in full, so a build directory configured otherwise earlier is set back.
-for config in "build -Dtests=true -Dcxl2_0_mode=disabled" "build-cxl2 -Dtests=true -Dcxl2_0_mode=enabled"; do
+for config in "build -Dtests=true -Dpython=enabled -Dcxl2_0_mode=disabled" \
+              "build-cxl2 -Dtests=true -Dpython=enabled -Dcxl2_0_mode=enabled"; do
     read -r dir opts <<<"$config"
     # shellcheck disable=SC2086 # $opts is a list of options
     if [ -f "$dir/meson-private/coredata.dat" ]; then
@@ -35,16 +47,44 @@ for config in "build -Dtests=true -Dcxl2_0_mode=disabled" "build-cxl2 -Dtests=tr
     meson test -C "$dir" --suite c --print-errorlogs --logbase valgrind --wrapper "$valgrind_cmd" \
         || failed_runs+=("$dir: valgrind")
     # meson appends the wrapper's name to the log base: valgrind-valgrind.json
-    logs+=("$dir/meson-logs/valgrind*.json")
+    logs+=("$dir/meson-logs/valgrind-valgrind.json")
+
+    # The Python suite under valgrind. Debian's /usr/bin/python3 runs clean under valgrind (a
+    # pyenv build reports errors in CPython itself), and loads the module built for the same
+    # Python minor version.
+    echo "=== $dir: Python tests under valgrind"
+    if (cd tests/python && PYTHONMALLOC=malloc PYTHONPATH="../../$dir/src/python" LD_LIBRARY_PATH="../../$dir/src" \
+            $valgrind_py "$valgrind_python" -m unittest test_cxlmi.py); then
+        extra_results+=(OK)
+    else
+        extra_results+=(FAIL)
+        failed_runs+=("$dir: Python under valgrind")
+    fi
 done
+
+# The pip package, as a user builds it: a fresh virtualenv, `pip install .`, then the tests the
+# package ships, run from outside the source tree with no LD_LIBRARY_PATH.
+echo "=== pip install . in a fresh virtualenv"
+venv=$(mktemp -d /tmp/cxlmi-venv.XXXXXX)
+if python3 -m venv "$venv" && "$venv/bin/python" -m pip install --quiet . \
+    && (cd "$venv" && env -u LD_LIBRARY_PATH -u PYTHONPATH "$venv/bin/python" -m unittest cxlmi_tests.test_cxlmi); then
+    extra_results+=(OK)
+else
+    extra_results+=(FAIL)
+    failed_runs+=("pip install . and the packaged tests")
+fi
+rm -rf "$venv"
 
 echo
 for f in "${failed_runs[@]}"; do
     echo "FAILED: $f"
 done
-python3 - "${logs[@]}" <<'PY'
+python3 - "${extra_results[*]}" "${logs[@]}" <<'PY'
 import glob, json, sys
+extra = sys.argv.pop(1).split()
 counts = {}
+for r in extra:
+    counts[r] = counts.get(r, 0) + 1
 for pattern in sys.argv[1:]:
     lines = [l for path in glob.glob(pattern) for l in open(path).read().splitlines()]
     for line in lines:
@@ -54,7 +94,7 @@ for pattern in sys.argv[1:]:
 ok = counts.pop("OK", 0) + counts.pop("EXPECTEDFAIL", 0)
 skip = counts.pop("SKIP", 0)
 bad = sum(counts.values())
-print(f"test-all: {len(sys.argv) - 1} runs  Ok: {ok}  Fail: {bad}  Skipped: {skip}"
+print(f"test-all: {len(sys.argv) - 1 + len(extra)} runs  Ok: {ok}  Fail: {bad}  Skipped: {skip}"
       + ("  (" + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + ")" if bad else ""))
 PY
 [ ${#failed_runs[@]} -eq 0 ]
