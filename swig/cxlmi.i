@@ -784,16 +784,16 @@ fail:
 %define CXLMI_PY_DATA_COMMAND(pyname, cname, reqtype)
 %typemap(out) int pyname = int CXLMI_PY_STATUS;
 %inline %{
-int pyname(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, PyObject *in, size_t data_sz)
+int pyname(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, PyObject *req, size_t data_sz)
 {
-    void *req = 0;
-    if (!SWIG_IsOK(SWIG_ConvertPtr(in, &req, SWIGTYPE_p_ ## reqtype, 0)) || !req) {
-        PyErr_SetString(PyExc_TypeError, #cname ": argument 'in' must be a struct " #reqtype);
+    void *in = 0;
+    if (!SWIG_IsOK(SWIG_ConvertPtr(req, &in, SWIGTYPE_p_ ## reqtype, 0)) || !in) {
+        PyErr_SetString(PyExc_TypeError, #cname ": argument 'req' must be a struct " #reqtype);
         return INT_MIN;
     }
-    if (!cxlmi_py_span_or(in, 0, sizeof(struct reqtype) + data_sz, PyExc_ValueError))
+    if (!cxlmi_py_span_or(req, 0, sizeof(struct reqtype) + data_sz, PyExc_ValueError))
         return INT_MIN;
-    return cname(ep, ti, req, data_sz);
+    return cname(ep, ti, in, data_sz);
 }
 %}
 %enddef

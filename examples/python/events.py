@@ -133,6 +133,13 @@ def read_log(ep, log_id, title, clear):
         print("  (empty)")
 
 
+def read_logs(ep, args):
+    print(args.name)
+    for name in args.log:
+        log_id, title = LOGS[name]
+        read_log(ep, log_id, title, args.clear)
+
+
 def main():
     parser = common.make_parser(__doc__)
     parser.add_argument("--log", action="append", choices=list(LOGS),
@@ -140,25 +147,10 @@ def main():
     parser.add_argument("--clear", action="store_true",
                         help="clear the records read, and read on while more wait")
     args = common.parse_args(parser)
-    logs = args.log or DEFAULT_LOGS
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            ep = common.open_endpoint(ctx, args)
-            if args.mock:
-                queue_canned_responses(ep, logs, args.clear)
-
-            print(args.name)
-            for name in logs:
-                log_id, title = LOGS[name]
-                read_log(ep, log_id, title, args.clear)
-
-            cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+    args.log = args.log or DEFAULT_LOGS
+    # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
+    return common.run(args, lambda ep: queue_canned_responses(ep, args.log, args.clear),
+                      read_logs)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@
 - open_endpoint(): opens what the command line names, with the one cxlmi call each kind needs.
 - FAILURES and report(): which exceptions the module raises when a device or a command fails,
   and how the examples turn one into a single line on stderr and a non-zero exit status.
+- run() and run_in_context(): the life of an example around what it shows: create a context,
+  open the endpoint (queueing the canned answers with --mock), call the example's code, close
+  the endpoint, free the context, and report a failure. simple.py spells all this out once.
 - show(), size_text(), hexdump(): aligned, short output.
 
 Not an example itself; run the other files.
@@ -37,6 +40,17 @@ LABEL_WIDTH = 22
 
 def program():
     return os.path.basename(sys.argv[0])
+
+
+def port_or_ld(text):
+    """An argparse type for a port or LD ID: the Tunnel Management Command carries one byte."""
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 0xff:
+        raise argparse.ArgumentTypeError(f"{value} is not a port or LD ID (0 to 255)")
+    return value
 
 
 def make_parser(doc, device=True):
@@ -89,6 +103,35 @@ def open_endpoint(ctx, args):
         return cxlmi.cxlmi_open_mctp(ctx, net=net, eid=eid)
     # "mem0" and "/dev/cxl/mem0" both name /dev/cxl/mem0.
     return cxlmi.cxlmi_open(ctx, args.device)
+
+
+def run_in_context(args, body):
+    """Creates a library context, calls body(ctx, args) and frees the context, which also
+    closes every endpoint still open in it. Returns the exit status: what body returns
+    (None counts as 0), or 1 after report() when the module raises one of FAILURES."""
+    try:
+        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
+        try:
+            return body(ctx, args) or 0
+        finally:
+            cxlmi.cxlmi_free_ctx(ctx)
+    except FAILURES as err:
+        return report(args.name, err)
+
+
+def run(args, queue_canned_responses, body):
+    """The life of an example that talks to one endpoint, as simple.py spells it out: in a new
+    context (run_in_context()), opens the endpoint the command line names, with --mock queues
+    the example's canned answers with queue_canned_responses(ep), calls body(ep, args), then
+    closes the endpoint. Returns the exit status, as run_in_context() does."""
+    def on_endpoint(ctx, args):
+        ep = open_endpoint(ctx, args)
+        if args.mock:
+            queue_canned_responses(ep)
+        status = body(ep, args)
+        cxlmi.cxlmi_close(ep)
+        return status
+    return run_in_context(args, on_endpoint)
 
 
 def enable_fmapi(ep):

@@ -37,40 +37,31 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x02, 0x00, payload=fw_info)
 
 
+def show_firmware(ep, args):
+    fw = cxlmi.cxlmi_cmd_get_fw_info()
+    cxlmi.cxlmi_cmd_get_fw_info(ep, None, fw)
+
+    active = fw.slot_info & ACTIVE_SLOT_MASK
+    staged = (fw.slot_info >> STAGED_SLOT_SHIFT) & ACTIVE_SLOT_MASK
+    # The revisions are char arrays: str() of one gives its text.
+    revisions = [str(fw.fw_rev1), str(fw.fw_rev2), str(fw.fw_rev3), str(fw.fw_rev4)]
+
+    print(args.name)
+    common.show("Slots", fw.slots_supported)
+    common.show("Active slot", active)
+    common.show("Staged slot", staged if staged else "none")
+    common.show("Online activation", "supported" if fw.caps & ONLINE_ACTIVATION
+                else "not supported (cold reset needed)")
+    for slot in range(1, min(fw.slots_supported, 4) + 1):
+        marks = [m for m, n in (("active", active), ("staged", staged)) if n == slot]
+        revision = revisions[slot - 1] or "(empty)"
+        common.show(f"Slot {slot}", f"{revision:<18}{', '.join(marks)}".rstrip())
+
+
 def main():
     args = common.parse_args(common.make_parser(__doc__))
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            ep = common.open_endpoint(ctx, args)
-            if args.mock:
-                queue_canned_responses(ep)
-
-            fw = cxlmi.cxlmi_cmd_get_fw_info()
-            cxlmi.cxlmi_cmd_get_fw_info(ep, None, fw)
-
-            active = fw.slot_info & ACTIVE_SLOT_MASK
-            staged = (fw.slot_info >> STAGED_SLOT_SHIFT) & ACTIVE_SLOT_MASK
-            # The revisions are char arrays: str() of one gives its text.
-            revisions = [str(fw.fw_rev1), str(fw.fw_rev2), str(fw.fw_rev3), str(fw.fw_rev4)]
-
-            print(args.name)
-            common.show("Slots", fw.slots_supported)
-            common.show("Active slot", active)
-            common.show("Staged slot", staged if staged else "none")
-            common.show("Online activation", "supported" if fw.caps & ONLINE_ACTIVATION
-                        else "not supported (cold reset needed)")
-            for slot in range(1, min(fw.slots_supported, 4) + 1):
-                marks = [m for m, n in (("active", active), ("staged", staged)) if n == slot]
-                revision = revisions[slot - 1] or "(empty)"
-                common.show(f"Slot {slot}", f"{revision:<18}{', '.join(marks)}".rstrip())
-
-            cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+    # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
+    return common.run(args, queue_canned_responses, show_firmware)
 
 
 if __name__ == "__main__":

@@ -94,47 +94,40 @@ def print_port_states(ep, port_ids):
             print(port_line(block))
 
 
+def describe_switch(ep, args):
+    # FM-API commands (opcodes 5xxxh) go out only on an endpoint with FM-API enabled.
+    # Opening enables it when the component has an FM-API; check, and ask if not.
+    if not cxlmi.cxlmi_endpoint_has_fmapi(ep):
+        if not cxlmi.cxlmi_endpoint_enable_fmapi(ep):
+            print(f"{common.program()}: {args.name}: no FM-API on this endpoint",
+                  file=sys.stderr)
+            return 1
+
+    sw = cxlmi.cxlmi_cmd_fmapi_identify_sw_device()
+    cxlmi.cxlmi_cmd_fmapi_identify_sw_device(ep, None, sw)
+    # Array members such as the bitmasks are ArrayViews: index them like lists.
+    active_ports = bit_numbers(sw.active_port_bitmask, sw.num_physical_ports)
+    active_vcs = bit_numbers(sw.active_vcs_bitmask, sw.num_vcs)
+
+    print(f"{args.name}: CXL switch")
+    common.show("Ingress port", sw.ingress_port_id)
+    common.show("Physical ports", f"{sw.num_physical_ports}, active: "
+                + (" ".join(map(str, active_ports)) or "none"))
+    common.show("Virtual CXL switches", f"{sw.num_vcs}, active: "
+                + (" ".join(map(str, active_vcs)) or "none"))
+    common.show("vPPBs", f"{sw.num_active_vppb} bound of {sw.num_total_vppb}")
+    common.show("HDM decoders per USP", sw.num_hdm_decoder_per_usp)
+
+    if active_ports:
+        print()
+        print_port_states(ep, active_ports)
+    return 0
+
+
 def main():
     args = common.parse_args(common.make_parser(__doc__))
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            ep = common.open_endpoint(ctx, args)
-            if args.mock:
-                queue_canned_responses(ep)
-            # FM-API commands (opcodes 5xxxh) go out only on an endpoint with FM-API enabled.
-            # Opening enables it when the component has an FM-API; check, and ask if not.
-            if not cxlmi.cxlmi_endpoint_has_fmapi(ep):
-                if not cxlmi.cxlmi_endpoint_enable_fmapi(ep):
-                    print(f"{common.program()}: {args.name}: no FM-API on this endpoint",
-                          file=sys.stderr)
-                    return 1
-
-            sw = cxlmi.cxlmi_cmd_fmapi_identify_sw_device()
-            cxlmi.cxlmi_cmd_fmapi_identify_sw_device(ep, None, sw)
-            # Array members such as the bitmasks are ArrayViews: index them like lists.
-            active_ports = bit_numbers(sw.active_port_bitmask, sw.num_physical_ports)
-            active_vcs = bit_numbers(sw.active_vcs_bitmask, sw.num_vcs)
-
-            print(f"{args.name}: CXL switch")
-            common.show("Ingress port", sw.ingress_port_id)
-            common.show("Physical ports", f"{sw.num_physical_ports}, active: "
-                        + (" ".join(map(str, active_ports)) or "none"))
-            common.show("Virtual CXL switches", f"{sw.num_vcs}, active: "
-                        + (" ".join(map(str, active_vcs)) or "none"))
-            common.show("vPPBs", f"{sw.num_active_vppb} bound of {sw.num_total_vppb}")
-            common.show("HDM decoders per USP", sw.num_hdm_decoder_per_usp)
-
-            if active_ports:
-                print()
-                print_port_states(ep, active_ports)
-
-            cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+    # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
+    return common.run(args, queue_canned_responses, describe_switch)
 
 
 if __name__ == "__main__":

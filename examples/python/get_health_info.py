@@ -58,54 +58,45 @@ def health_status_text(status):
     return ", ".join(flags) if flags else "OK"
 
 
+def show_health(ep, args):
+    health = cxlmi.cxlmi_cmd_memdev_get_health_info()
+    cxlmi.cxlmi_cmd_memdev_get_health_info(ep, None, health)
+
+    # Additional Status packs the alert state of three of the values below.
+    extra = health.additional_status
+    life_alert = ALERT_LEVELS[extra & 0x3]
+    temperature_alert = ALERT_LEVELS[(extra >> 2) & 0x3]
+    volatile_alert = "warning" if extra & (1 << 4) else "normal"
+    persistent_alert = "warning" if extra & (1 << 5) else "normal"
+
+    if health.life_used == NOT_REPORTED_LIFE:
+        life = "not reported"
+    else:
+        life = f"{health.life_used}%  ({life_alert})"
+    if health.device_temperature == NOT_REPORTED_TEMPERATURE:
+        temperature = "not reported"
+    else:
+        celsius = health.device_temperature        # two's complement, 16 bits
+        if celsius >= 0x8000:
+            celsius -= 0x10000
+        temperature = f"{celsius} C  ({temperature_alert})"
+    media = MEDIA_STATUS.get(health.media_status, "reserved")
+
+    print(args.name)
+    common.show("Health status", health_status_text(health.health_status))
+    common.show("Media status", f"{media} ({health.media_status:02x}h)")
+    common.show("Temperature", temperature)
+    common.show("Life used", life)
+    common.show("Dirty shutdowns", health.dirty_shutdown_count)
+    common.show("Corrected errors", f"{health.corrected_volatile_error_count} volatile "
+                f"({volatile_alert}), {health.corrected_persistent_error_count} "
+                f"persistent ({persistent_alert})")
+
+
 def main():
     args = common.parse_args(common.make_parser(__doc__))
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            ep = common.open_endpoint(ctx, args)
-            if args.mock:
-                queue_canned_responses(ep)
-
-            health = cxlmi.cxlmi_cmd_memdev_get_health_info()
-            cxlmi.cxlmi_cmd_memdev_get_health_info(ep, None, health)
-
-            # Additional Status packs the alert state of three of the values below.
-            extra = health.additional_status
-            life_alert = ALERT_LEVELS[extra & 0x3]
-            temperature_alert = ALERT_LEVELS[(extra >> 2) & 0x3]
-            volatile_alert = "warning" if extra & (1 << 4) else "normal"
-            persistent_alert = "warning" if extra & (1 << 5) else "normal"
-
-            if health.life_used == NOT_REPORTED_LIFE:
-                life = "not reported"
-            else:
-                life = f"{health.life_used}%  ({life_alert})"
-            if health.device_temperature == NOT_REPORTED_TEMPERATURE:
-                temperature = "not reported"
-            else:
-                celsius = health.device_temperature        # two's complement, 16 bits
-                if celsius >= 0x8000:
-                    celsius -= 0x10000
-                temperature = f"{celsius} C  ({temperature_alert})"
-            media = MEDIA_STATUS.get(health.media_status, "reserved")
-
-            print(args.name)
-            common.show("Health status", health_status_text(health.health_status))
-            common.show("Media status", f"{media} ({health.media_status:02x}h)")
-            common.show("Temperature", temperature)
-            common.show("Life used", life)
-            common.show("Dirty shutdowns", health.dirty_shutdown_count)
-            common.show("Corrected errors", f"{health.corrected_volatile_error_count} volatile "
-                        f"({volatile_alert}), {health.corrected_persistent_error_count} "
-                        f"persistent ({persistent_alert})")
-
-            cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+    # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
+    return common.run(args, queue_canned_responses, show_health)
 
 
 if __name__ == "__main__":

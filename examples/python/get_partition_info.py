@@ -43,51 +43,42 @@ def capacity(units):
     return common.size_text(units * common.CAPACITY_UNIT)
 
 
+def show_partitions(ep, args):
+    ident = cxlmi.cxlmi_cmd_memdev_identify()
+    cxlmi.cxlmi_cmd_memdev_identify(ep, None, ident)
+    print(args.name)
+    common.show("Total capacity", capacity(ident.total_capacity))
+    common.show("Volatile only", capacity(ident.volatile_capacity))
+    common.show("Persistent only", capacity(ident.persistent_capacity))
+    if ident.partition_align == 0:
+        common.show("Partition alignment", "none (capacity cannot be repartitioned)")
+    else:
+        common.show("Partition alignment", capacity(ident.partition_align))
+
+    part = cxlmi.cxlmi_cmd_memdev_get_partition_info()
+    try:
+        cxlmi.cxlmi_cmd_memdev_get_partition_info(ep, None, part)
+    except cxlmi.CXLMIError as err:
+        # The CXL return code is in .retcode: a device without partitioning may
+        # answer Unsupported, which is no failure for this program.
+        if err.retcode != cxlmi.CXLMI_RET_UNSUPPORTED:
+            raise
+        common.show("Partitioning", "not supported by the device")
+    else:
+        common.show("Active volatile", capacity(part.active_vmem))
+        common.show("Active persistent", capacity(part.active_pmem))
+        # The next values take effect at the next cold reset; both zero: none pending.
+        if part.next_vmem or part.next_pmem:
+            common.show("Pending change", f"{capacity(part.next_vmem)} volatile, "
+                        f"{capacity(part.next_pmem)} persistent at next cold reset")
+        else:
+            common.show("Pending change", "none")
+
+
 def main():
     args = common.parse_args(common.make_parser(__doc__))
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            ep = common.open_endpoint(ctx, args)
-            if args.mock:
-                queue_canned_responses(ep)
-
-            ident = cxlmi.cxlmi_cmd_memdev_identify()
-            cxlmi.cxlmi_cmd_memdev_identify(ep, None, ident)
-            print(args.name)
-            common.show("Total capacity", capacity(ident.total_capacity))
-            common.show("Volatile only", capacity(ident.volatile_capacity))
-            common.show("Persistent only", capacity(ident.persistent_capacity))
-            if ident.partition_align == 0:
-                common.show("Partition alignment", "none (capacity cannot be repartitioned)")
-            else:
-                common.show("Partition alignment", capacity(ident.partition_align))
-
-            part = cxlmi.cxlmi_cmd_memdev_get_partition_info()
-            try:
-                cxlmi.cxlmi_cmd_memdev_get_partition_info(ep, None, part)
-            except cxlmi.CXLMIError as err:
-                # The CXL return code is in .retcode: a device without partitioning may
-                # answer Unsupported, which is no failure for this program.
-                if err.retcode != cxlmi.CXLMI_RET_UNSUPPORTED:
-                    raise
-                common.show("Partitioning", "not supported by the device")
-            else:
-                common.show("Active volatile", capacity(part.active_vmem))
-                common.show("Active persistent", capacity(part.active_pmem))
-                # The next values take effect at the next cold reset; both zero: none pending.
-                if part.next_vmem or part.next_pmem:
-                    common.show("Pending change", f"{capacity(part.next_vmem)} volatile, "
-                                f"{capacity(part.next_pmem)} persistent at next cold reset")
-                else:
-                    common.show("Pending change", "none")
-
-            cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+    # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
+    return common.run(args, queue_canned_responses, show_partitions)
 
 
 if __name__ == "__main__":

@@ -92,53 +92,44 @@ def beyond(value, limit, above):
     return limit is not None and (value >= limit if above else value <= limit)
 
 
+def check_health(ep, args):
+    health = cxlmi.cxlmi_cmd_memdev_get_health_info()
+    cxlmi.cxlmi_cmd_memdev_get_health_info(ep, None, health)
+    alerts = cxlmi.cxlmi_cmd_memdev_get_alert_config()
+    cxlmi.cxlmi_cmd_memdev_get_alert_config(ep, None, alerts)
+    shutdown = cxlmi.cxlmi_cmd_memdev_get_shutdown_state()
+    cxlmi.cxlmi_cmd_memdev_get_shutdown_state(ep, None, shutdown)
+
+    rows = threshold_rows(health, alerts)
+
+    status = [text for bit, text in enumerate(HEALTH_STATUS_BITS)
+              if health.health_status & (1 << bit)]
+    problems = list(status)
+    if health.media_status != 0:
+        problems.append(f"media status {health.media_status:02x}h")
+    if shutdown.state & 1:
+        problems.append("shutdown state is dirty")
+
+    print(args.name)
+    common.show("Health status", ", ".join(status) or "OK")
+    common.show("Shutdown state", "dirty" if shutdown.state & 1 else "clean")
+    common.show("Dirty shutdowns", health.dirty_shutdown_count)
+    print(f"  {'':<{common.LABEL_WIDTH}}{'value':>8}{'warning':>10}{'critical':>10}")
+    for name, value, warning, critical, above in rows:
+        if beyond(value, critical, above):
+            problems.append(f"{name} at critical")
+        elif beyond(value, warning, above):
+            problems.append(f"{name} past warning")
+        print(f"  {name:<{common.LABEL_WIDTH}}{value:>8}"
+              f"{'-' if warning is None else warning:>10}"
+              f"{'-' if critical is None else critical:>10}")
+    print("Verdict: " + ("OK" if not problems else "ATTENTION: " + "; ".join(problems)))
+
+
 def main():
     args = common.parse_args(common.make_parser(__doc__))
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            ep = common.open_endpoint(ctx, args)
-            if args.mock:
-                queue_canned_responses(ep)
-
-            health = cxlmi.cxlmi_cmd_memdev_get_health_info()
-            cxlmi.cxlmi_cmd_memdev_get_health_info(ep, None, health)
-            alerts = cxlmi.cxlmi_cmd_memdev_get_alert_config()
-            cxlmi.cxlmi_cmd_memdev_get_alert_config(ep, None, alerts)
-            shutdown = cxlmi.cxlmi_cmd_memdev_get_shutdown_state()
-            cxlmi.cxlmi_cmd_memdev_get_shutdown_state(ep, None, shutdown)
-
-            rows = threshold_rows(health, alerts)
-
-            status = [text for bit, text in enumerate(HEALTH_STATUS_BITS)
-                      if health.health_status & (1 << bit)]
-            problems = list(status)
-            if health.media_status != 0:
-                problems.append(f"media status {health.media_status:02x}h")
-            if shutdown.state & 1:
-                problems.append("shutdown state is dirty")
-
-            print(args.name)
-            common.show("Health status", ", ".join(status) or "OK")
-            common.show("Shutdown state", "dirty" if shutdown.state & 1 else "clean")
-            common.show("Dirty shutdowns", health.dirty_shutdown_count)
-            print(f"  {'':<{common.LABEL_WIDTH}}{'value':>8}{'warning':>10}{'critical':>10}")
-            for name, value, warning, critical, above in rows:
-                if beyond(value, critical, above):
-                    problems.append(f"{name} at critical")
-                elif beyond(value, warning, above):
-                    problems.append(f"{name} past warning")
-                print(f"  {name:<{common.LABEL_WIDTH}}{value:>8}"
-                      f"{'-' if warning is None else warning:>10}"
-                      f"{'-' if critical is None else critical:>10}")
-            print("Verdict: " + ("OK" if not problems else "ATTENTION: " + "; ".join(problems)))
-
-            cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+    # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
+    return common.run(args, queue_canned_responses, check_health)
 
 
 if __name__ == "__main__":

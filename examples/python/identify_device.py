@@ -51,6 +51,18 @@ def print_identity(name, ep):
     common.show("Component type", f"{kind} ({ident.component_type:02x}h)")
 
 
+def identify_scanned(ctx, args):
+    # Opens every MCTP endpoint mctpd announces; each is then one of the context's
+    # endpoints, closed when the context is freed.
+    found = cxlmi.cxlmi_scan_mctp(ctx)
+    if found == 0:
+        print(f"{common.program()}: MCTP scan: no endpoints found", file=sys.stderr)
+        return 1
+    for number, ep in enumerate(cxlmi.endpoints(ctx)):
+        print_identity(f"MCTP endpoint {number}", ep)
+    return 0
+
+
 def main():
     parser = common.make_parser(__doc__)
     parser.add_argument("--scan", action="store_true",
@@ -60,32 +72,13 @@ def main():
         parser.error("--scan finds the endpoints itself: give no device and no --mock")
     if not args.scan and not args.device and not args.mock:
         parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID), or use --scan or --mock")
+
+    # Context, endpoint(s), --mock answers, close, free and errors: see example_common.
     if args.scan:
         args.name = "MCTP scan"
-
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            if args.scan:
-                # Opens every MCTP endpoint mctpd announces; each is then one of the
-                # context's endpoints.
-                found = cxlmi.cxlmi_scan_mctp(ctx)
-                if found == 0:
-                    print(f"{common.program()}: MCTP scan: no endpoints found", file=sys.stderr)
-                    return 1
-                for number, ep in enumerate(cxlmi.endpoints(ctx)):
-                    print_identity(f"MCTP endpoint {number}", ep)
-            else:
-                ep = common.open_endpoint(ctx, args)
-                if args.mock:
-                    queue_canned_responses(ep)
-                print_identity(args.name, ep)
-                cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)    # closes whatever endpoints are still open
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+        return common.run_in_context(args, identify_scanned)
+    return common.run(args, queue_canned_responses,
+                      lambda ep, args: print_identity(args.name, ep))
 
 
 if __name__ == "__main__":

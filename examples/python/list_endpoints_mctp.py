@@ -38,39 +38,38 @@ def open_canned_endpoints(ctx):
     return len(answers)
 
 
+def list_endpoints(ctx, args):
+    if args.mock:
+        found = open_canned_endpoints(ctx)
+    else:
+        # Opens every CXL endpoint mctpd knows of; raises OSError when it cannot ask
+        # (EOPNOTSUPP: this libcxlmi was built without D-Bus support). Freeing the
+        # context closes them all.
+        found = cxlmi.cxlmi_scan_mctp(ctx)
+    if found == 0:
+        print(f"{common.program()}: {args.name}: no CXL endpoints found", file=sys.stderr)
+        return 1
+
+    print(f"{found} endpoint{'s' if found != 1 else ''}")
+    print(f"  {'#':>2}  {'type':<14}{'vendor:device':<15}{'serial':<20}FM-API")
+    # The context lists the endpoints it opened; the generator walks them.
+    for number, ep in enumerate(cxlmi.endpoints(ctx)):
+        ident = cxlmi.cxlmi_cmd_identify()
+        cxlmi.cxlmi_cmd_identify(ep, None, ident)
+        kind = COMPONENT_TYPES.get(ident.component_type,
+                                   f"type {ident.component_type:02x}h")
+        fmapi = "yes" if cxlmi.cxlmi_endpoint_has_fmapi(ep) else "no"
+        print(f"  {number:>2}  {kind:<14}{ident.vendor_id:04x}:{ident.device_id:04x}"
+              f"      0x{ident.serial_num:016x}  {fmapi}")
+    return 0
+
+
 def main():
     parser = common.make_parser(__doc__, device=False)
     args = common.parse_args(parser, device_optional=True)
     args.name = "MCTP scan" if not args.mock else "mock"
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            if args.mock:
-                found = open_canned_endpoints(ctx)
-            else:
-                # Opens every CXL endpoint mctpd knows of; raises OSError when it cannot ask
-                # (EOPNOTSUPP: this libcxlmi was built without D-Bus support).
-                found = cxlmi.cxlmi_scan_mctp(ctx)
-            if found == 0:
-                print(f"{common.program()}: {args.name}: no CXL endpoints found", file=sys.stderr)
-                return 1
-
-            print(f"{found} endpoint{'s' if found != 1 else ''}")
-            print(f"  {'#':>2}  {'type':<14}{'vendor:device':<15}{'serial':<20}FM-API")
-            # The context lists the endpoints it opened; the generator walks them.
-            for number, ep in enumerate(cxlmi.endpoints(ctx)):
-                ident = cxlmi.cxlmi_cmd_identify()
-                cxlmi.cxlmi_cmd_identify(ep, None, ident)
-                kind = COMPONENT_TYPES.get(ident.component_type,
-                                           f"type {ident.component_type:02x}h")
-                fmapi = "yes" if cxlmi.cxlmi_endpoint_has_fmapi(ep) else "no"
-                print(f"  {number:>2}  {kind:<14}{ident.vendor_id:04x}:{ident.device_id:04x}"
-                      f"      0x{ident.serial_num:016x}  {fmapi}")
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)    # closes every endpoint the scan opened
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+    # Context, free and errors: see example_common.run_in_context().
+    return common.run_in_context(args, list_endpoints)
 
 
 if __name__ == "__main__":

@@ -132,40 +132,31 @@ def mhd_pool(ep):
     common.show("LD to head", heads)
 
 
+def use_tunnels(ep, args):
+    # Tunnel Management (5300h) is an FM-API command: the endpoint must take those.
+    common.enable_fmapi(ep)
+
+    print(args.name)
+    for kind in KINDS if args.kind == "all" else (args.kind,):
+        if kind == "switch":
+            switch_port(ep, args.port)
+        elif kind == "mld":
+            mld_ld(ep, args.ld)
+        elif kind == "switch-mld":
+            switch_port_ld(ep, args.port, args.ld)
+        else:
+            mhd_pool(ep)
+
+
 def main():
     parser = common.make_parser(__doc__)
     parser.add_argument("--kind", choices=KINDS + ("all",), default="all",
                         help="which tunnel to use (default: all four, one after the other)")
-    parser.add_argument("--port", type=int, default=1, help="switch downstream port (default 1)")
-    parser.add_argument("--ld", type=int, default=0, help="logical device ID (default 0)")
+    parser.add_argument("--port", type=common.port_or_ld, default=1, help="switch downstream port (default 1)")
+    parser.add_argument("--ld", type=common.port_or_ld, default=0, help="logical device ID (default 0)")
     args = common.parse_args(parser)
-    kinds = KINDS if args.kind == "all" else (args.kind,)
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            ep = common.open_endpoint(ctx, args)
-            if args.mock:
-                queue_canned_responses(ep)
-            # Tunnel Management (5300h) is an FM-API command: the endpoint must take those.
-            common.enable_fmapi(ep)
-
-            print(args.name)
-            for kind in kinds:
-                if kind == "switch":
-                    switch_port(ep, args.port)
-                elif kind == "mld":
-                    mld_ld(ep, args.ld)
-                elif kind == "switch-mld":
-                    switch_port_ld(ep, args.port, args.ld)
-                else:
-                    mhd_pool(ep)
-
-            cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+    # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
+    return common.run(args, queue_canned_responses, use_tunnels)
 
 
 if __name__ == "__main__":

@@ -48,50 +48,45 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x40, 0x00, payload=memdev)
 
 
+def walk_down(ep, args, to_port, to_ld):
+    # Tunnel Management (5300h) is an FM-API command: the endpoint must take those.
+    common.enable_fmapi(ep)
+
+    hops = [(args.name, None),
+            (f"port {args.port}", to_port),
+            (f"port {args.port}, LD {args.ld}", to_ld)]
+    print(f"  {'level':<7}{'target':<18}{'component':<15}{'vendor:device':<15}serial")
+    for target, ti in hops:
+        ident = cxlmi.cxlmi_cmd_identify()
+        cxlmi.cxlmi_cmd_identify(ep, ti, ident)
+        level = ti.level if ti is not None else 0
+        kind = COMPONENT_TYPES.get(ident.component_type, f"{ident.component_type:02x}h")
+        print(f"  {level:<7}{target:<18}{kind:<15}"
+              f"{ident.vendor_id:04x}:{ident.device_id:04x}      0x{ident.serial_num:016x}")
+
+    ident = cxlmi.cxlmi_cmd_memdev_identify()
+    cxlmi.cxlmi_cmd_memdev_identify(ep, to_ld, ident)
+    capacity = common.size_text(ident.total_capacity * common.CAPACITY_UNIT)
+    firmware = str(ident.fw_revision)         # a char array: str() gives its text
+    print(f"LD {args.ld} behind port {args.port}: {capacity}, firmware {firmware}")
+
+
 def main():
     parser = common.make_parser(__doc__)
-    parser.add_argument("--port", type=int, default=2,
+    parser.add_argument("--port", type=common.port_or_ld, default=2,
                         help="the switch downstream port the MLD is on (default 2)")
-    parser.add_argument("--ld", type=int, default=1, help="the logical device to reach (default 1)")
+    parser.add_argument("--ld", type=common.port_or_ld, default=1, help="the logical device to reach (default 1)")
     args = common.parse_args(parser)
+    # Tunnel infos: where a command goes past the endpoint. None means "no tunnel".
+    to_port = cxlmi.cxlmi_tunnel_switch(port=args.port)
+    to_ld = cxlmi.cxlmi_tunnel_switch_mld(port=args.port, ld=args.ld)
     try:
-        # Tunnel infos: where a command goes past the endpoint. None means "no tunnel".
-        to_port = cxlmi.cxlmi_tunnel_switch(port=args.port)
-        to_ld = cxlmi.cxlmi_tunnel_switch_mld(port=args.port, ld=args.ld)
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            ep = common.open_endpoint(ctx, args)
-            if args.mock:
-                queue_canned_responses(ep)
-            # Tunnel Management (5300h) is an FM-API command: the endpoint must take those.
-            common.enable_fmapi(ep)
-
-            hops = [(args.name, None),
-                    (f"port {args.port}", to_port),
-                    (f"port {args.port}, LD {args.ld}", to_ld)]
-            print(f"  {'level':<7}{'target':<18}{'component':<15}{'vendor:device':<15}serial")
-            for target, ti in hops:
-                ident = cxlmi.cxlmi_cmd_identify()
-                cxlmi.cxlmi_cmd_identify(ep, ti, ident)
-                level = ti.level if ti is not None else 0
-                kind = COMPONENT_TYPES.get(ident.component_type, f"{ident.component_type:02x}h")
-                print(f"  {level:<7}{target:<18}{kind:<15}"
-                      f"{ident.vendor_id:04x}:{ident.device_id:04x}      0x{ident.serial_num:016x}")
-
-            ident = cxlmi.cxlmi_cmd_memdev_identify()
-            cxlmi.cxlmi_cmd_memdev_identify(ep, to_ld, ident)
-            capacity = common.size_text(ident.total_capacity * common.CAPACITY_UNIT)
-            firmware = str(ident.fw_revision)         # a char array: str() gives its text
-            print(f"LD {args.ld} behind port {args.port}: {capacity}, firmware {firmware}")
-
-            cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)
-            cxlmi.cxlmi_tunnel_free(to_port)
-            cxlmi.cxlmi_tunnel_free(to_ld)
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+        # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
+        return common.run(args, queue_canned_responses,
+                          lambda ep, args: walk_down(ep, args, to_port, to_ld))
+    finally:
+        cxlmi.cxlmi_tunnel_free(to_port)
+        cxlmi.cxlmi_tunnel_free(to_ld)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,22 @@ def hex_arg(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not hex bytes such as \"01 00\"") from None
 
 
+def send_vendor_command(ep, args):
+    data = args.data or b""
+    answer = cxlmi.cxlmi_cmd_vendor_specific(ep, None, args.opcode, data, args.ret_size or 0)
+
+    print(args.name)
+    common.show("Opcode", f"{args.opcode:04X}h")
+    common.show("Sent", f"{len(data)} bytes" + (f": {data.hex(' ')}" if data else ""))
+    if args.mock:
+        opcode, payload = cxlmi.cxlmi_mock_get_last_command(ep)
+        common.show("Mock received", f"{opcode:04X}h, {len(payload)} bytes"
+                    + (f": {payload.hex(' ')}" if payload else ""))
+    common.show("Answer", f"{len(answer)} bytes")
+    for line in common.hexdump(answer):
+        print(line)
+
+
 def main():
     parser = common.make_parser(__doc__)
     parser.add_argument("--opcode", type=opcode_arg, metavar="OPCODE",
@@ -69,35 +85,8 @@ def main():
         args.ret_size = MOCK_RET_SIZE if args.ret_size is None else args.ret_size
     elif args.opcode is None:
         parser.error("--opcode is needed for a real device")
-    data = args.data or b""
-    ret_size = args.ret_size or 0
-
-    try:
-        ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)
-        try:
-            ep = common.open_endpoint(ctx, args)
-            if args.mock:
-                queue_canned_responses(ep)
-
-            answer = cxlmi.cxlmi_cmd_vendor_specific(ep, None, args.opcode, data, ret_size)
-
-            print(args.name)
-            common.show("Opcode", f"{args.opcode:04X}h")
-            common.show("Sent", f"{len(data)} bytes" + (f": {data.hex(' ')}" if data else ""))
-            if args.mock:
-                opcode, payload = cxlmi.cxlmi_mock_get_last_command(ep)
-                common.show("Mock received", f"{opcode:04X}h, {len(payload)} bytes"
-                            + (f": {payload.hex(' ')}" if payload else ""))
-            common.show("Answer", f"{len(answer)} bytes")
-            for line in common.hexdump(answer):
-                print(line)
-
-            cxlmi.cxlmi_close(ep)
-        finally:
-            cxlmi.cxlmi_free_ctx(ctx)
-    except common.FAILURES as err:
-        return common.report(args.name, err)
-    return 0
+    # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
+    return common.run(args, queue_canned_responses, send_vendor_command)
 
 
 if __name__ == "__main__":
