@@ -77,11 +77,16 @@ impl Context {
         Ok(self.open_mailbox(Box::new(device), path.to_string_lossy().into_owned()))
     }
 
-    /// Opens an endpoint on `mailbox`, named `name`. Probing a mailbox, as
-    /// upstream does, sends nothing: it only enables FM-API, which the
-    /// kernel mailbox passes through.
+    /// Opens an endpoint on `mailbox`, named `name`: asks the kernel what it
+    /// offers for the device and logs that mode once (see
+    /// [`Endpoint::mailbox_mode`]). Probing a mailbox, as upstream does,
+    /// sends nothing: it only enables FM-API, which the kernel mailbox
+    /// passes through.
     pub fn open_mailbox(&self, mailbox: Box<dyn ioctl::Mailbox>, name: String) -> Endpoint {
-        let mut ep = self.open_with(Box::new(ioctl::Ioctl::new(mailbox, name, self.log.clone())));
+        let transport = ioctl::Ioctl::open(mailbox, name, self.log.clone());
+        let mode = transport.mode().clone();
+        let mut ep = self.open_with(Box::new(transport));
+        ep.mailbox_mode = Some(mode);
         if self.probe_enabled {
             ep.has_fmapi = true;
         }
@@ -200,6 +205,8 @@ pub struct Endpoint {
     log: Arc<Logger>,
     has_fmapi: bool,
     timeout_ms: u32,
+    /// What the kernel offered when a mailbox endpoint opened.
+    mailbox_mode: Option<ioctl::MailboxMode>,
     /// Reused message buffers: no allocation per command once warm.
     req_buf: Vec<u8>,
     rsp_buf: Vec<u8>,
@@ -209,7 +216,7 @@ pub struct Endpoint {
 impl Endpoint {
     fn new(transport: Box<dyn Transport>, log: Arc<Logger>) -> Endpoint {
         let timeout_ms = transport.default_timeout_ms();
-        Endpoint { transport, log, has_fmapi: false, timeout_ms, req_buf: Vec::new(), rsp_buf: Vec::new(), tunnel_scratch: Default::default() }
+        Endpoint { transport, log, has_fmapi: false, timeout_ms, mailbox_mode: None, req_buf: Vec::new(), rsp_buf: Vec::new(), tunnel_scratch: Default::default() }
     }
 
     pub fn log(&self) -> &Logger {
@@ -233,6 +240,13 @@ impl Endpoint {
         }
         self.timeout_ms = ms;
         Ok(())
+    }
+
+    /// For an endpoint opened on a kernel mailbox, what the kernel offered
+    /// when it opened: which commands go by the kernel's own ids, whether
+    /// RAW commands are taken, the payload size. `None` for other transports.
+    pub fn mailbox_mode(&self) -> Option<&ioctl::MailboxMode> {
+        self.mailbox_mode.as_ref()
     }
 
     pub fn has_fmapi(&self) -> bool {

@@ -1,73 +1,60 @@
-//! The Linux mailbox transport: CCI commands through the `CXL_MEM_SEND_COMMAND`
-//! ioctl of a `/dev/cxl/<name>` device node (raw commands).
+//! The Linux mailbox transport: CCI commands through the ioctls of a
+//! `/dev/cxl/<name>` memory device node, as the kernels people run take them.
+//!
+//! The kernel sends a command for user space in one of two ways: by one of
+//! its own command ids, checking the sizes (the input exactly the size it
+//! expects, the output room at least), or as a RAW command (any opcode),
+//! which only kernels built with `CONFIG_CXL_MEM_RAW_COMMANDS` take, and
+//! not for every opcode. Distribution kernels are built without it. So on
+//! open this transport asks the kernel for its command table
+//! (`CXL_MEM_QUERY_COMMANDS`) and the mailbox's payload size, and then sends
+//! each opcode by the kernel's id when it has one, RAW only when it has none
+//! and RAW is there, and otherwise refuses it with `EOPNOTSUPP` and a log
+//! line saying why. What it found is the endpoint's [`MailboxMode`], logged
+//! once at open.
 //!
 //! The kernel mailbox speaks opcode and payload, not CCI messages. So that
 //! framing checks and tunnelling stay in one place for every transport, this
 //! one takes the opcode and payload from the request message, and puts a
 //! response header of its own (the request's tag and opcode, the mailbox's
 //! return code, the payload length it reported) in front of the payload
-//! that came back. The ioctl itself sits behind [`Mailbox`], so tests drive
-//! this transport with an in-process fake mailbox.
+//! that came back. The ioctls sit behind [`Mailbox`], so tests drive this
+//! transport with a scripted kernel.
 
+pub mod kernel;
+#[cfg(test)]
+pub(crate) mod scripted;
+
+use std::fmt;
 use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Transport;
-use crate::cci::{CATEGORY_RESPONSE, HEADER_LEN, Header};
+use crate::cci::{CATEGORY_RESPONSE, HEADER_LEN, Header, Opcode};
 use crate::error::{Error, Result};
-use crate::log::{LOG_ERR, LOG_WARNING, Logger};
+use crate::log::{LOG_DEBUG, LOG_ERR, LOG_NOTICE, LOG_WARNING, Logger};
 use crate::log_at;
+pub use kernel::{Named, cxl_command_info, cxl_command_payload, cxl_send_command};
+use kernel::{FLAG_ENABLED, FLAG_EXCLUSIVE, ID_RAW, MAX_PAYLOAD, MIN_PAYLOAD, VARIABLE};
 
-/// Command id of a raw mailbox command (`CXL_MEM_COMMAND_ID_RAW`).
-pub const CXL_MEM_COMMAND_ID_RAW: u32 = 2;
+/// Where the kernel describes a memory device: `payload_max` is there.
+pub const SYSFS_CXL_DEVICES: &str = "/sys/bus/cxl/devices";
 
-/// One direction of a mailbox command: size and user address of its payload.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct cxl_command_payload {
-    pub size: u32,
-    pub rsvd: u32,
-    pub payload: u64,
-}
-
-/// `struct cxl_send_command` of `<linux/cxl_mem.h>`, with its union spelled
-/// as the raw command's opcode and reserved halves.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct cxl_send_command {
-    pub id: u32,
-    pub flags: u32,
-    pub raw_opcode: u16,
-    pub raw_rsvd: u16,
-    pub retval: u32,
-    pub r#in: cxl_command_payload,
-    pub out: cxl_command_payload,
-}
-
-const _: () = {
-    assert!(size_of::<cxl_send_command>() == 48);
-    assert!(core::mem::offset_of!(cxl_send_command, raw_opcode) == 8);
-    assert!(core::mem::offset_of!(cxl_send_command, retval) == 12);
-    assert!(core::mem::offset_of!(cxl_send_command, r#in) == 16);
-    assert!(core::mem::offset_of!(cxl_send_command, out) == 32);
-};
-
-/// `_IOWR(type, nr, size)` of the Linux ioctl encoding.
-const fn iowr(ty: u32, nr: u32, size: usize) -> u32 {
-    (3 << 30) | ((size as u32) << 16) | (ty << 8) | nr
-}
-
-/// `CXL_MEM_SEND_COMMAND`: `_IOWR(0xCE, 2, struct cxl_send_command)`.
-pub const CXL_MEM_SEND_COMMAND: u32 = iowr(0xce, 2, size_of::<cxl_send_command>());
-const _: () = assert!(CXL_MEM_SEND_COMMAND == 0xc030_ce02);
-
-/// A device that takes `CXL_MEM_SEND_COMMAND`.
+/// A device that takes the CXL memory device ioctls.
 pub trait Mailbox: Send {
-    /// Issues one command. On success the device has set `cmd.retval` and
-    /// `cmd.out.size`, and written that many bytes at `cmd.out.payload`.
+    /// `CXL_MEM_QUERY_COMMANDS`: the kernel's whole command table, in its order.
+    fn query_commands(&mut self) -> io::Result<Vec<cxl_command_info>>;
+
+    /// The mailbox payload size the kernel uses for this device (sysfs
+    /// `payload_max`), when it can be read.
+    fn payload_max(&mut self) -> Option<usize>;
+
+    /// `CXL_MEM_SEND_COMMAND`: issues one command. On success the kernel has
+    /// set `cmd.retval` and `cmd.out.size`, and written that many bytes at
+    /// `cmd.out.payload`.
     ///
     /// # Safety
     /// `cmd.in.payload` is readable for `cmd.in.size` bytes and
@@ -75,23 +62,262 @@ pub trait Mailbox: Send {
     unsafe fn send_command(&mut self, cmd: &mut cxl_send_command) -> io::Result<()>;
 }
 
-/// A CXL memory device node, opened read-write.
+/// A CXL memory device node, opened read-write, and its sysfs directory.
 pub struct Device {
     file: File,
+    sysfs: PathBuf,
 }
 
 impl Device {
+    /// Opens the node at `path`. Its sysfs directory is the kernel's device
+    /// of the same name (`/dev/cxl/mem0` is `/sys/bus/cxl/devices/mem0`).
     pub fn open(path: &Path) -> io::Result<Device> {
-        Ok(Device { file: File::options().read(true).write(true).open(path)? })
+        let file = File::options().read(true).write(true).open(path)?;
+        let sysfs = Path::new(SYSFS_CXL_DEVICES).join(path.file_name().unwrap_or_default());
+        Ok(Device { file, sysfs })
     }
 }
 
 impl Mailbox for Device {
+    fn query_commands(&mut self) -> io::Result<Vec<cxl_command_info>> {
+        let fd = self.file.as_raw_fd();
+        // First the count, then that many entries after the header.
+        let mut count = kernel::cxl_mem_query_commands::default();
+        // SAFETY: a live header; with n_commands 0 the kernel writes only the count.
+        unsafe { kernel::query_commands(fd, &mut count) }.map_err(io::Error::from)?;
+        let n = count.n_commands as usize;
+        const WORDS: usize = size_of::<cxl_command_info>() / 4;
+        let mut buf = vec![0u32; 2 + WORDS * n];
+        buf[0] = count.n_commands;
+        // SAFETY: `buf` holds the header and room for n entries, u32-aligned as both are.
+        unsafe { kernel::query_commands(fd, buf.as_mut_ptr().cast()) }.map_err(io::Error::from)?;
+        Ok(buf[2..]
+            .chunks_exact(WORDS)
+            .map(|w| cxl_command_info { id: w[0], flags: w[1], size_in: w[2], size_out: w[3] })
+            .collect())
+    }
+
+    fn payload_max(&mut self) -> Option<usize> {
+        std::fs::read_to_string(self.sysfs.join("payload_max")).ok()?.trim().parse().ok()
+    }
+
     unsafe fn send_command(&mut self, cmd: &mut cxl_send_command) -> io::Result<()> {
-        // SAFETY: `cmd` is the kernel's layout (asserted above); its payload
-        // addresses are valid per this function's contract.
-        let rc = unsafe { libc::ioctl(self.file.as_raw_fd(), CXL_MEM_SEND_COMMAND as _, cmd as *mut cxl_send_command) };
-        if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+        // SAFETY: `cmd` is the kernel's layout; its payload addresses are
+        // valid per this function's contract.
+        unsafe { kernel::send_command(self.file.as_raw_fd(), cmd) }.map(drop).map_err(io::Error::from)
+    }
+}
+
+/// Where [`MailboxMode::payload_max`] came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadSource {
+    /// sysfs `payload_max`.
+    Sysfs,
+    /// Asked of the kernel: it refuses input longer than the payload size
+    /// (EINVAL) before anything else, and sends nothing.
+    Kernel,
+    /// Neither answered: the smallest payload size any device has.
+    Assumed,
+    /// The kernel did not list its commands: no limit is applied.
+    Unknown,
+}
+
+/// Why an opcode cannot go through the kernel mailbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The kernel has no id for it and does not take RAW commands.
+    NoRaw,
+    /// The kernel holds its id for itself (EBUSY).
+    Claimed,
+    /// The device does not list it in its Command Effects Log, so the kernel
+    /// does not send it (ENOTTY).
+    NotEnabled,
+    /// The kernel refuses it as a RAW command (EPERM).
+    DeniedInRaw,
+}
+
+/// How the kernel takes one opcode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// By its own command id, with the sizes it checks.
+    Id(Named, cxl_command_info),
+    /// As a RAW command.
+    Raw,
+    /// Not at all.
+    Refused(Refusal),
+}
+
+/// What the kernel offers for one device: learned when the endpoint opens,
+/// logged then, and kept by the endpoint (see `Endpoint::mailbox_mode`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailboxMode {
+    /// The kernel's command ids this library knows, with the kernel's
+    /// entries for them; `None` when the kernel would not list its commands
+    /// (not a CXL memory device, or a kernel older than the ioctl), and then
+    /// every command goes RAW, as upstream sends them.
+    ids: Option<Vec<(Named, cxl_command_info)>>,
+    /// Whether the kernel reports which ids the device enables (the first
+    /// kernels with the ioctl did not).
+    enabled_reported: bool,
+    raw: bool,
+    payload_max: usize,
+    payload_source: PayloadSource,
+    /// Opcodes the kernel has refused as RAW commands on this endpoint.
+    denied: Vec<Opcode>,
+}
+
+impl MailboxMode {
+    /// Asks `mailbox` what it offers.
+    pub fn learn(mailbox: &mut dyn Mailbox, name: &str, log: &Logger) -> MailboxMode {
+        let table = match mailbox.query_commands() {
+            Ok(table) => Some(table),
+            Err(e) => {
+                log_at!(log, LOG_WARNING, "{name}: the kernel does not list its mailbox commands (CXL_MEM_QUERY_COMMANDS: {e})");
+                None
+            }
+        };
+        let mut mode = MailboxMode {
+            ids: None,
+            enabled_reported: false,
+            raw: true,
+            payload_max: MAX_PAYLOAD,
+            payload_source: PayloadSource::Unknown,
+            denied: Vec::new(),
+        };
+        let Some(table) = table else { return mode };
+        mode.raw = table.iter().any(|e| e.id == ID_RAW);
+        mode.enabled_reported = table.iter().any(|e| e.flags & FLAG_ENABLED != 0);
+        // Id 0 marks an empty slot (a deprecated id, or RAW when not built).
+        mode.ids = Some(table.iter().filter_map(|e| kernel::by_id(e.id).map(|n| (*n, *e))).collect());
+        (mode.payload_max, mode.payload_source) = match mailbox.payload_max() {
+            Some(n) if n > 0 => (n, PayloadSource::Sysfs),
+            _ => match mode.probe_payload_max(mailbox) {
+                Some(n) => (n, PayloadSource::Kernel),
+                None => (MIN_PAYLOAD, PayloadSource::Assumed),
+            },
+        };
+        mode
+    }
+
+    /// Finds the payload size by asking the kernel to take ever longer
+    /// input for a command id with a small fixed input size: it refuses
+    /// input past the payload size with EINVAL and, up to it, the size
+    /// mismatch with ENOMEM, both before reading the input or sending.
+    fn probe_payload_max(&self, mailbox: &mut dyn Mailbox) -> Option<usize> {
+        let (_, probe) = self.ids.as_ref()?.iter().find(|(_, e)| {
+            (e.size_in as usize) < MIN_PAYLOAD && e.flags & FLAG_EXCLUSIVE == 0 && self.enabled(e)
+        })?;
+        let mut fits = |len: usize| -> Option<bool> {
+            let mut cmd = cxl_send_command { id: probe.id, ..Default::default() };
+            cmd.r#in.size = len as u32;
+            // SAFETY: no output room; the input is never read (the kernel
+            // refuses its size first), and a NULL address would only fault.
+            match unsafe { mailbox.send_command(&mut cmd) }.map_err(|e| e.raw_os_error()) {
+                Err(Some(libc::ENOMEM)) => Some(true),
+                Err(Some(libc::EINVAL)) => Some(false),
+                _ => None,
+            }
+        };
+        if !fits(MIN_PAYLOAD)? {
+            return None;
+        }
+        if fits(MAX_PAYLOAD)? {
+            return Some(MAX_PAYLOAD);
+        }
+        let (mut lo, mut hi) = (MIN_PAYLOAD, MAX_PAYLOAD);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if fits(mid)? { lo = mid } else { hi = mid }
+        }
+        Some(lo)
+    }
+
+    fn enabled(&self, e: &cxl_command_info) -> bool {
+        !self.enabled_reported || e.flags & FLAG_ENABLED != 0
+    }
+
+    /// Whether the kernel listed its commands (otherwise all go RAW).
+    pub fn knows_commands(&self) -> bool {
+        self.ids.is_some()
+    }
+
+    /// Whether the kernel takes RAW commands.
+    pub fn raw(&self) -> bool {
+        self.raw
+    }
+
+    /// The mailbox payload size: no command's output room exceeds it.
+    pub fn payload_max(&self) -> usize {
+        self.payload_max
+    }
+
+    pub fn payload_source(&self) -> PayloadSource {
+        self.payload_source
+    }
+
+    /// The commands the kernel sends by its own ids for this device.
+    pub fn by_id(&self) -> impl Iterator<Item = Named> + '_ {
+        self.ids.iter().flatten().filter(|(_, e)| e.flags & FLAG_EXCLUSIVE == 0 && self.enabled(e)).map(|(n, _)| *n)
+    }
+
+    /// The commands the kernel holds for itself.
+    pub fn claimed(&self) -> impl Iterator<Item = Named> + '_ {
+        self.ids.iter().flatten().filter(|(_, e)| e.flags & FLAG_EXCLUSIVE != 0).map(|(n, _)| *n)
+    }
+
+    /// How `opcode` goes through the kernel.
+    pub fn route(&self, opcode: Opcode) -> Route {
+        let Some(ids) = &self.ids else { return Route::Raw };
+        if let Some((named, entry)) = ids.iter().find(|(n, _)| n.opcode == opcode) {
+            return if entry.flags & FLAG_EXCLUSIVE != 0 {
+                Route::Refused(Refusal::Claimed)
+            } else if !self.enabled(entry) {
+                Route::Refused(Refusal::NotEnabled)
+            } else {
+                Route::Id(*named, *entry)
+            };
+        }
+        if !self.raw {
+            Route::Refused(Refusal::NoRaw)
+        } else if self.denied.contains(&opcode) {
+            Route::Refused(Refusal::DeniedInRaw)
+        } else {
+            Route::Raw
+        }
+    }
+
+    /// Takes the flags of a fresh query (the kernel claims commands as
+    /// drivers bind, after the endpoint opened).
+    fn refresh(&mut self, table: &[cxl_command_info]) {
+        for (_, entry) in self.ids.iter_mut().flatten() {
+            if let Some(e) = table.iter().find(|e| e.id == entry.id) {
+                entry.flags = e.flags;
+            }
+        }
+    }
+}
+
+impl fmt::Display for MailboxMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ids.is_none() {
+            return write!(f, "mailbox mode: every command RAW, as the kernel did not list its commands");
+        }
+        let claimed: Vec<String> = self.claimed().map(|n| n.opcode.to_string()).collect();
+        write!(f, "mailbox mode: {} commands by kernel id", self.by_id().count())?;
+        if !claimed.is_empty() {
+            write!(f, " ({} held by the kernel)", claimed.join(" "))?;
+        }
+        if self.raw {
+            write!(f, "; other opcodes RAW (the kernel warns and taints itself on the first)")?;
+        } else {
+            write!(f, "; no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS): other opcodes fail")?;
+        }
+        let source = match self.payload_source {
+            PayloadSource::Sysfs => "sysfs",
+            PayloadSource::Kernel => "asked of the kernel",
+            PayloadSource::Assumed | PayloadSource::Unknown => "assumed",
+        };
+        write!(f, "; payload {} bytes ({source})", self.payload_max)
     }
 }
 
@@ -100,44 +326,161 @@ pub struct Ioctl {
     mailbox: Box<dyn Mailbox>,
     name: String,
     log: Arc<Logger>,
+    mode: MailboxMode,
+    /// Input zero-padded to the exact size a kernel id takes.
+    in_scratch: Vec<u8>,
+    /// Output room grown to the least a kernel id takes.
+    out_scratch: Vec<u8>,
+}
+
+/// What a command wants from the kernel, beyond its bytes.
+#[derive(Clone, Copy)]
+struct Want {
+    /// Zero-fill a shorter direct reply up to this many bytes.
+    pad_to: Option<usize>,
+    /// The request is a Tunnel Management Command wrapping the caller's
+    /// command (which the refusal messages say).
+    tunnelled: bool,
 }
 
 impl Ioctl {
+    /// Learns what the kernel offers for `mailbox` and logs it once.
     /// `name` names the device in messages and when refusing to open it twice.
-    pub fn new(mailbox: Box<dyn Mailbox>, name: String, log: Arc<Logger>) -> Ioctl {
-        Ioctl { mailbox, name, log }
+    pub fn open(mut mailbox: Box<dyn Mailbox>, name: String, log: Arc<Logger>) -> Ioctl {
+        let mode = MailboxMode::learn(mailbox.as_mut(), &name, &log);
+        log_at!(log, LOG_NOTICE, "{name}: {mode}");
+        Ioctl { mailbox, name, log, mode, in_scratch: Vec::new(), out_scratch: Vec::new() }
     }
 
-    /// Sends the request message `req` as a raw command and leaves a response
-    /// message in `rsp`. With `pad_to`, a payload shorter than that is
-    /// zero-filled up to it, with a warning.
-    fn send(&mut self, req: &[u8], rsp: &mut [u8], pad_to: Option<usize>) -> Result<usize> {
+    pub fn mode(&self) -> &MailboxMode {
+        &self.mode
+    }
+
+    /// Logs why `opcode` is not sent, and the error that says so.
+    fn refuse(&self, opcode: Opcode, why: Refusal, tunnelled: bool) -> Error {
+        let what = match kernel::NAMED.iter().find(|n| n.opcode == opcode) {
+            Some(n) => format!("{} ({opcode})", n.name),
+            None => opcode.to_string(),
+        };
+        let what = if tunnelled { format!("tunnelled command ({what})") } else { what };
+        let reason = match why {
+            Refusal::NoRaw if tunnelled => {
+                "tunnelling needs RAW commands, which this kernel does not take (built without CONFIG_CXL_MEM_RAW_COMMANDS)".into()
+            }
+            Refusal::NoRaw => {
+                "the kernel has no command id for it and does not take RAW commands (built without CONFIG_CXL_MEM_RAW_COMMANDS)".into()
+            }
+            Refusal::Claimed => "the kernel holds it for itself (its command id is exclusive to the kernel)".into(),
+            Refusal::NotEnabled => {
+                "the device does not list it in its Command Effects Log, so the kernel does not send it".into()
+            }
+            Refusal::DeniedInRaw => match kernel::raw_denial(opcode) {
+                Some(why) => format!("the kernel refuses it as a RAW command: {why}"),
+                None => "the kernel refuses it as a RAW command (kernel lockdown, or a newer deny list)".to_string(),
+            },
+        };
+        log_at!(self.log, LOG_ERR, "{}: {what} not sent: {reason}", self.name);
+        Error::Io(io::Error::from_raw_os_error(libc::EOPNOTSUPP))
+    }
+
+    /// Sends the request message `req` and leaves a response message in `rsp`.
+    fn send(&mut self, req: &[u8], rsp: &mut [u8], want: Want) -> Result<usize> {
         if req.len() < HEADER_LEN || rsp.len() < HEADER_LEN {
             return Err(Error::InvalidArgument("message buffers must hold a CCI header"));
         }
         let request = Header::decode(req);
-        let input = &req[HEADER_LEN..];
+        let opcode = request.opcode;
+        let mut input = &req[HEADER_LEN..];
         // `rsp` arrives zeroed (the Transport contract).
         let (head, out) = rsp.split_at_mut(HEADER_LEN);
-        let size = |n: usize| u32::try_from(n).map_err(|_| Error::InvalidArgument("payload too large for the mailbox"));
-        let mut cmd = cxl_send_command {
-            id: CXL_MEM_COMMAND_ID_RAW,
-            raw_opcode: request.opcode.0,
-            r#in: cxl_command_payload { size: size(input.len())?, rsvd: 0, payload: input.as_ptr() as u64 },
-            out: cxl_command_payload { size: size(out.len())?, rsvd: 0, payload: out.as_mut_ptr() as u64 },
-            ..Default::default()
+        if input.len() > self.mode.payload_max {
+            log_at!(
+                self.log,
+                LOG_ERR,
+                "{}: {opcode}: {} input bytes exceed the mailbox payload size ({})",
+                self.name,
+                input.len(),
+                self.mode.payload_max
+            );
+            return Err(Error::InvalidArgument("request payload exceeds the mailbox payload size"));
+        }
+        let route = self.mode.route(opcode);
+        // The kernel refuses output room past the payload size for RAW
+        // commands (EINVAL), and copies no more than that for its ids.
+        let mut room = out.len().min(self.mode.payload_max);
+        let mut cmd = cxl_send_command::default();
+        match route {
+            Route::Refused(why) => return Err(self.refuse(opcode, why, want.tunnelled)),
+            Route::Raw => {
+                cmd.id = ID_RAW;
+                cmd.raw_opcode = opcode.0;
+            }
+            Route::Id(named, entry) => {
+                cmd.id = named.id;
+                if entry.size_in != VARIABLE {
+                    let exact = entry.size_in as usize;
+                    if input.len() > exact {
+                        log_at!(
+                            self.log,
+                            LOG_ERR,
+                            "{}: {} ({opcode}) not sent: the kernel's command id takes exactly {exact} input bytes, this request has {}",
+                            self.name,
+                            named.name,
+                            input.len()
+                        );
+                        return Err(Error::Io(io::Error::from_raw_os_error(libc::EOPNOTSUPP)));
+                    }
+                    if input.len() < exact {
+                        // Reserved trailing bytes: the kernel's Set Partition
+                        // Info takes 0Ah bytes where CXL r3.1 section 8.2.9.9.2.2 has 9.
+                        self.in_scratch.clear();
+                        self.in_scratch.extend_from_slice(input);
+                        self.in_scratch.resize(exact, 0);
+                        input = &self.in_scratch;
+                    }
+                }
+                if entry.size_out != VARIABLE {
+                    room = room.max(entry.size_out as usize);
+                }
+            }
+        }
+        log_at!(self.log, LOG_DEBUG, "{}: {opcode}: {}", self.name, match route {
+            Route::Id(n, _) => format!("kernel id {} ({})", n.id, n.name),
+            _ => "RAW".into(),
+        });
+        // Room beyond this command's own is borrowed, and cut off below.
+        let bounce = room > out.len();
+        let out_buf: &mut [u8] = if bounce {
+            self.out_scratch.clear();
+            self.out_scratch.resize(room, 0);
+            &mut self.out_scratch
+        } else {
+            &mut out[..room]
         };
+        let size = |n: usize| u32::try_from(n).map_err(|_| Error::InvalidArgument("payload too large for the mailbox"));
+        cmd.r#in = cxl_command_payload { size: size(input.len())?, rsvd: 0, payload: input.as_ptr() as u64 };
+        cmd.out = cxl_command_payload { size: size(out_buf.len())?, rsvd: 0, payload: out_buf.as_mut_ptr() as u64 };
         // SAFETY: both addresses come from slices of exactly those sizes,
         // borrowed until the call returns.
         if let Err(e) = unsafe { self.mailbox.send_command(&mut cmd) } {
-            log_at!(self.log, LOG_ERR, "{}: mailbox ioctl failed: {e}", self.name);
-            return Err(e.into());
+            return Err(self.failed(opcode, route, e, want.tunnelled));
+        }
+        let mut got = cmd.out.size as usize;
+        if got > out_buf.len() {
+            out.fill(0);
+            return Err(Error::Protocol("mailbox reported more output than its buffer holds"));
+        }
+        if bounce {
+            // Past this command's room are bytes a newer layout has, which
+            // this build does not read.
+            got = got.min(out.len());
+            out[..got].copy_from_slice(&self.out_scratch[..got]);
         }
 
         let mut answer = Header {
             category: CATEGORY_RESPONSE,
             tag: request.tag,
-            opcode: request.opcode,
+            opcode,
             payload_len: 0,
             background: false,
             return_code: 0,
@@ -153,21 +496,15 @@ impl Ioctl {
             answer.encode(head);
             return Ok(HEADER_LEN);
         }
-        let mut got = cmd.out.size as usize;
-        if got > out.len() {
-            out.fill(0);
-            return Err(Error::Protocol("mailbox reported more output than its buffer holds"));
-        }
-        if let Some(min) = pad_to.map(|m| m.min(out.len())) {
+        if let Some(min) = want.pad_to.map(|m| m.min(out.len())) {
             if got < min {
                 // Upstream only warns here, so that CXL 2.0 devices with
                 // shorter payloads still work.
                 log_at!(
                     self.log,
                     LOG_WARNING,
-                    "{}: {}: mailbox returned {got} bytes, fewer than {min}; zero-filling the rest",
-                    self.name,
-                    request.opcode
+                    "{}: {opcode}: mailbox returned {got} bytes, fewer than {min}; zero-filling the rest",
+                    self.name
                 );
                 // Rare path: do not rely on the mailbox having left these alone.
                 out[got..min].fill(0);
@@ -178,16 +515,44 @@ impl Ioctl {
         answer.encode(head);
         Ok(HEADER_LEN + got)
     }
+
+    /// Turns a refused ioctl into the command's error, saying why.
+    fn failed(&mut self, opcode: Opcode, route: Route, e: io::Error, tunnelled: bool) -> Error {
+        match (route, e.raw_os_error()) {
+            // Nothing was sent: the kernel checks before it sends or warns.
+            (Route::Raw, Some(libc::EPERM)) if self.mode.knows_commands() => {
+                self.mode.denied.push(opcode);
+                self.refuse(opcode, Refusal::DeniedInRaw, tunnelled)
+            }
+            (Route::Id(..), Some(libc::ENOTTY)) => self.refuse(opcode, Refusal::NotEnabled, tunnelled),
+            // The kernel may have claimed the command since the endpoint
+            // opened; otherwise the mailbox is busy, and saying so is right.
+            (Route::Id(..), Some(libc::EBUSY)) => {
+                if let Ok(table) = self.mailbox.query_commands() {
+                    self.mode.refresh(&table);
+                }
+                if self.mode.route(opcode) == Route::Refused(Refusal::Claimed) {
+                    return self.refuse(opcode, Refusal::Claimed, tunnelled);
+                }
+                log_at!(self.log, LOG_ERR, "{}: {opcode}: mailbox ioctl failed: {e}", self.name);
+                e.into()
+            }
+            _ => {
+                log_at!(self.log, LOG_ERR, "{}: {opcode}: mailbox ioctl failed: {e}", self.name);
+                e.into()
+            }
+        }
+    }
 }
 
 impl Transport for Ioctl {
     /// A tunnelled command: held to the sizes the tunnel code checks.
     fn exchange(&mut self, req: &[u8], rsp: &mut [u8], _fmapi: bool, _timeout_ms: u32) -> Result<usize> {
-        self.send(req, rsp, None)
+        self.send(req, rsp, Want { pad_to: None, tunnelled: true })
     }
 
     fn exchange_direct(&mut self, req: &[u8], rsp: &mut [u8], min_payload: usize, _fmapi: bool, _timeout_ms: u32) -> Result<usize> {
-        self.send(req, rsp, Some(min_payload))
+        self.send(req, rsp, Want { pad_to: Some(min_payload), tunnelled: false })
     }
 
     /// Upstream tags a Tunnel Management Command it wraps inside another
@@ -232,7 +597,15 @@ mod tests {
         fail: Option<i32>,
     }
 
+    /// It does not list its commands, as a node that is not a CXL memory
+    /// device would not: every command goes RAW, with no payload limit.
     impl Mailbox for FakeMailbox {
+        fn query_commands(&mut self) -> io::Result<Vec<cxl_command_info>> {
+            Err(io::Error::from_raw_os_error(libc::ENOTTY))
+        }
+        fn payload_max(&mut self) -> Option<usize> {
+            None
+        }
         unsafe fn send_command(&mut self, cmd: &mut cxl_send_command) -> io::Result<()> {
             if let Some(errno) = self.fail {
                 return Err(io::Error::from_raw_os_error(errno));
@@ -253,7 +626,7 @@ mod tests {
 
     /// A log that tests can read.
     #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
+    pub(super) struct Captured(Arc<Mutex<Vec<u8>>>);
 
     impl io::Write for Captured {
         fn write(&mut self, b: &[u8]) -> io::Result<usize> {
@@ -266,7 +639,7 @@ mod tests {
     }
 
     impl Captured {
-        fn text(&self) -> String {
+        pub(super) fn text(&self) -> String {
             String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
         }
     }
@@ -326,7 +699,7 @@ mod tests {
 
     #[test]
     fn the_synthesized_header_feeds_the_common_checks() {
-        let mut t = Ioctl::new(
+        let mut t = Ioctl::open(
             Box::new(FakeMailbox { seen: Default::default(), reply: Box::new(|_, _| (0, vec![7; 5])), fail: None }),
             "mem9".into(),
             Arc::new(Logger::stderr(-1)),
@@ -341,7 +714,7 @@ mod tests {
         assert_eq!(crate::cci::check_response(&Header::decode(&req), &rsp[..n], size).unwrap(), 5);
 
         // An error reply's payload (which the kernel may copy out) is not left behind.
-        let mut t = Ioctl::new(
+        let mut t = Ioctl::open(
             Box::new(FakeMailbox { seen: Default::default(), reply: Box::new(|_, _| (6, vec![7; 5])), fail: None }),
             "mem9".into(),
             Arc::new(Logger::stderr(-1)),
@@ -392,10 +765,14 @@ mod tests {
     #[test]
     fn a_real_device_node_that_is_not_cxl_refuses_the_ioctl() {
         let mut dev = Device::open(Path::new("/dev/null")).unwrap();
-        let mut cmd = cxl_send_command { id: CXL_MEM_COMMAND_ID_RAW, raw_opcode: 1, ..Default::default() };
+        assert_eq!(dev.query_commands().unwrap_err().raw_os_error(), Some(libc::ENOTTY));
+        let mut cmd = cxl_send_command { id: ID_RAW, raw_opcode: 1, ..Default::default() };
         // SAFETY: no payloads (sizes 0).
         let e = unsafe { dev.send_command(&mut cmd) }.unwrap_err();
         assert_eq!(e.raw_os_error(), Some(libc::ENOTTY));
+        // Its sysfs directory is the kernel device of the same name, which is not there.
+        assert_eq!(dev.sysfs, Path::new("/sys/bus/cxl/devices/null"));
+        assert_eq!(dev.payload_max(), None);
     }
 
     #[test]
@@ -485,5 +862,338 @@ mod tests {
             let ok = r.ep.execute::<Identify>(tunnel(5, 4, 2, false), &()).is_ok();
             assert_eq!(ok, n == full.len(), "reply of {n} bytes");
         }
+    }
+}
+
+/// The kernel's rules, through the public endpoint API, with a scripted
+/// kernel that plays drivers/cxl/core/mbox.c.
+#[cfg(test)]
+mod kernel_rules {
+    use super::scripted::{Config, Handle, ID_SET_LSA, Kernel, Sent};
+    use super::*;
+    use crate::cci::ResponseSize;
+    use crate::commands::generic::{GetEventRecords, Identify};
+    use crate::commands::memdev::{GetHealthInfo, GetPartitionInfo, MemdevIdentify, SetPartitionInfo};
+    use crate::endpoint::{Context, Endpoint, Tunnel};
+    use crate::log::LOG_DEBUG;
+    use crate::transport::sim::{Component, Hop};
+    use crate::types::{cxlmi_cmd_get_event_records_req, cxlmi_cmd_memdev_set_partition_info_req, cxlmi_tunnel_info};
+    use super::tests::Captured;
+
+    struct Rig {
+        ep: Endpoint,
+        kernel: Handle,
+        log: Captured,
+    }
+
+    impl Rig {
+        fn log(&self) -> String {
+            self.log.text()
+        }
+        /// Sends `opcode` with `input`, room for `out` bytes back.
+        fn send(&mut self, opcode: u16, input: &[u8], out: usize) -> Result<usize> {
+            self.ep
+                .transact(Tunnel::None, Opcode(opcode), input.len(), |p| p.copy_from_slice(input), ResponseSize::between(0, out))
+                .map(|r| r.len)
+        }
+        /// The errno of a command that must fail.
+        fn errno(&mut self, opcode: u16, input: &[u8], out: usize) -> i32 {
+            self.send(opcode, input, out).expect_err("refused").errno()
+        }
+    }
+
+    /// A QEMU-like type 3 device: what it answers for the opcodes the tests
+    /// use, Unsupported (3) for the rest.
+    fn answer(opcode: u16, input: &[u8]) -> (u16, Vec<u8>) {
+        match opcode {
+            0x0001 => (0, vec![0x86, 0x80, 0x93, 0x0d, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0x0b, 3]),
+            0x4000 => {
+                let mut p = b"QEMU CXL type 3".to_vec();
+                p.resize(0x43, 0);
+                p[0x10..0x18].copy_from_slice(&4u64.to_le_bytes()); // total capacity
+                (0, p)
+            }
+            0x4200 => (0, (1..=0x12).collect()),
+            0x4100 => (0, [[2u8; 8], [2; 8], [0; 8], [0; 8]].concat()),
+            // As many 128-byte records as a 2 KiB mailbox holds (15), more to come.
+            0x0100 => {
+                let mut p = vec![0; 0x20 + 15 * 128];
+                p[0] = 0x02; // More Event Records
+                p[0x14] = 15;
+                (0, p)
+            }
+            0x4101 | 0x4103 | 0x4202 | 0x4204 | 0x0500 | 0x0300 => (0, if opcode == 0x0300 { vec![9; 8] } else { vec![] }),
+            _ => {
+                let _ = input;
+                (3, vec![])
+            }
+        }
+    }
+
+    fn rig_with(config: Config, device: impl FnMut(u16, &[u8]) -> (u16, Vec<u8>) + Send + 'static) -> Rig {
+        let log = Captured::default();
+        let ctx = Context::new(Logger::new(LOG_DEBUG, Box::new(log.clone())));
+        let (k, kernel) = Kernel::new(config, device);
+        let ep = ctx.open_mailbox(Box::new(k), "/dev/cxl/mem0".into());
+        Rig { ep, kernel, log }
+    }
+
+    fn rig(config: Config) -> Rig {
+        rig_with(config, answer)
+    }
+
+    const EOPNOTSUPP: i32 = libc::EOPNOTSUPP;
+
+    #[test]
+    fn the_mode_is_learned_at_open_and_logged_once() {
+        let r = rig(Config::distro());
+        let mode = r.ep.mailbox_mode().expect("a mailbox endpoint has a mode");
+        assert!(mode.knows_commands());
+        assert!(!mode.raw());
+        assert_eq!((mode.payload_max(), mode.payload_source()), (2048, PayloadSource::Sysfs));
+        let by_id: Vec<u16> = mode.by_id().map(|n| n.opcode.0).collect();
+        for op in [0x4000, 0x4100, 0x4200, 0x0400, 0x0401, 0x0200, 0x0300, 0x4102, 0x4101] {
+            assert!(by_id.contains(&op), "{op:04x} by id: {by_id:04x?}");
+        }
+        // Not in the device's log: the kernel does not send them.
+        assert!(!by_id.contains(&0x4203));
+        let claimed: Vec<u16> = mode.claimed().map(|n| n.opcode.0).collect();
+        assert_eq!(claimed, [0x4103, 0x4204]);
+        assert_eq!(mode.route(Opcode(0x4200)), Route::Id(kernel::NAMED[5], cxl_command_info { id: 7, flags: 1, size_in: 0, size_out: 0x12 }));
+        assert_eq!(mode.route(Opcode(0x0001)), Route::Refused(Refusal::NoRaw));
+        assert_eq!(mode.route(Opcode(0x4103)), Route::Refused(Refusal::Claimed));
+        assert_eq!(mode.route(Opcode(0x4203)), Route::Refused(Refusal::NotEnabled));
+        let log = r.log();
+        assert_eq!(log.matches("mailbox mode").count(), 1, "{log}");
+        assert!(log.contains("/dev/cxl/mem0: mailbox mode: 14 commands by kernel id (4103h 4204h held by the kernel); no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS): other opcodes fail; payload 2048 bytes (sysfs)"), "{log}");
+        // Learning sends nothing to the device.
+        assert!(r.kernel.state().sent.is_empty());
+
+        let r = rig(Config::with_raw());
+        assert!(r.ep.mailbox_mode().unwrap().raw());
+        assert!(r.log().contains("; other opcodes RAW (the kernel warns and taints itself on the first); payload 2048 bytes (sysfs)"), "{}", r.log());
+        assert_eq!(r.ep.mailbox_mode().unwrap().route(Opcode(0x0001)), Route::Raw);
+    }
+
+    #[test]
+    fn without_raw_identify_health_and_partition_go_by_kernel_id() {
+        let mut r = rig(Config::distro());
+        let id = r.ep.execute::<MemdevIdentify>(Tunnel::None, &()).unwrap();
+        assert!(id.fw_revision[..15].iter().map(|&c| c as u8).eq(b"QEMU CXL type 3".iter().copied()));
+        assert_eq!({ id.total_capacity }, 4);
+        let health = r.ep.execute::<GetHealthInfo>(Tunnel::None, &()).unwrap();
+        assert_eq!(health.health_status, 1);
+        let part = r.ep.execute::<GetPartitionInfo>(Tunnel::None, &()).unwrap();
+        assert_eq!({ part.active_vmem }, 0x0202_0202_0202_0202);
+        let sent = r.kernel.state().sent.clone();
+        let by_id = |id, opcode, room| Sent { id, opcode, input: vec![], out_room: room };
+        let identify_room = size_of::<crate::types::cxlmi_cmd_memdev_identify_rsp>() as u32;
+        assert_eq!(sent, [by_id(1, 0x4000, identify_room), by_id(7, 0x4200, 0x12), by_id(5, 0x4100, 0x20)]);
+        assert!(!r.kernel.state().raw_warned, "no RAW command was sent");
+    }
+
+    #[test]
+    fn without_raw_opcodes_without_an_id_fail_and_say_why() {
+        let mut r = rig(Config::distro());
+        let e = r.ep.execute::<Identify>(Tunnel::None, &()).unwrap_err();
+        assert_eq!(e.errno(), EOPNOTSUPP);
+        let req = cxlmi_cmd_get_event_records_req { event_log: 0 };
+        assert_eq!(r.ep.execute::<GetEventRecords>(Tunnel::None, &req).unwrap_err().errno(), EOPNOTSUPP);
+        assert_eq!(r.errno(0x4400, &[], 0), EOPNOTSUPP);
+        let log = r.log();
+        assert!(log.contains("/dev/cxl/mem0: 0001h not sent: the kernel has no command id for it and does not take RAW commands (built without CONFIG_CXL_MEM_RAW_COMMANDS)"), "{log}");
+        assert!(log.contains("0100h not sent: the kernel has no command id"), "{log}");
+        // Refused before any ioctl.
+        let s = r.kernel.state();
+        assert!(s.sent.is_empty() && s.refused.is_empty());
+    }
+
+    #[test]
+    fn commands_the_kernel_holds_are_refused_and_never_sent_raw() {
+        for config in [Config::distro(), Config::with_raw()] {
+            let mut r = rig(config);
+            assert_eq!(r.errno(0x4204, &[1], 0), EOPNOTSUPP);
+            assert_eq!(r.errno(0x4103, &[0; 12], 0), EOPNOTSUPP);
+            assert!(r.log().contains("Set Shutdown State (4204h) not sent: the kernel holds it for itself"), "{}", r.log());
+            assert!(r.log().contains("Set Label Storage Area (4103h) not sent: the kernel holds it for itself"));
+            let s = r.kernel.state();
+            assert!(s.sent.is_empty() && s.refused.is_empty() && !s.raw_warned);
+        }
+    }
+
+    #[test]
+    fn with_raw_only_opcodes_without_an_id_go_raw() {
+        let mut r = rig(Config::with_raw());
+        let id = r.ep.execute::<Identify>(Tunnel::None, &()).unwrap();
+        assert_eq!(id.component_type, 3);
+        r.ep.execute::<MemdevIdentify>(Tunnel::None, &()).unwrap();
+        r.ep.execute::<GetHealthInfo>(Tunnel::None, &()).unwrap();
+        let ids: Vec<(u32, u16)> = r.kernel.state().sent.iter().map(|s| (s.id, s.opcode)).collect();
+        assert_eq!(ids, [(ID_RAW, 0x0001), (1, 0x4000), (7, 0x4200)]);
+        assert!(r.kernel.state().raw_warned);
+        assert!(r.log().contains("0001h: RAW") && r.log().contains("4200h: kernel id 7 (Get Health Info)"), "{}", r.log());
+    }
+
+    #[test]
+    fn the_raw_deny_list_is_the_kernels() {
+        let mut r = rig(Config::with_raw());
+        // Sanitize and security sets, firmware activation, scan media, poison, features.
+        for (op, why) in [
+            (0x4400, "sanitize and security commands"),
+            (0x4500, "sanitize and security commands"),
+            (0x4600, "sanitize and security commands"),
+            (0x0202, "firmware activation"),
+            (0x4304, "scan media"),
+            (0x4300, "poison lists"),
+            (0x0500, "features"),
+        ] {
+            let input = vec![0; if op == 0x0202 { 2 } else { 0 }];
+            assert_eq!(r.errno(op, &input, 0), EOPNOTSUPP, "{op:04x}");
+            let log = r.log();
+            let line = log.lines().find(|l| l.contains(&format!("{op:04x}h")) && l.contains("not sent")).unwrap_or_default();
+            assert!(line.contains(&format!("not sent: the kernel refuses it as a RAW command: {why}")), "{op:04x}: {log}");
+        }
+        // The kernel said no before sending or warning; a second try asks it no more.
+        let refused = r.kernel.state().refused.len();
+        assert_eq!(refused, 7);
+        assert_eq!(r.errno(0x4400, &[], 0), EOPNOTSUPP);
+        assert_eq!(r.kernel.state().refused.len(), refused);
+        assert!(r.kernel.state().sent.is_empty() && !r.kernel.state().raw_warned);
+
+        // A kernel whose deny list predates the features commands sends them.
+        let mut r = rig(Config { deny_features: false, ..Config::with_raw() });
+        assert_eq!(r.send(0x0500, &[0; 8], 64).unwrap(), 0);
+        assert_eq!(r.kernel.opcodes(), [0x0500]);
+
+        // Under lockdown every RAW command is refused; commands by id still work.
+        let mut r = rig(Config { lockdown: true, ..Config::with_raw() });
+        assert_eq!(r.ep.execute::<Identify>(Tunnel::None, &()).unwrap_err().errno(), EOPNOTSUPP);
+        assert!(r.log().contains("0001h not sent: the kernel refuses it as a RAW command (kernel lockdown, or a newer deny list)"));
+        r.ep.execute::<GetHealthInfo>(Tunnel::None, &()).unwrap();
+    }
+
+    #[test]
+    fn named_ids_get_the_exact_input_size() {
+        let mut r = rig(Config::distro());
+        // Set Partition Info is 9 bytes (CXL r3.1 section 8.2.9.9.2.2); the kernel takes exactly 0Ah.
+        let req = cxlmi_cmd_memdev_set_partition_info_req { volatile_capacity: 0x0102_0304_0506_0708, flags: 0 };
+        r.ep.execute::<SetPartitionInfo>(Tunnel::None, &req).unwrap();
+        // Set Alert Configuration is exactly 0Ch, Get LSA 8.
+        r.send(0x4202, &[7; 12], 0).unwrap();
+        r.send(0x4102, &[0; 8], 16).unwrap_err();
+        let sent = r.kernel.state().sent.clone();
+        assert_eq!(sent[0], Sent { id: 9, opcode: 0x4101, input: vec![8, 7, 6, 5, 4, 3, 2, 1, 0, 0], out_room: 0 });
+        assert_eq!(sent[1], Sent { id: 12, opcode: 0x4202, input: vec![7; 12], out_room: 0 });
+        assert_eq!((sent[2].id, sent[2].input.len(), sent[2].out_room), (6, 8, 16));
+        assert!(r.kernel.state().refused.is_empty(), "no size the kernel refuses");
+
+        // Input longer than the kernel's size is not cut: refused, with the sizes.
+        assert_eq!(r.errno(0x4202, &[7; 13], 0), EOPNOTSUPP);
+        assert!(r.log().contains("Set Alert Configuration (4202h) not sent: the kernel's command id takes exactly 12 input bytes, this request has 13"));
+        // The kernel's own payload check (immediate repartitioning) is EBUSY, and stays EBUSY.
+        let req = cxlmi_cmd_memdev_set_partition_info_req { volatile_capacity: 1, flags: 1 };
+        assert_eq!(r.ep.execute::<SetPartitionInfo>(Tunnel::None, &req).unwrap_err().errno(), libc::EBUSY);
+        assert!(r.kernel.state().refused.contains(&(9, libc::EBUSY)));
+    }
+
+    #[test]
+    fn output_room_grows_to_what_a_kernel_id_needs() {
+        let mut r = rig(Config::distro());
+        // A caller with room for 16 bytes of health info: the kernel wants 12h of room.
+        assert_eq!(r.send(0x4200, &[], 16).unwrap(), 16);
+        assert_eq!(r.kernel.state().sent[0].out_room, 0x12);
+    }
+
+    #[test]
+    fn output_never_exceeds_the_payload_size() {
+        // Get Event Records asks for room for 20 records, 32 + 20 x 128 =
+        // 2592 bytes; QEMU's mailbox is 2 KiB, and the kernel refuses more
+        // room than that for RAW commands (EINVAL).
+        let req = cxlmi_cmd_get_event_records_req { event_log: 1 };
+        let mut r = rig(Config::with_raw());
+        let rsp = r.ep.execute::<GetEventRecords>(Tunnel::None, &req).unwrap();
+        assert_eq!((rsp.count(), { rsp.head.record_count }, rsp.head.flags), (15, 15, 2));
+        assert_eq!(r.kernel.state().sent[0].out_room, 2048);
+        assert!(r.kernel.state().refused.is_empty());
+
+        // Input past the payload size is refused before the kernel sees it.
+        assert_eq!(r.errno(0x0301, &[0; 2049], 0), libc::EINVAL);
+        assert!(r.log().contains("0301h: 2049 input bytes exceed the mailbox payload size (2048)"));
+        assert!(r.kernel.state().refused.is_empty());
+    }
+
+    #[test]
+    fn the_payload_size_is_asked_of_the_kernel_without_sysfs() {
+        for size in [256, 1000, 2048, 4096, 1 << 20] {
+            let mut r = rig(Config { sysfs: false, payload_size: size, ..Config::with_raw() });
+            let mode = r.ep.mailbox_mode().unwrap();
+            assert_eq!((mode.payload_max(), mode.payload_source()), (size, PayloadSource::Kernel));
+            assert!(r.log().contains(&format!("payload {size} bytes (asked of the kernel)")));
+            let s = r.kernel.state();
+            assert!(s.sent.is_empty() && !s.raw_warned, "asking sent nothing");
+            assert!(s.refused.iter().all(|&(id, e)| id == 1 && (e == libc::EINVAL || e == libc::ENOMEM)));
+            drop(s);
+            let req = cxlmi_cmd_get_event_records_req { event_log: 0 };
+            r.ep.execute::<GetEventRecords>(Tunnel::None, &req).unwrap();
+            assert_eq!(r.kernel.state().sent[0].out_room as usize, size.min(2592));
+        }
+    }
+
+    #[test]
+    fn a_command_the_kernel_claims_after_open_is_learned_from_ebusy() {
+        let mut r = rig(Config { exclusive: vec![], ..Config::distro() });
+        r.send(0x4103, &[0; 12], 0).unwrap();
+        // cxl_pmem binds now and claims the label storage area.
+        r.kernel.state().config.exclusive = vec![ID_SET_LSA];
+        assert_eq!(r.errno(0x4103, &[0; 12], 0), EOPNOTSUPP);
+        assert!(r.log().contains("Set Label Storage Area (4103h) not sent: the kernel holds it for itself"));
+        let refused = r.kernel.state().refused.clone();
+        assert_eq!(refused, [(ID_SET_LSA, libc::EBUSY)]);
+        assert_eq!(r.errno(0x4103, &[0; 12], 0), EOPNOTSUPP);
+        assert_eq!(r.kernel.state().refused.len(), 1, "known now: not asked again");
+
+        // A busy mailbox is not a claim: EBUSY reaches the caller.
+        r.kernel.state().fail_next = Some(libc::EBUSY);
+        assert_eq!(r.errno(0x4200, &[], 0x12), libc::EBUSY);
+        r.send(0x4200, &[], 0x12).unwrap();
+    }
+
+    #[test]
+    fn tunnelling_needs_raw() {
+        let tunnel = Tunnel::from_info(Some(&cxlmi_tunnel_info { port: 2, ld: -1, level: 1, mhd: false })).unwrap();
+        let mut r = rig(Config::distro());
+        assert_eq!(r.ep.execute::<Identify>(tunnel, &()).unwrap_err().errno(), EOPNOTSUPP);
+        assert!(r.log().contains("tunnelled command (5300h) not sent: tunnelling needs RAW commands, which this kernel does not take"), "{}", r.log());
+        assert!(r.kernel.state().sent.is_empty());
+
+        let mut c = Component::new(|hops: &[Hop], op, _: &[u8]| {
+            assert_eq!((hops, op), (&[(0, 2)][..], Opcode(0x0001)));
+            (0, answer(0x0001, &[]).1)
+        });
+        let mut r = rig_with(Config::with_raw(), move |op, p| {
+            let (rc, out) = c.answer_payload(Opcode(op), p);
+            (rc, out)
+        });
+        assert_eq!(r.ep.execute::<Identify>(tunnel, &()).unwrap().component_type, 3);
+        assert_eq!(r.kernel.state().sent[0].id, ID_RAW);
+    }
+
+    #[test]
+    fn older_kernels_have_fewer_ids_and_may_not_report_flags() {
+        // Before Get Timestamp had an id, it goes RAW where RAW is taken...
+        let mut r = rig(Config { id_max: 21, ..Config::with_raw() });
+        assert_eq!(r.send(0x0300, &[], 8).unwrap(), 8);
+        assert_eq!(r.kernel.state().sent[0].id, ID_RAW);
+        // ...and nowhere else.
+        let mut r = rig(Config { id_max: 21, ..Config::distro() });
+        assert_eq!(r.errno(0x0300, &[], 8), EOPNOTSUPP);
+
+        // The first kernels with the ioctl report no flags: every id is tried, and the
+        // kernel's ENOTTY says the device does not have it.
+        let mut r = rig(Config { flags: false, exclusive: vec![], ..Config::distro() });
+        assert_eq!(r.errno(0x4203, &[], 1), EOPNOTSUPP);
+        assert!(r.log().contains("Get Shutdown State (4203h) not sent: the device does not list it in its Command Effects Log"));
+        assert_eq!(r.kernel.state().refused, [(13, libc::ENOTTY)]);
+        r.ep.execute::<GetHealthInfo>(Tunnel::None, &()).unwrap();
     }
 }

@@ -88,6 +88,19 @@ pub trait Sockets: Send {
 }
 
 /// The kernel's AF_MCTP sockets.
+///
+/// Why not `mctp-linux` (0.2.0, the latest release; from the authors of the
+/// kernel's MCTP stack) behind this seam: it covers tag ownership
+/// (`MctpSocket::sendto` with `MCTP_TAG_OWNER` in the address, as
+/// `MctpLinuxReq` sends) and network ids (`smctp_network`), but not the rest
+/// this transport needs. Its `recvfrom` passes no `MSG_TRUNC` and returns
+/// only the bytes copied, so a response longer than the command allows is
+/// silently cut to the buffer and would be checked as a shorter one; and it
+/// has no per-call timeout, only `SO_RCVTIMEO` on the socket, which takes a
+/// `setsockopt` per command and restarts in full after a signal (no
+/// deadline). Using it would leave our own `recvmsg` and `poll` here and
+/// move only `socket` and `sendto`, for two more crates (`mctp-linux` and
+/// `mctp`).
 pub struct KernelSockets;
 
 impl Sockets for KernelSockets {
