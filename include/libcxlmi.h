@@ -913,10 +913,15 @@ struct cxlmi_endpoint *cxlmi_open_mctp(struct cxlmi_ctx *ctx, unsigned int netid
 int cxlmi_scan(struct cxlmi_ctx *ctx);
 
 /**
- * Would open every MCTP endpoint mctpd announces over D-Bus. This build
- * has no D-Bus discovery yet: it returns -1 with `errno = EOPNOTSUPP` (and
- * logs why), as upstream built without D-Bus returns -1. Open known
- * endpoints with cxlmi_open_mctp().
+ * Opens every CXL endpoint (MCTP message type 08h) that mctpd lists on the D-Bus system bus
+ * (`DBUS_SYSTEM_BUS_ADDRESS`), as cxlmi_open_mctp() would, except those already open under
+ * `ctx`; both mctpd flavours are asked, the build's `-Dmctpd=` choice first. An endpoint that
+ * fails to open is logged and skipped. Returns how many endpoints this scan opened, or -1 with
+ * `errno` set: EINVAL for a NULL `ctx`; ENOENT or ECONNREFUSED without a bus, EAGAIN when it
+ * takes no more connections, ESRCH without mctpd, ETIMEDOUT when the bus or mctpd does not
+ * answer within 3 s, ECONNRESET when either goes away mid-scan, EPROTO when the answer has
+ * unexpected types; EOPNOTSUPP in a build without D-Bus (`-Dlibdbus=disabled`). Each failure
+ * is logged in one line.
  */
 int cxlmi_scan_mctp(struct cxlmi_ctx *ctx);
 

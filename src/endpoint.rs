@@ -143,13 +143,57 @@ impl Context {
         self.scan_dir(std::path::Path::new(discovery::DEV_CXL), already_open)
     }
 
-    /// Discovering MCTP endpoints asks mctpd over D-Bus, which this build
-    /// does not do yet: it fails with [`Error::Unsupported`], as upstream
-    /// built without D-Bus fails. Open known endpoints with
-    /// [`Context::open_mctp`].
-    pub fn scan_mctp(&self) -> Result<Vec<Endpoint>> {
-        log_at!(self.log, LOG_ERR, "MCTP endpoint discovery (mctpd over D-Bus) is not supported by this build");
-        Err(Error::Unsupported("MCTP endpoint discovery over D-Bus"))
+    /// Opens every CXL endpoint (MCTP message type 08h) that mctpd lists on the D-Bus system
+    /// bus, as [`Context::open_mctp`] does, unless `already_open` (given the name endpoints
+    /// describe themselves by, `mctp NET:EID`) says it is open. One that lists FM-API (type
+    /// 07h) too gets its FM-API channel. An endpoint that fails to open is logged and skipped.
+    /// Fails only when mctpd cannot be asked (see [`discovery::mctpd::Mctpd::cxl_endpoints`]),
+    /// and, in a build without the `dbus` feature, always, with [`Error::Unsupported`].
+    pub fn scan_mctp(&self, already_open: impl FnMut(&str) -> bool) -> Result<Vec<Endpoint>> {
+        #[cfg(feature = "dbus")]
+        return self.scan_mctp_with(
+            &discovery::mctpd::Mctpd::default(),
+            || Box::new(mctp::KernelSockets),
+            already_open,
+        );
+        #[cfg(not(feature = "dbus"))]
+        {
+            let _ = already_open;
+            log_at!(self.log, LOG_ERR, "MCTP endpoint discovery (mctpd over D-Bus) is not supported by this build");
+            Err(Error::Unsupported("MCTP endpoint discovery over D-Bus"))
+        }
+    }
+
+    /// [`Context::scan_mctp`] asking `mctpd`, with each endpoint's sockets from `sockets`.
+    #[cfg(feature = "dbus")]
+    pub fn scan_mctp_with(
+        &self,
+        mctpd: &discovery::mctpd::Mctpd,
+        mut sockets: impl FnMut() -> Box<dyn mctp::Sockets>,
+        mut already_open: impl FnMut(&str) -> bool,
+    ) -> Result<Vec<Endpoint>> {
+        let found = mctpd.cxl_endpoints(&self.log)?;
+        let mut opened = Vec::new();
+        for f in &found {
+            let name = mctp::Mctp::name(f.net, f.eid);
+            if already_open(&name) {
+                log_at!(self.log, LOG_DEBUG, "{name} is already open");
+                continue;
+            }
+            // open_mctp_via has logged why.
+            let Ok(mut ep) = self.open_mctp_via(sockets(), f.net, f.eid) else { continue };
+            if f.fmapi && !ep.has_fmapi() {
+                if let Err(e) = ep.enable_fmapi() {
+                    let level = crate::log::LOG_WARNING;
+                    log_at!(self.log, level, "{name} lists FM-API, but its FM-API socket failed: {e}");
+                }
+            }
+            log_at!(self.log, LOG_DEBUG, "opened {name}{}", if ep.has_fmapi() { " with FM-API" } else { "" });
+            opened.push(ep);
+        }
+        let (n, of) = (opened.len(), found.len());
+        log_at!(self.log, crate::log::LOG_INFO, "opened {n} of {of} CXL endpoint(s) mctpd lists");
+        Ok(opened)
     }
 }
 

@@ -155,9 +155,11 @@ static void test_scan_mctp(struct cxlmi_ctx *ctx)
 {
 	int before = count_endpoints(ctx);
 
+	/* No bus there: a build with D-Bus discovery cannot connect, one without says EOPNOTSUPP. */
+	setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/cxlmi-test-bus", 1);
 	errno = 0;
-	CHECK_INT(cxlmi_scan_mctp(ctx), -1, "cxlmi_scan_mctp without D-Bus discovery returns -1");
-	CHECK_INT(errno, EOPNOTSUPP, "cxlmi_scan_mctp sets errno EOPNOTSUPP");
+	CHECK_INT(cxlmi_scan_mctp(ctx), -1, "cxlmi_scan_mctp without a bus or without D-Bus discovery returns -1");
+	CHECK(errno == EOPNOTSUPP || errno == ENOENT, "cxlmi_scan_mctp sets errno EOPNOTSUPP or ENOENT (%d)", errno);
 	CHECK_INT(count_endpoints(ctx), before, "cxlmi_scan_mctp lists nothing");
 	errno = 0;
 	CHECK(cxlmi_scan_mctp(NULL) == -1 && errno == EINVAL, "cxlmi_scan_mctp(NULL) is -1/EINVAL");

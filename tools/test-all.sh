@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # The whole test suite, the way CI runs it. For each configuration
-#   build        the defaults
+#   build        the defaults, with MCTP discovery over D-Bus (-Dlibdbus=enabled)
 #   build-cxl2   -Dcxl2_0_mode=enabled (the CXL 2.0 payload layouts)
 # it sets up the build directory (with the Python module), compiles, runs every meson test (Rust
 # unit tests, C tests, Python tests and examples, header freshness, ABI check), then runs the C
@@ -28,7 +28,7 @@ failed_runs=()
 logs=()
 
 # Options are given in full, so a build directory configured otherwise earlier is set back.
-for config in "build -Dtests=true -Dpython=enabled -Dcxl2_0_mode=disabled" \
+for config in "build -Dtests=true -Dpython=enabled -Dlibdbus=enabled -Dcxl2_0_mode=disabled" \
               "build-cxl2 -Dtests=true -Dpython=enabled -Dcxl2_0_mode=enabled"; do
     read -r dir opts <<<"$config"
     # shellcheck disable=SC2086 # $opts is a list of options

@@ -2,8 +2,8 @@
 //!
 //! Memory devices with a kernel mailbox appear as character devices under
 //! `/dev/cxl` (the `cxl_mem` driver's `memN` nodes, and switch CCIs).
-//! MCTP endpoints are announced by mctpd over D-Bus; that discovery is not
-//! implemented yet (see [`crate::Context::scan_mctp`]).
+//! MCTP endpoints are announced by mctpd over D-Bus ([`mctpd`], built with
+//! the `dbus` feature, meson's `-Dlibdbus=enabled`).
 
 use std::ffi::{OsStr, OsString};
 use std::io;
@@ -14,6 +14,13 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::log::{LOG_DEBUG, LOG_ERR, Logger};
 use crate::log_at;
+
+#[cfg(feature = "dbus")]
+pub mod mctpd;
+#[cfg(all(test, feature = "dbus"))]
+mod fake_mctpd;
+#[cfg(all(test, feature = "dbus"))]
+mod mctpd_tests;
 
 /// Where the kernel puts CXL mailbox device nodes.
 pub const DEV_CXL: &str = "/dev/cxl";

@@ -161,14 +161,26 @@ pub unsafe extern "C" fn cxlmi_scan(ctx: *mut cxlmi_ctx) -> c_int {
     })
 }
 
-/// Would open every MCTP endpoint mctpd announces over D-Bus. This build
-/// has no D-Bus discovery yet: it returns -1 with `errno = EOPNOTSUPP` (and
-/// logs why), as upstream built without D-Bus returns -1. Open known
-/// endpoints with cxlmi_open_mctp().
+/// Opens every CXL endpoint (MCTP message type 08h) that mctpd lists on the D-Bus system bus
+/// (`DBUS_SYSTEM_BUS_ADDRESS`), as cxlmi_open_mctp() would, except those already open under
+/// `ctx`; both mctpd flavours are asked, the build's `-Dmctpd=` choice first. An endpoint that
+/// fails to open is logged and skipped. Returns how many endpoints this scan opened, or -1 with
+/// `errno` set: EINVAL for a NULL `ctx`; ENOENT or ECONNREFUSED without a bus, EAGAIN when it
+/// takes no more connections, ESRCH without mctpd, ETIMEDOUT when the bus or mctpd does not
+/// answer within 3 s, ECONNRESET when either goes away mid-scan, EPROTO when the answer has
+/// unexpected types; EOPNOTSUPP in a build without D-Bus (`-Dlibdbus=disabled`). Each failure
+/// is logged in one line.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_scan_mctp(ctx: *mut cxlmi_ctx) -> c_int {
     guard(-1, || {
-        let r = unsafe { context(ctx) }.and_then(|c| c.core.scan_mctp()).map(|eps| eps.len());
+        let r = unsafe { context(ctx) }.and_then(|c| {
+            // Named once, not once per endpoint mctpd lists: a context may hold thousands.
+            // SAFETY: every listed endpoint is live until it is closed and unlisted.
+            let open: std::collections::HashSet<String> =
+                c.endpoints.iter().map(|&e| unsafe { &*e }.core.describe()).collect();
+            let opened = c.core.scan_mctp(|name| open.contains(name))?;
+            Ok(opened.into_iter().map(|ep| register(c, ep)).count())
+        });
         match r {
             Ok(n) => c_int::try_from(n).unwrap_or(c_int::MAX),
             Err(e) => {
