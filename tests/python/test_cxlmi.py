@@ -26,6 +26,12 @@ import unittest
 
 import cxlmi
 
+# cxlmi_scan_mctp here: a library built without D-Bus discovery says EOPNOTSUPP; one built with it
+# (-Dlibdbus=enabled) is pointed at a bus that does not exist, so it never asks this machine's
+# real bus, and says ENOENT.
+os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/cxlmi-test-bus"
+SCAN_MCTP_ERRNOS = (errno.EOPNOTSUPP, errno.ENOENT)
+
 # Command sets and opcodes (CXL r3.x, also in the doc comments of libcxlmi.h).
 GENERIC_EVENTS = 0x01
 GET_EVENT_RECORDS = 0x00
@@ -722,7 +728,7 @@ class TestContext(unittest.TestCase):
         try:
             with self.assertRaises(OSError) as cm:
                 cxlmi.cxlmi_scan_mctp(ctx)
-            self.assertEqual(cm.exception.errno, errno.EOPNOTSUPP)
+            self.assertIn(cm.exception.errno, SCAN_MCTP_ERRNOS)
         finally:
             cxlmi.cxlmi_free_ctx(ctx)
 
@@ -1889,9 +1895,9 @@ class TestDocSnippets(MockTestCase):
 
     # function -> (errno expected here, what stands in for its result)
     FAILS_HERE = {
-        "cxlmi_open": errno.ENOENT,
-        "cxlmi_open_mctp": errno.EAFNOSUPPORT,
-        "cxlmi_scan_mctp": errno.EOPNOTSUPP,
+        "cxlmi_open": (errno.ENOENT,),
+        "cxlmi_open_mctp": (errno.EAFNOSUPPORT,),
+        "cxlmi_scan_mctp": SCAN_MCTP_ERRNOS,
     }
 
     def run_snippet(self, code, ns=None, stand_in=None):
@@ -1923,7 +1929,7 @@ class TestDocSnippets(MockTestCase):
                 with self.assertRaises(OSError, msg=ast.unparse(node)) as cm:
                     with contextlib.redirect_stdout(out):
                         exec(compile(mod, "<document>", "exec"), ns)
-                self.assertEqual(cm.exception.errno, self.FAILS_HERE[fn], ast.unparse(node))
+                self.assertIn(cm.exception.errno, self.FAILS_HERE[fn], ast.unparse(node))
                 if isinstance(node, ast.Assign):
                     value = stand_in[fn](ns)
                     for target in node.targets:
