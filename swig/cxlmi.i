@@ -248,11 +248,10 @@ static int cxlmi_py_make_handle_type(PyObject *module, enum cxlmi_py_kind kind, 
     return PyModule_AddObject(module, strrchr(name, '.') + 1, t);
 }
 
-/* The slot behind a Python handle object, or NULL with a Python error set (`gone`: it is a handle
- * of a freed context or closed endpoint). */
-static struct cxlmi_py_slot *cxlmi_py_handle(PyObject *obj, enum cxlmi_py_kind kind, const char *fn, int *gone)
+/* The slot behind a Python handle object, or NULL with a Python error set (TypeError: not a
+ * handle of that kind; ValueError: a freed context or closed endpoint). */
+static struct cxlmi_py_slot *cxlmi_py_handle(PyObject *obj, enum cxlmi_py_kind kind, const char *fn)
 {
-    *gone = 0;
     if (Py_TYPE(obj) != (PyTypeObject *)cxlmi_py_handle_types[kind]) {
         PyErr_Format(PyExc_TypeError, obj == Py_None ? "%s: %s is needed, not None" : "%s: expected %s, not %s",
                      fn, kind == CXLMI_PY_CTX ? "a cxlmi_ctx" : "a cxlmi_endpoint", Py_TYPE(obj)->tp_name);
@@ -261,7 +260,6 @@ static struct cxlmi_py_slot *cxlmi_py_handle(PyObject *obj, enum cxlmi_py_kind k
     void *ref = ((cxlmi_py_handle_object *)obj)->ref;
     struct cxlmi_py_slot *s = cxlmi_py_deref(ref, kind);
     if (!s) {
-        *gone = 1;
         PyErr_Format(PyExc_ValueError, "%s: the %s", fn,
                      kind == CXLMI_PY_CTX ? "context has been freed" : "endpoint is closed");
     }
@@ -270,15 +268,15 @@ static struct cxlmi_py_slot *cxlmi_py_handle(PyObject *obj, enum cxlmi_py_kind k
 
 %}
 
-%typemap(in) struct cxlmi_ctx * (struct cxlmi_py_slot *slot = 0, int gone = 0) {
-    slot = cxlmi_py_handle($input, CXLMI_PY_CTX, "$symname", &gone);
+%typemap(in) struct cxlmi_ctx * (struct cxlmi_py_slot *slot = 0) {
+    slot = cxlmi_py_handle($input, CXLMI_PY_CTX, "$symname");
     if (!slot)
         SWIG_fail;
     $1 = (struct cxlmi_ctx *)slot->ptr;
 }
 
-%typemap(in) struct cxlmi_endpoint * (struct cxlmi_py_slot *slot = 0, int gone = 0) {
-    slot = cxlmi_py_handle($input, CXLMI_PY_EP, "$symname", &gone);
+%typemap(in) struct cxlmi_endpoint * (struct cxlmi_py_slot *slot = 0) {
+    slot = cxlmi_py_handle($input, CXLMI_PY_EP, "$symname");
     if (!slot)
         SWIG_fail;
     $1 = (struct cxlmi_endpoint *)slot->ptr;
@@ -421,7 +419,6 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_in
 %ignore cxlmi_cmd_set_feature;
 %ignore cxlmi_cmd_memdev_set_lsa;
 %ignore cxlmi_cmd_memdev_security_send;
-%ignore cxlmi_open_mock;
 %ignore cxlmi_mock_set_response;
 %ignore cxlmi_mock_get_stats;
 %ignore cxlmi_mock_get_last_command;
@@ -442,7 +439,6 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_in
 %rename(cxlmi_new_ctx) cxlmi_py_new_ctx;
 %rename(cxlmi_free_ctx) cxlmi_py_free_ctx;
 %rename(cxlmi_close) cxlmi_py_close;
-%rename(cxlmi_open_mock) cxlmi_py_open_mock;
 %rename(cxlmi_open_mctp) cxlmi_py_open_mctp;
 %rename(_retcode_tostr) cxlmi_py_retcode_tostr;
 %rename(cxlmi_cmd_get_log) cxlmi_py_get_log;
@@ -514,9 +510,7 @@ PyObject *cxlmi_py_new_ctx(FILE *fp, int log_level)
 /* Freeing a context twice, or after its endpoints, is harmless from Python. */
 void cxlmi_py_free_ctx(PyObject *ctx)
 {
-    int gone;
-    struct cxlmi_py_slot *c = ctx == Py_None ? NULL
-        : cxlmi_py_handle(ctx, CXLMI_PY_CTX, "cxlmi_free_ctx", &gone);
+    struct cxlmi_py_slot *c = ctx == Py_None ? NULL : cxlmi_py_handle(ctx, CXLMI_PY_CTX, "cxlmi_free_ctx");
     if (!c) {
         PyErr_Clear();
         return;
@@ -535,9 +529,7 @@ void cxlmi_py_free_ctx(PyObject *ctx)
 /* Closing an endpoint twice, or after its context was freed, is harmless from Python. */
 void cxlmi_py_close(PyObject *ep)
 {
-    int gone;
-    struct cxlmi_py_slot *e = ep == Py_None ? NULL
-        : cxlmi_py_handle(ep, CXLMI_PY_EP, "cxlmi_close", &gone);
+    struct cxlmi_py_slot *e = ep == Py_None ? NULL : cxlmi_py_handle(ep, CXLMI_PY_EP, "cxlmi_close");
     if (!e) {
         PyErr_Clear();
         return;
@@ -545,11 +537,6 @@ void cxlmi_py_close(PyObject *ep)
     struct cxlmi_endpoint *p = e->ptr;
     cxlmi_py_retire(e);
     cxlmi_close(p);
-}
-
-struct cxlmi_endpoint *cxlmi_py_open_mock(struct cxlmi_ctx *ctx)
-{
-    return cxlmi_open_mock(ctx);
 }
 
 
