@@ -114,6 +114,29 @@ impl Context {
         Ok(ep)
     }
 
+    /// Opens a component of the emulated fabric by model name (`type3`,
+    /// `switch`, `mld`, `mhd`; see [`crate::emulator::Model`]) and probes it
+    /// as an MCTP endpoint is probed. Each call builds a fresh component.
+    pub fn open_emulator(&self, model: &str) -> Result<Endpoint> {
+        let Some(m) = crate::emulator::Model::from_name(model) else {
+            let known: Vec<_> = crate::emulator::Model::ALL.iter().map(|m| m.name()).collect();
+            log_at!(self.log, LOG_ERR, "no emulator model '{model}' (there are: {})", known.join(", "));
+            return Err(Error::InvalidArgument("unknown emulator model"));
+        };
+        Ok(self.open_emulated(crate::emulator::Model::build(m), format!("emulator {model}")))
+    }
+
+    /// Opens an endpoint on an emulated component built by the caller (a
+    /// model with its settings changed, or one of the caller's own), and
+    /// probes it as [`Context::open_emulator`] does.
+    pub fn open_emulated(&self, component: Box<dyn crate::emulator::Component>, name: String) -> Endpoint {
+        let mut ep = self.open_with(Box::new(crate::transport::emulator::Emulator::new(component, name)));
+        if self.probe_enabled {
+            ep.probe();
+        }
+        ep
+    }
+
     /// Opens every character device in `dir` (as [`Context::open_ioctl_at`])
     /// for which `already_open` (given the path as endpoints describe it)
     /// says no. A device that fails to open is skipped; a missing directory

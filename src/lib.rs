@@ -11,6 +11,7 @@ pub mod wire;
 pub mod cci;
 pub mod commands;
 pub mod discovery;
+pub mod emulator;
 pub mod endpoint;
 pub mod error;
 pub mod log;

@@ -76,6 +76,20 @@ impl Wire for () {
     fn encode(&self, _: &mut [u8]) {}
 }
 
+/// Three consecutive wire values, for message heads not worth a struct of
+/// their own (the emulator's view of a tunnel request).
+impl<A: Wire, B: Wire, C: Wire> Wire for (A, B, C) {
+    const SIZE: usize = A::SIZE + B::SIZE + C::SIZE;
+    fn decode(buf: &[u8]) -> Self {
+        (A::decode(buf), B::decode(&buf[A::SIZE..]), C::decode(&buf[A::SIZE + B::SIZE..]))
+    }
+    fn encode(&self, buf: &mut [u8]) {
+        self.0.encode(buf);
+        self.1.encode(&mut buf[A::SIZE..]);
+        self.2.encode(&mut buf[A::SIZE + B::SIZE..]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ mod fmapi;
 mod generic;
 mod memdev;
 mod context;
+pub mod emulator;
 pub mod mock;
 #[cfg(test)]
 mod bounds_tests;

@@ -2,6 +2,7 @@
 //! response back. They know nothing of commands; framing checks and
 //! tunnelling happen above them, in [`crate::endpoint`].
 
+pub mod emulator;
 pub mod ioctl;
 pub mod mctp;
 pub mod mock;
