@@ -19,6 +19,7 @@
 //! [`mld::Mld`] (a multi-logical device, its LDs reached by tunnelling) and
 //! [`mhd::Mhd`] (a multi-headed device with an LD Pool CCI).
 
+pub mod dc;
 pub mod generic;
 pub mod mhd;
 pub mod mld;
@@ -338,4 +339,8 @@ impl Model {
 }
 
 #[cfg(test)]
+mod fabric_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod type3_tests;

@@ -8,6 +8,7 @@ use crate::log::Logger;
 use crate::types::*;
 use crate::types::cxlmi_cmd_retcode::*;
 
+/// A freshly opened, probed endpoint of `model`.
 pub(crate) fn open(model: &str) -> Endpoint {
     Context::new(Logger::stderr(0)).open_emulator(model).unwrap()
 }

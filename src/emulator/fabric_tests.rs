@@ -1,0 +1,1 @@
+//! The switch, MLD and MHD models through the public API.

@@ -1,0 +1,1 @@
+//! The Type 3 model through the public API.
