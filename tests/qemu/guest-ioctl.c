@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Runs inside the QEMU guest (tests/qemu/run.sh), statically linked against
+ * libcxlmi.a, through the public C API only: the library against a real
+ * Linux CXL driver and QEMU's CXL Type 3 device (cxl-type3, as run.sh
+ * configures it: 512 MiB volatile, a 1 MiB label storage area).
+ *
+ * CXLMI_QEMU_KERNEL says which kernel it is:
+ *   stock   Debian's cloud kernel: no CONFIG_CXL_MEM_RAW_COMMANDS, so only
+ *           what the kernel has a command id for gets through.
+ *   custom  tests/qemu/kernel.config: RAW commands too.
+ * The values checked are what QEMU 10's mailbox (hw/cxl/cxl-mailbox-utils.c)
+ * answers for this configuration, as measured and noted beside each check.
+ */
+#define _GNU_SOURCE
+#include <time.h>
+#include <unistd.h>
+
+#include "test-common.h"
+
+#define MiB (1024ULL * 1024)
+/* CXL capacities are counted in multiples of 256 MiB (CXL 3.1 8.2.9.9.1.1). */
+#define CAPACITY_UNIT (256 * MiB)
+#define QEMU_VOLATILE (512 * MiB)
+#define QEMU_LSA_SIZE (1 * MiB)
+
+static char *log_text;
+static size_t log_len, log_mark;
+static FILE *log_fp;
+
+/* Whether the library logged `needle` since the last mark(). */
+static bool logged(const char *needle)
+{
+	fflush(log_fp);
+	return log_text && log_len >= log_mark && strstr(log_text + log_mark, needle) != NULL;
+}
+
+static void mark(void)
+{
+	fflush(log_fp);
+	log_mark = log_len;
+}
+
+/* -1 with errno EOPNOTSUPP, and the log says `why`. */
+#define REFUSED(call, why, ...)                                                                  \
+	do {                                                                                     \
+		int rc_, errno_;                                                                 \
+		mark();                                                                          \
+		errno = 0;                                                                       \
+		rc_ = (call);                                                                    \
+		errno_ = errno;                                                                  \
+		CHECK(rc_ == -1 && errno_ == EOPNOTSUPP, __VA_ARGS__);                           \
+		if (!CHECK(logged(why), "  ... and the log says why: %s", why))                  \
+			printf("      rc %d errno %d\n", rc_, errno_);                           \
+	} while (0)
+
+/* The Command Effects Log's UUID (CXL 3.1 8.2.9.5.2.1). */
+static const uint8_t cel_uuid[16] = { 0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78,
+				      0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17 };
+
+/* What QEMU 10's type3 device lists in its CEL (measured; the CXL issue lists it too). */
+static const uint16_t qemu_cel[] = {
+	0x0100, 0x0101, 0x0102, 0x0103, 0x0200, 0x0201, 0x0202, 0x0300, 0x0301, 0x0400, 0x0401,
+	0x0500, 0x0501, 0x0502, 0x4000, 0x4100, 0x4102, 0x4103, 0x4300, 0x4301, 0x4302, 0x4303,
+	0x4304, 0x4305, 0x4400, 0x4500,
+};
+
+static bool raw;
+static unsigned cel_count;
+static uint16_t cel[512];
+
+static bool in_cel(uint16_t opcode)
+{
+	for (unsigned i = 0; i < cel_count; i++)
+		if (cel[i] == opcode)
+			return true;
+	return false;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void identify_and_partitions(struct cxlmi_endpoint *ep)
+{
+	struct cxlmi_cmd_memdev_identify_rsp mid;
+	struct cxlmi_cmd_memdev_get_partition_info_rsp part;
+	struct cxlmi_cmd_get_fw_info_rsp fw;
+
+	memset(&mid, FILL, sizeof(mid));
+	CHECK_INT(cxlmi_cmd_memdev_identify(ep, NULL, &mid), 0, "cxlmi_cmd_memdev_identify");
+	printf("      fw_revision \"%.16s\" total %llu volatile %llu persistent %llu lsa %u align %llu\n",
+	       mid.fw_revision, (unsigned long long)mid.total_capacity,
+	       (unsigned long long)mid.volatile_capacity, (unsigned long long)mid.persistent_capacity,
+	       mid.lsa_size, (unsigned long long)mid.partition_align);
+	/* QEMU: snprintf(fw_revision, 0x10, "BWFW VERSION %02d", 0), NUL-padded. */
+	CHECK(memcmp(mid.fw_revision, "BWFW VERSION 00", 16) == 0, "  ... firmware revision \"BWFW VERSION 00\"");
+	CHECK_U64(mid.total_capacity, QEMU_VOLATILE / CAPACITY_UNIT, "  ... total capacity 512 MiB");
+	CHECK_U64(mid.volatile_capacity, QEMU_VOLATILE / CAPACITY_UNIT, "  ... volatile capacity 512 MiB");
+	CHECK_U64(mid.persistent_capacity, 0, "  ... no persistent capacity");
+	CHECK_INT(mid.lsa_size, QEMU_LSA_SIZE, "  ... label storage area 1 MiB (the lsa= backend)");
+
+	memset(&part, FILL, sizeof(part));
+	CHECK_INT(cxlmi_cmd_memdev_get_partition_info(ep, NULL, &part), 0, "cxlmi_cmd_memdev_get_partition_info");
+	printf("      active vmem %llu pmem %llu next vmem %llu pmem %llu\n", (unsigned long long)part.active_vmem,
+	       (unsigned long long)part.active_pmem, (unsigned long long)part.next_vmem,
+	       (unsigned long long)part.next_pmem);
+	CHECK_U64(part.active_vmem, QEMU_VOLATILE / CAPACITY_UNIT, "  ... active volatile 512 MiB");
+	CHECK_U64(part.active_pmem, 0, "  ... active persistent 0");
+	CHECK_U64(part.next_vmem, 0, "  ... no pending volatile change");
+	CHECK_U64(part.next_pmem, 0, "  ... no pending persistent change");
+
+	memset(&fw, FILL, sizeof(fw));
+	CHECK_INT(cxlmi_cmd_get_fw_info(ep, NULL, &fw), 0, "cxlmi_cmd_get_fw_info");
+	printf("      slots %u slot_info 0x%02x caps 0x%02x rev1 \"%.16s\" rev2 \"%.16s\"\n", fw.slots_supported,
+	       fw.slot_info, fw.caps, fw.fw_rev1, fw.fw_rev2);
+	/* QEMU: two slots, slot 1 active and none staged, online activation, slot 1 holds its firmware. */
+	CHECK_INT(fw.slots_supported, 2, "  ... 2 firmware slots");
+	CHECK_INT(fw.slot_info, 0x01, "  ... slot 1 active, none staged");
+	CHECK_INT(fw.caps, 0x01, "  ... online activation supported");
+	CHECK(memcmp(fw.fw_rev1, "BWFW VERSION 0\0", 15) == 0 && fw.fw_rev2[0] == 0,
+	      "  ... slot 1 \"BWFW VERSION 0\", slot 2 empty");
+}
+
+static void logs(struct cxlmi_endpoint *ep)
+{
+	struct cxlmi_cmd_get_supported_logs_rsp *sl;
+	struct cxlmi_cmd_get_log_cel_rsp *entries;
+	struct cxlmi_cmd_get_log_req req = { .offset = 0 };
+	uint32_t cel_size = 0;
+	int rc;
+
+	sl = filled(sizeof(*sl) + CXLMI_MAX_SUPPORTED_LOGS * sizeof(struct cxlmi_supported_log_entry));
+	CHECK_INT(cxlmi_cmd_get_supported_logs(ep, NULL, sl), 0, "cxlmi_cmd_get_supported_logs");
+	printf("      %u logs\n", sl->num_supported_log_entries);
+	for (unsigned i = 0; i < sl->num_supported_log_entries && i < CXLMI_MAX_SUPPORTED_LOGS; i++) {
+		printf("      log %u: size %u uuid %02x%02x%02x%02x...\n", i, sl->entries[i].log_size,
+		       sl->entries[i].uuid[0], sl->entries[i].uuid[1], sl->entries[i].uuid[2], sl->entries[i].uuid[3]);
+		if (memcmp(sl->entries[i].uuid, cel_uuid, 16) == 0)
+			cel_size = sl->entries[i].log_size;
+	}
+	CHECK(cel_size > 0 && cel_size % 4 == 0 && cel_size <= sizeof(cel) * 2,
+	      "  ... the Command Effects Log is listed (%u bytes)", cel_size);
+	free(sl);
+	if (!cel_size)
+		return;
+
+	memcpy(req.uuid, cel_uuid, 16);
+	req.length = cel_size;
+	entries = filled(cel_size);
+	rc = cxlmi_cmd_get_log_cel(ep, NULL, &req, entries);
+	CHECK_INT(rc, 0, "cxlmi_cmd_get_log_cel, %u bytes", cel_size);
+	if (rc == 0) {
+		cel_count = cel_size / 4;
+		printf("      CEL:");
+		for (unsigned i = 0; i < cel_count; i++) {
+			cel[i] = entries[i].opcode;
+			printf(" %04x", cel[i]);
+		}
+		printf("\n");
+	}
+	free(entries);
+	CHECK_INT(cel_count, sizeof(qemu_cel) / sizeof(qemu_cel[0]), "  ... QEMU's %zu opcodes",
+		  sizeof(qemu_cel) / sizeof(qemu_cel[0]));
+	for (unsigned i = 0; i < sizeof(qemu_cel) / sizeof(qemu_cel[0]); i++)
+		if (!in_cel(qemu_cel[i]))
+			CHECK(false, "  ... %04xh listed", qemu_cel[i]);
+	CHECK(!in_cel(0x0001) && !in_cel(0x4200), "  ... not Identify (0001h) nor Health Info (4200h)");
+}
+
+static void lsa(struct cxlmi_endpoint *ep)
+{
+	struct cxlmi_cmd_memdev_get_lsa_req get = { .offset = 0x100, .length = 64 };
+	struct cxlmi_cmd_memdev_set_lsa_req *set;
+	uint8_t buf[64], pattern[64];
+	int rc;
+
+	memset(buf, FILL, sizeof(buf));
+	rc = cxlmi_cmd_memdev_get_lsa(ep, NULL, &get, buf);
+	CHECK_INT(rc, 0, "cxlmi_cmd_memdev_get_lsa, 64 bytes at 100h");
+
+	/* No cxl_pmem in the guest: the kernel does not hold Set LSA, its id takes it. */
+	for (unsigned i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (uint8_t)(0xa5 ^ i ^ (raw ? 0x40 : 0));
+	set = filled(sizeof(*set) + sizeof(pattern));
+	set->offset = 0x100;
+	set->rsvd = 0;
+	memcpy(set->data, pattern, sizeof(pattern));
+	CHECK_INT(cxlmi_cmd_memdev_set_lsa(ep, NULL, set, sizeof(pattern)), 0, "cxlmi_cmd_memdev_set_lsa, 64 bytes at 100h");
+	free(set);
+	memset(buf, FILL, sizeof(buf));
+	CHECK_INT(cxlmi_cmd_memdev_get_lsa(ep, NULL, &get, buf), 0, "cxlmi_cmd_memdev_get_lsa again");
+	CHECK_BYTES(buf, pattern, sizeof(pattern), "  ... reads back what was written");
+	get.offset = 0x100 - 16;
+	get.length = 16;
+	memset(buf, FILL, sizeof(buf));
+	CHECK_INT(cxlmi_cmd_memdev_get_lsa(ep, NULL, &get, buf), 0, "cxlmi_cmd_memdev_get_lsa just before");
+	static const uint8_t zero[16];
+	CHECK_BYTES(buf, zero, 16, "  ... untouched bytes are still zero (a fresh backend)");
+}
+
+static void timestamp(struct cxlmi_endpoint *ep)
+{
+	struct cxlmi_cmd_get_timestamp_rsp ts = { 0 };
+	uint64_t now = now_ns();
+	int64_t diff;
+
+	CHECK_INT(cxlmi_cmd_get_timestamp(ep, NULL, &ts), 0, "cxlmi_cmd_get_timestamp");
+	/* The kernel sets it from its real-time clock when cxl_pci probes; QEMU adds the time since. */
+	diff = (int64_t)(ts.timestamp - now);
+	printf("      device %llu ns, guest clock %llu ns, %+lld ms apart\n", (unsigned long long)ts.timestamp,
+	       (unsigned long long)now, (long long)(diff / 1000000));
+	CHECK(diff > -120000000000LL && diff < 120000000000LL, "  ... within 2 minutes of the guest's clock (set by the kernel)");
+}
+
+static void scan(void)
+{
+	struct cxlmi_ctx *ctx = cxlmi_new_ctx(stdout, LOG_WARNING);
+	struct cxlmi_endpoint *ep;
+	struct cxlmi_cmd_memdev_identify_rsp mid;
+	int n = 0;
+
+	CHECK_INT(cxlmi_scan(ctx), 1, "cxlmi_scan finds one device");
+	cxlmi_for_each_endpoint(ctx, ep)
+		n++;
+	CHECK_INT(n, 1, "  ... and opened it");
+	ep = cxlmi_first_endpoint(ctx);
+	CHECK(ep && cxlmi_cmd_memdev_identify(ep, NULL, &mid) == 0 && mid.volatile_capacity == 2,
+	      "  ... which answers memdev identify");
+	cxlmi_free_ctx(ctx);
+}
+
+int main(void)
+{
+	const char *kernel = getenv("CXLMI_QEMU_KERNEL");
+	struct cxlmi_cmd_get_event_records_req events_in = { .event_log = 0 };
+	struct cxlmi_cmd_get_event_records_rsp *events;
+	struct cxlmi_cmd_memdev_get_health_info_rsp health;
+	struct cxlmi_endpoint *ep;
+	struct cxlmi_ctx *ctx;
+	int rc;
+
+	if (!kernel || access("/dev/cxl/mem0", F_OK) != 0) {
+		printf("not in the QEMU guest (no CXLMI_QEMU_KERNEL or /dev/cxl/mem0): skipped\n");
+		return 77;
+	}
+	raw = strcmp(kernel, "custom") == 0;
+	printf("      %s kernel, RAW commands %s\n", kernel, raw ? "expected" : "not expected");
+
+	log_fp = open_memstream(&log_text, &log_len);
+	ctx = cxlmi_new_ctx(log_fp, LOG_DEBUG);
+	ep = cxlmi_open(ctx, "mem0");
+	if (!CHECK(ep != NULL, "cxlmi_open(ctx, \"mem0\")"))
+		goto out;
+	CHECK(logged(raw ? "other opcodes RAW" : "no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS)"),
+	      "the mailbox mode says whether the kernel takes RAW commands");
+	CHECK(logged("payload 2048 bytes (sysfs)"), "  ... and QEMU's 2 KiB payload, from sysfs");
+
+	identify_and_partitions(ep);
+	logs(ep);
+	lsa(ep);
+	timestamp(ep);
+
+	/* Health Info has a kernel id, but QEMU's CEL does not list it, so the kernel does not send it. */
+	REFUSED(cxlmi_cmd_memdev_get_health_info(ep, NULL, &health),
+		"Get Health Info (4200h) not sent: the device does not list it in its Command Effects Log",
+		"cxlmi_cmd_memdev_get_health_info is -1/EOPNOTSUPP");
+
+	events = filled(sizeof(*events) + CXLMI_MAX_SUPPORTED_EVENT_RECORDS * sizeof(struct cxlmi_event_record));
+	if (!raw) {
+		/* The kernel reads and clears events itself: it has no id for 0100h. */
+		REFUSED(cxlmi_cmd_get_event_records(ep, NULL, &events_in, events),
+			"0100h not sent: the kernel has no command id for it and does not take RAW commands",
+			"cxlmi_cmd_get_event_records is -1/EOPNOTSUPP");
+	} else {
+		rc = cxlmi_cmd_get_event_records(ep, NULL, &events_in, events);
+		CHECK_INT(rc, 0, "cxlmi_cmd_get_event_records goes RAW");
+	}
+	free(events);
+	cxlmi_close(ep);
+	scan();
+out:
+	cxlmi_free_ctx(ctx);
+	fclose(log_fp);
+	if (tc_failed)
+		printf("---- library log ----\n%s---- end of log ----\n", log_text);
+	free(log_text);
+	return finish();
+}
