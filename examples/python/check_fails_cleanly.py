@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Test helper: run an example where it must fail, and check that it fails cleanly.
 
-Runs `python3 EXAMPLE [ARGS...]` (for instance an example given a device that
-does not exist) and passes only if the example exits with a status above 0
-(not killed by a signal), wrote exactly one line to stderr, and printed no
-Python traceback. Used by examples/meson.build for the py-NAME-absent tests.
+Runs `python3 EXAMPLE.py [ARGS...]`, or a C example `PROGRAM [ARGS...]` directly
+(for instance an example given a device that does not exist), and passes only if
+the example exits with a status above 0 (not killed by a signal), wrote exactly
+one line to stderr, and printed no Python traceback or Rust panic. Used by
+examples/meson.build for the py-NAME-absent and the C examples' -absent tests.
 
 Usage:
   check_fails_cleanly.py identify_device.py mem99
+  check_fails_cleanly.py build/examples/cxl-memdev mem99
 """
 
 import subprocess
@@ -19,7 +21,9 @@ def main():
     if len(sys.argv) < 2:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    command = [sys.executable] + sys.argv[1:]
+    command = sys.argv[1:]
+    if command[0].endswith(".py"):
+        command.insert(0, sys.executable)
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
@@ -33,6 +37,8 @@ def main():
         problems.append(f"{len(lines)} lines on stderr, expected 1")
     if "Traceback" in run.stderr:
         problems.append("a traceback on stderr")
+    if "panicked" in run.stderr:
+        problems.append("a Rust panic on stderr")
 
     print(f"$ {' '.join(command)}")
     print(f"exit status {run.returncode}")

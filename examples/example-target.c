@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The C examples' command line, target and error reporting (see example-target.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <libcxlmi.h>
+#include <cxlmi/emulator.h>
+
+#include "example-target.h"
+
+#define MAILBOX_DIR "/dev/cxl/"
+
+static const char *prog = "example";
+static const char *target_text = "?";
+
+static void usage(FILE *out, const char *about)
+{
+	fprintf(out,
+		"%s: %s\n"
+		"\n"
+		"usage: %s [-v] [--destructive] TARGET\n"
+		"\n"
+		"TARGET is one of\n"
+		"  mem0, /dev/cxl/mem0   a CXL memory device, through the kernel's mailbox (needs root)\n"
+		"  mctp:NET,EID          an MCTP endpoint, for instance mctp:1,8\n"
+		"  emu:MODEL             the library's emulated fabric: emu:type3, emu:switch, emu:mld, emu:mhd\n"
+		"\n"
+		"  -v             let the library log its debug messages to stderr\n"
+		"  --destructive  allow commands that change the device: writing its label storage\n"
+		"                 area, clearing its event records, and sanitize, which DESTROYS ALL\n"
+		"                 ITS DATA (always allowed on an emulated target, which starts fresh)\n",
+		prog, about, prog);
+}
+
+void example_parse_args(int argc, char **argv, const char *about, struct example_options *opts)
+{
+	const char *target = NULL;
+	const char *slash = argv[0] ? strrchr(argv[0], '/') : NULL;
+
+	if (argv[0])
+		prog = slash ? slash + 1 : argv[0];
+	memset(opts, 0, sizeof(*opts));
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout, about);
+			exit(EXIT_SUCCESS);
+		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			opts->log_level = LOG_DEBUG;
+		} else if (!strcmp(argv[i], "--destructive")) {
+			opts->destructive = true;
+		} else if (argv[i][0] == '-' || target) {
+			fprintf(stderr, "%s: unexpected argument '%s' (try --help)\n", prog, argv[i]);
+			exit(2);
+		} else {
+			target = argv[i];
+		}
+	}
+	if (!target) {
+		fprintf(stderr, "%s: name a target: mem0, mctp:NET,EID or emu:MODEL (try --help)\n", prog);
+		exit(2);
+	}
+	if (example_parse_target(target, &opts->target)) {
+		fprintf(stderr, "%s: '%s' is not a target: give mem0, /dev/cxl/mem0, mctp:NET,EID "
+			"or emu:MODEL\n", prog, target);
+		exit(2);
+	}
+	target_text = target;
+	/* An emulated component is made fresh for this program and gone when it ends. */
+	if (opts->target.kind == EXAMPLE_TARGET_EMULATOR)
+		opts->destructive = true;
+}
+
+/* A whole decimal or 0x-prefixed number no larger than `max`. */
+static int parse_number(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	return (errno || *end || *out > max) ? -1 : 0;
+}
+
+int example_parse_target(const char *arg, struct example_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->text = arg;
+	if (!strncmp(arg, "emu:", 4)) {
+		t->kind = EXAMPLE_TARGET_EMULATOR;
+		t->model = arg + 4;
+		return *t->model ? 0 : -1;
+	}
+	if (!strncmp(arg, "mctp:", 5)) {
+		char net_text[16];
+		const char *comma = strchr(arg + 5, ',');
+		unsigned long net, eid;
+		size_t len;
+
+		if (!comma)
+			return -1;
+		len = (size_t)(comma - (arg + 5));
+		if (len == 0 || len >= sizeof(net_text))
+			return -1;
+		memcpy(net_text, arg + 5, len);
+		net_text[len] = '\0';
+		if (parse_number(net_text, 0xffffffffUL, &net) || parse_number(comma + 1, 0xff, &eid))
+			return -1;
+		t->kind = EXAMPLE_TARGET_MCTP;
+		t->net = (unsigned int)net;
+		t->eid = (uint8_t)eid;
+		return 0;
+	}
+	/* cxlmi_open() takes the name inside /dev/cxl. */
+	if (!strncmp(arg, MAILBOX_DIR, strlen(MAILBOX_DIR)))
+		arg += strlen(MAILBOX_DIR);
+	if (!*arg || strchr(arg, '/') || strchr(arg, ':'))
+		return -1;
+	t->kind = EXAMPLE_TARGET_MAILBOX;
+	t->devname = arg;
+	return 0;
+}
+
+struct cxlmi_endpoint *example_open(struct cxlmi_ctx *ctx, const struct example_target *t)
+{
+	struct cxlmi_endpoint *ep = NULL;
+	const char *call = "?";
+
+	switch (t->kind) {
+	case EXAMPLE_TARGET_MAILBOX:
+		call = "cxlmi_open";
+		ep = cxlmi_open(ctx, t->devname);
+		break;
+	case EXAMPLE_TARGET_MCTP:
+		call = "cxlmi_open_mctp";
+		ep = cxlmi_open_mctp(ctx, t->net, t->eid);
+		break;
+	case EXAMPLE_TARGET_EMULATOR:
+		call = "cxlmi_open_emulator";
+		ep = cxlmi_open_emulator(ctx, t->model);
+		break;
+	}
+	if (ep)
+		return ep;
+
+	if (t->kind == EXAMPLE_TARGET_EMULATOR && errno == EINVAL)
+		example_fail("%s: no such model (there are type3, switch, mld and mhd)", call);
+	else if (errno == EACCES || errno == EPERM)
+		example_fail("%s: %s (a CXL device needs root)", call, strerror(errno));
+	else if (t->kind == EXAMPLE_TARGET_MCTP && errno == EAFNOSUPPORT)
+		example_fail("%s: %s (this kernel has no MCTP)", call, strerror(errno));
+	else
+		example_fail("%s: %s", call, strerror(errno));
+	return NULL;
+}
+
+void example_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);	/* keep the error after what was printed before it */
+	fprintf(stderr, "%s: %s: ", prog, target_text);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+enum example_outcome example_result(const char *what, int rc, bool optional)
+{
+	const char *name;
+
+	if (rc == CXLMI_RET_SUCCESS)
+		return EXAMPLE_OK;
+	if (rc < 0) {
+		example_fail("%s: %s", what, strerror(errno));
+		return EXAMPLE_FAIL;
+	}
+	if (rc == CXLMI_RET_UNSUPPORTED && optional) {
+		printf("    (%s: Unsupported, skipped)\n", what);
+		return EXAMPLE_SKIP;
+	}
+	name = cxlmi_cmd_retcode_tostr(rc);
+	example_fail("%s: %s (CXL return code 0x%x)", what, name ? name : "unknown return code", rc);
+	return EXAMPLE_FAIL;
+}
+
+void example_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
