@@ -9,6 +9,7 @@
 //! bytes of a requested length). Commands with rules of their own implement
 //! [`Command`] by hand next to them, with the shared pieces below.
 
+pub mod catalog;
 pub mod fmapi;
 pub mod generic;
 pub mod memdev;
