@@ -91,7 +91,9 @@ impl Region {
     pub fn holds(&self, start: u64, len: u64) -> bool {
         let Some(end) = start.checked_add(len) else { return false };
         let Some(region_end) = self.base.checked_add(self.len) else { return false };
-        len > 0
+        // A zero block size is no region at all (and must not be divided by).
+        self.block_size != 0
+            && len > 0
             && start >= self.base
             && end <= region_end
             && (start - self.base) % self.block_size == 0
@@ -285,7 +287,7 @@ impl DynamicCapacity {
     /// "contiguous" policy takes.
     pub fn find_free(&self, region: usize, len: u64) -> Option<u64> {
         let r = self.regions.get(region)?;
-        if len == 0 || len % r.block_size != 0 {
+        if len == 0 || r.block_size == 0 || len % r.block_size != 0 {
             return None;
         }
         let mut start = r.base;

@@ -98,6 +98,16 @@ pub struct Firmware {
     transfer: Option<(u64, Vec<u8>)>,
 }
 
+impl Firmware {
+    /// The slot a transfer may store into: not the running one (Invalid Slot).
+    fn writable(&mut self, slot: u8) -> Result<&mut Option<FwImage>, Rc> {
+        if slot == 0 || slot == self.active {
+            return Err(Rc::CXLMI_RET_FWSLOT);
+        }
+        self.slots.get_mut(usize::from(slot - 1)).ok_or(Rc::CXLMI_RET_FWSLOT)
+    }
+}
+
 /// The security state machine (CXL r3.1 section 8.2.9.9.6).
 #[derive(Clone, Debug, Default)]
 pub struct Security {
@@ -557,7 +567,7 @@ impl Type3 {
     fn get_fw_info(&mut self, req: &[u8], out: &mut Vec<u8>) -> Handled {
         input::<()>(req)?;
         let mut rsp = cxlmi_cmd_get_fw_info_rsp::zeroed();
-        rsp.slots_supported = FW_SLOTS;
+        rsp.slots_supported = self.fw.slots.len().min(4) as u8;
         rsp.slot_info = self.fw.active | self.fw.staged.unwrap_or(0) << 3;
         // Bit 0: online activation supported.
         rsp.caps = 1;
@@ -580,12 +590,6 @@ impl Type3 {
         let (r, data) = input_head::<cxlmi_cmd_transfer_fw_req>(req)?;
         let offset = u64::from(r.offset) * FW_TRANSFER_UNIT;
         let len = data.len() as u64;
-        let store_in = |fw: &Firmware, slot: u8| -> Result<usize, Rc> {
-            if slot == 0 || slot > FW_SLOTS || slot == fw.active {
-                return Err(Rc::CXLMI_RET_FWSLOT);
-            }
-            Ok(usize::from(slot - 1))
-        };
         match r.action {
             // Full transfer, and initiate.
             0 | 1 => {
@@ -596,8 +600,8 @@ impl Type3 {
                     return Err(Rc::CXLMI_RET_INPUT);
                 }
                 if r.action == 0 {
-                    let slot = store_in(&self.fw, r.slot)?;
-                    self.fw.slots[slot] = Some(image(data, len));
+                    let slot = self.fw.writable(r.slot)?;
+                    *slot = Some(image(data, len));
                 } else {
                     if len % FW_TRANSFER_UNIT != 0 {
                         return Err(Rc::CXLMI_RET_INPUT);
@@ -621,10 +625,9 @@ impl Type3 {
                     *received = total;
                     return Ok(Done::Now);
                 }
-                let head = std::mem::take(head);
-                let slot = store_in(&self.fw, r.slot)?;
+                let head = image(head, total);
+                *self.fw.writable(r.slot)? = Some(head);
                 self.fw.transfer = None;
-                self.fw.slots[slot] = Some(image(&head, total));
             }
             4 => self.fw.transfer = None,
             _ => return Err(Rc::CXLMI_RET_INPUT),
@@ -640,7 +643,8 @@ impl Type3 {
         if r.action > 1 {
             return Err(Rc::CXLMI_RET_INPUT);
         }
-        let filled = r.slot >= 1 && r.slot <= FW_SLOTS && self.fw.slots[usize::from(r.slot - 1)].is_some();
+        let slot = usize::from(r.slot).checked_sub(1).and_then(|i| self.fw.slots.get(i));
+        let filled = matches!(slot, Some(Some(_)));
         if !filled || (r.action == 0 && r.slot == self.fw.active) {
             return Err(Rc::CXLMI_RET_FWSLOT);
         }
