@@ -23,7 +23,8 @@ pub const CAPACITY_UNIT: u64 = 256 << 20;
 const TOTAL_UNITS: u64 = 8;
 const VOLATILE_ONLY_UNITS: u64 = 2;
 const PERSISTENT_ONLY_UNITS: u64 = 2;
-/// Partitions move in steps of this many 256 MB units.
+/// Partitions move in steps of this many 256 MB units (Set Partition Info
+/// relies on it being one).
 const PARTITION_ALIGN_UNITS: u64 = 1;
 
 /// Label Storage Area size in bytes.
@@ -800,7 +801,8 @@ impl Type3 {
         let r: cxlmi_cmd_memdev_set_partition_info_req = input(req)?;
         self.media_writable()?;
         let v = r.volatile_capacity;
-        if v < VOLATILE_ONLY_UNITS || v > TOTAL_UNITS - PERSISTENT_ONLY_UNITS || v % PARTITION_ALIGN_UNITS != 0 {
+        // The partition alignment is one 256 MB unit, so any value in range is aligned.
+        if !(VOLATILE_ONLY_UNITS..=TOTAL_UNITS - PERSISTENT_ONLY_UNITS).contains(&v) {
             return Err(Rc::CXLMI_RET_INPUT);
         }
         if r.flags & !1 != 0 {

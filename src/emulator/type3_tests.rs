@@ -19,7 +19,7 @@ const T: Tunnel = Tunnel::None;
 
 /// An endpoint on `t3`, its background operations shortened for tests.
 fn open_with(mut t3: Type3) -> Endpoint {
-    t3.common.background_unit = Duration::from_millis(150);
+    t3.common.background_unit = Duration::from_millis(250);
     Context::new(Logger::stderr(0)).open_emulated(Box::new(t3), "test type3".into())
 }
 
@@ -308,7 +308,7 @@ fn a_long_poison_list_comes_in_parts() {
         assert_eq!((l.count(), l.head.poison_list_flags & 1), (want, more));
         seen.extend(l.entries().map(|r| r.media_err_addr));
     }
-    assert_eq!(seen, (0..40u64).map(|i| i * 0x1000 | 2).collect::<Vec<_>>());
+    assert_eq!(seen, (0..40u64).map(|i| (i * 0x1000) | 2).collect::<Vec<_>>());
     // Clearing the middle line of a two-line record leaves the other line.
     clear(&mut ep, 0x1040).unwrap();
     assert_eq!(poison_list(&mut ep, 0x1000, 2), [(0x1002, 1)]);
@@ -707,7 +707,11 @@ fn patrol_scrub_is_a_feature() {
 const GB: u64 = 1 << 30;
 const MB2: u64 = 2 << 20;
 
-fn extents(ep: &mut Endpoint, start: u32, n: u32) -> (u32, u32, Vec<(u64, u64, [u8; 16])>) {
+/// Extents as (start, length, tag).
+type ExtentRows = Vec<(u64, u64, [u8; 16])>;
+
+/// The extent list from `start`: total, generation and the extents.
+fn extents(ep: &mut Endpoint, start: u32, n: u32) -> (u32, u32, ExtentRows) {
     let req = cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: n, start_extent_idx: start };
     let l = ep.execute::<GetDcExtentList>(T, &req).unwrap();
     let list = l.entries().map(|e| (e.start_dpa, e.len, e.tag)).collect();
