@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::log::Logger;
 use crate::types::cxlmi_cmd_retcode::*;
 use crate::types::*;
+use crate::wire::Wire;
 
 fn open(model: &str) -> Endpoint {
     Context::new(Logger::stderr(0)).open_emulator(model).unwrap()
@@ -30,6 +31,9 @@ fn device_error<T>(r: Result<T>) -> Option<cxlmi_cmd_retcode> {
                 CXLMI_RET_PAYLOADLEN,
                 CXLMI_RET_UNSUPPORTED,
                 CXLMI_RET_INTERNAL,
+                CXLMI_RET_PADDR,
+                CXLMI_RET_EXTLIST,
+                CXLMI_RET_RESOURCEEXHAUSTED,
             ]
             .into_iter()
             .find(|&c| c as u16 == rc)
@@ -458,4 +462,262 @@ fn lds_answer_as_type3_devices_and_ld_management_stays_with_the_fm_ld() {
     let req = cxlmi_cmd_fmapi_get_ld_allocations_req { start_ld_id: 0, ld_allocation_list_limit: 1 };
     let list = sw.execute::<GetLdAllocations>(Tunnel::Port(2), &req).unwrap();
     assert_eq!({ list.entries().next().unwrap().range_1_allocation_mult }, 1);
+}
+
+// ---- MHD: the heads and the LD Pool CCI ----
+
+use crate::commands::generic::{GetEventRecords, GetLogCel, GetSupportedLogs};
+use crate::commands::memdev::{AddDcResponse, GetDcExtentList};
+
+const POOL: Tunnel = Tunnel::LdPool;
+const GB: u64 = 1 << 30;
+/// Where the first dynamic capacity region starts on the emulated heads.
+const DC_BASE: u64 = 2 * GB;
+const BLOCK: u64 = 2 << 20;
+
+fn tag(n: u8) -> [u8; 16] {
+    [n; 16]
+}
+
+fn extent(start_dpa: u64, len: u64, tag: [u8; 16]) -> cxlmi_fmapi_dc_extent {
+    cxlmi_fmapi_dc_extent { start_dpa, len, tag, shared_seq: 0, rsvd: [0; 6] }
+}
+
+/// Initiate DC Add for `host`: `extents` given are prescriptive, none ask
+/// for `length` bytes of region 0 with the free policy.
+fn add(ep: &mut Endpoint, host_id: u16, length: u64, t: [u8; 16], extents: &[cxlmi_fmapi_dc_extent]) -> Result<()> {
+    let mut head = cxlmi_cmd_fmapi_initiate_dc_add_req::zeroed();
+    head.host_id = host_id;
+    head.selection_policy = if extents.is_empty() { 0 } else { 2 };
+    head.length = length;
+    head.tag = t;
+    ep.execute::<InitiateDcAdd>(POOL, &WithItems { head, items: extents })
+}
+
+fn release(ep: &mut Endpoint, host_id: u16, flags: u8, t: [u8; 16], extents: &[cxlmi_fmapi_dc_extent]) -> Result<()> {
+    let mut head = cxlmi_cmd_fmapi_initiate_dc_release_req::zeroed();
+    head.host_id = host_id;
+    head.flags = flags;
+    head.tag = t;
+    ep.execute::<InitiateDcRelease>(POOL, &WithItems { head, items: extents })
+}
+
+/// The host's accepted extents as the FM sees them: (start, len, tag).
+fn fm_extents(ep: &mut Endpoint, host_id: u16) -> Vec<(u64, u64, [u8; 16])> {
+    let req =
+        cxlmi_cmd_fmapi_get_dc_region_ext_list_req { host_id, rsvd: [0; 2], extent_count: 16, start_ext_index: 0 };
+    let list = ep.execute::<GetDcRegionExtList>(POOL, &req).unwrap();
+    assert_eq!(({ list.head.host_id }, { list.head.total_extents } as usize), (host_id, list.count()));
+    list.entries().map(|e| (e.start_dpa, e.len, e.tag)).collect()
+}
+
+/// The head's dynamic capacity event records: (event type, more, extent start, len).
+fn dc_events(ep: &mut Endpoint) -> Vec<(u8, u8, u64, u64)> {
+    let recs = ep.execute::<GetEventRecords>(Tunnel::None, &cxlmi_cmd_get_event_records_req { event_log: 4 }).unwrap();
+    let u64_at = |d: &[u8], at: usize| u64::from_le_bytes(d[at..at + 8].try_into().unwrap());
+    recs.entries().map(|r| (r.data[0], r.data[5], u64_at(&r.data, 8), u64_at(&r.data, 16))).collect()
+}
+
+fn tags(ep: &mut Endpoint, start_idx: u32, tags_count: u32) -> Result<Vec<([u8; 16], u8, u8, u8)>> {
+    let list = ep.execute::<DcListTags>(POOL, &cxlmi_cmd_fmapi_dc_list_tags_req { start_idx, tags_count })?;
+    assert_eq!(list.head.validity_bitmap, 0b11);
+    Ok(list.entries().map(|t| (t.tag, t.flags, t.ref_bitmap[0], t.pending_ref_bitmap[0])).collect())
+}
+
+#[test]
+fn the_head_is_a_type3_device_that_knows_its_heads() {
+    let mut mhd = open("mhd");
+    assert_eq!(mhd.execute::<Identify>(Tunnel::None, &()).unwrap().component_type, 0x03);
+    // The CEL lists the Type 3 commands and the head's own.
+    let size = mhd.execute::<GetSupportedLogs>(Tunnel::None, &()).unwrap().entries().next().unwrap().log_size;
+    let req = cxlmi_cmd_get_log_req { uuid: super::CEL_UUID, offset: 0, length: size };
+    let ops: Vec<u16> = mhd.execute::<GetLogCel>(Tunnel::None, &req).unwrap().entries().map(|e| e.opcode).collect();
+    for op in [0x4000, 0x4802, 0x5300, 0x5500, 0x5501] {
+        assert!(ops.contains(&op), "{op:04x}");
+    }
+    assert!(!ops.contains(&0x5604), "DC management is the pool's");
+    assert_eq!(device_error(mhd.execute::<GetDcdInfo>(Tunnel::None, &())), Some(CXLMI_RET_UNSUPPORTED));
+
+    for t in [Tunnel::None, POOL] {
+        let req = cxlmi_cmd_fmapi_get_multiheaded_info_req { start_ld_id: 0, ld_map_list_limit: 2 };
+        let info = mhd.execute::<GetMultiheadedInfo>(t, &req).unwrap();
+        assert_eq!((info.head.num_lds, info.head.num_heads, info.entries().collect::<Vec<_>>()), (2, 2, vec![0, 1]));
+        let req = cxlmi_cmd_fmapi_get_multiheaded_info_req { start_ld_id: 1, ld_map_list_limit: 9 };
+        let info = mhd.execute::<GetMultiheadedInfo>(t, &req).unwrap();
+        assert_eq!((info.head.start_ld_id, info.entries().collect::<Vec<_>>()), (1, vec![1]));
+        let req = cxlmi_cmd_fmapi_get_multiheaded_info_req { start_ld_id: 2, ld_map_list_limit: 1 };
+        assert_eq!(device_error(mhd.execute::<GetMultiheadedInfo>(t, &req)), Some(CXLMI_RET_INPUT));
+
+        let req = cxlmi_cmd_fmapi_get_head_info_req { start_head: 0, num_heads: 2 };
+        let heads: Vec<_> = mhd.execute::<GetHeadInfo>(t, &req).unwrap().entries().collect();
+        let b = heads[1];
+        assert_eq!((b.port_num, b.field_1, b.field_2, b.field_4, b.ltssm_state), (1, 8, 8, 5, 4));
+        let req = cxlmi_cmd_fmapi_get_head_info_req { start_head: 1, num_heads: 2 };
+        assert_eq!(device_error(mhd.execute::<GetHeadInfo>(t, &req)), Some(CXLMI_RET_INPUT));
+        assert_eq!(raw(&mut mhd, t, 0x5501, &[0]), Err(CXLMI_RET_PAYLOADLEN));
+    }
+    // The pool is reached only as target type 1.
+    assert_eq!(raw(&mut mhd, Tunnel::None, 0x5300, &[0, 0, 0, 0]), Err(CXLMI_RET_INPUT));
+}
+
+#[test]
+fn dcd_info_and_region_configuration() {
+    let mut mhd = open("mhd");
+    let info = mhd.execute::<GetDcdInfo>(POOL, &()).unwrap();
+    assert_eq!((info.num_hosts, info.num_supported_dc_regions, { info.capacity_selection_policies }), (2, 2, 0b111));
+    assert_eq!(({ info.capacity_removal_policies }, info.sanitize_on_release_config_mask), (0b11, 0b11));
+    assert_eq!({ info.total_dynamic_capacity }, 2 * GB);
+    assert_eq!({ info.region_0_supported_blk_sz_mask } & BLOCK, BLOCK);
+    assert_eq!({ info.region_2_supported_blk_sz_mask }, 0);
+
+    let config = |ep: &mut Endpoint, host_id, region_cnt, start_region_id| {
+        let req = cxlmi_cmd_fmapi_get_host_dc_region_config_req { host_id, region_cnt, start_region_id };
+        ep.execute::<GetHostDcRegionConfig>(POOL, &req)
+    };
+    let c = config(&mut mhd, 1, 8, 0).unwrap();
+    assert_eq!(({ c.host_id }, c.num_regions, c.regions_returned), (1, 2, 2));
+    let r = c.region_configs[1];
+    assert_eq!(({ r.base }, { r.decode_len }, { r.region_len }, { r.block_size }), (DC_BASE + GB, GB, GB, BLOCK));
+    assert_eq!((r.flags, r.sanitize_on_release), (0, 1));
+    assert_eq!(({ c.num_extents_supported }, { c.num_extents_available }), (32, 32));
+    assert_eq!(({ c.num_tags_supported }, { c.num_tags_available }), (16, 16));
+    let c = config(&mut mhd, 0, 1, 1).unwrap();
+    assert_eq!((c.regions_returned, { c.region_configs[0].base }, { c.num_tags_supported }), (1, DC_BASE + GB, 16));
+    assert_eq!(device_error(config(&mut mhd, 2, 8, 0)), Some(CXLMI_RET_INPUT));
+    assert_eq!(device_error(config(&mut mhd, 0, 8, 2)), Some(CXLMI_RET_INPUT));
+
+    // A new block size reaches both hosts, and each head's host is told.
+    let set = |block_sz, sanitize_on_release| cxlmi_cmd_fmapi_set_dc_region_config_req {
+        region_id: 0,
+        rsvd: [0; 3],
+        block_sz,
+        sanitize_on_release,
+        rsvd2: [0; 3],
+    };
+    mhd.execute::<SetDcRegionConfig>(POOL, &set(4 << 20, 1)).unwrap();
+    for host in 0..2 {
+        let r = config(&mut mhd, host, 1, 0).unwrap().region_configs[0];
+        assert_eq!(({ r.block_size }, r.sanitize_on_release), (4 << 20, 1));
+    }
+    assert_eq!(dc_events(&mut mhd).iter().map(|e| e.0).collect::<Vec<_>>(), [3], "Region Configuration Updated");
+    // Unsupported block sizes; a region that holds capacity keeps its size.
+    for bad in [3 << 20, 1 << 20, 0, 1 << 40] {
+        assert_eq!(device_error(mhd.execute::<SetDcRegionConfig>(POOL, &set(bad, 0))), Some(CXLMI_RET_INPUT), "{bad}");
+    }
+    let other_region = cxlmi_cmd_fmapi_set_dc_region_config_req { region_id: 2, ..set(BLOCK, 0) };
+    assert_eq!(device_error(mhd.execute::<SetDcRegionConfig>(POOL, &other_region)), Some(CXLMI_RET_INPUT));
+    add(&mut mhd, 1, 8 << 20, tag(0), &[]).unwrap();
+    assert_eq!(device_error(mhd.execute::<SetDcRegionConfig>(POOL, &set(BLOCK, 0))), Some(CXLMI_RET_BUSY));
+    assert_eq!({ config(&mut mhd, 0, 1, 0).unwrap().region_configs[0].block_size }, 4 << 20, "no head changed");
+    assert_eq!(raw(&mut mhd, POOL, 0x5602, &[0; 15]), Err(CXLMI_RET_PAYLOADLEN));
+}
+
+#[test]
+fn capacity_added_through_the_pool_is_accepted_by_the_host_and_released() {
+    let mut mhd = open("mhd");
+    // The FM offers 64 MB of free capacity to host 0 (this head).
+    add(&mut mhd, 0, 64 << 20, tag(7), &[]).unwrap();
+    assert_eq!(dc_events(&mut mhd), [(0, 0, DC_BASE, 64 << 20)], "one Add Capacity record");
+    assert_eq!(fm_extents(&mut mhd, 0), [], "pending until the host accepts");
+    assert_eq!(tags(&mut mhd, 0, 8).unwrap(), [(tag(7), 0, 0, 1)]);
+
+    // The host accepts the first half with 4802h.
+    let taken = [cxlmi_memdev_dc_extent { start_dpa: DC_BASE, len: 32 << 20, rsvd: [0; 8] }];
+    let head =
+        cxlmi_cmd_memdev_add_dc_response_req { updated_extent_list_size: 0, flags: 0, rsvd1: [0; 3], extents: [] };
+    mhd.execute::<AddDcResponse>(Tunnel::None, &WithItems { head, items: &taken[..] }).unwrap();
+    assert_eq!(fm_extents(&mut mhd, 0), [(DC_BASE, 32 << 20, tag(7))]);
+    let host_view = mhd.execute::<GetDcExtentList>(
+        Tunnel::None,
+        &cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: 4, start_extent_idx: 0 },
+    );
+    assert_eq!(host_view.unwrap().entries().map(|e| e.start_dpa).collect::<Vec<_>>(), [DC_BASE]);
+    assert_eq!(tags(&mut mhd, 0, 8).unwrap(), [(tag(7), 0, 1, 0)]);
+
+    // Host 1 gets the next free capacity, and never what host 0 holds.
+    add(&mut mhd, 1, 4 << 20, tag(8), &[]).unwrap();
+    let mine = [extent(DC_BASE, BLOCK, tag(9))];
+    assert_eq!(device_error(add(&mut mhd, 1, 0, tag(0), &mine)), Some(CXLMI_RET_EXTLIST));
+    let next = [extent(DC_BASE + (32 << 20), 2 * BLOCK, tag(9)), extent(DC_BASE + GB, BLOCK, tag(9))];
+    assert_eq!(device_error(add(&mut mhd, 1, 0, tag(0), &next)), Some(CXLMI_RET_EXTLIST), "host 1's offer holds it");
+    let next = [extent(DC_BASE + (40 << 20), 2 * BLOCK, tag(9)), extent(DC_BASE + GB, BLOCK, tag(9))];
+    add(&mut mhd, 0, 0, tag(0), &next).unwrap();
+    let events = dc_events(&mut mhd);
+    assert_eq!(
+        events[1..],
+        [(0, 1, DC_BASE + (40 << 20), 4 << 20), (0, 0, DC_BASE + GB, BLOCK)],
+        "More on all but the last"
+    );
+    let listed = tags(&mut mhd, 0, 8).unwrap();
+    // Head by head, each in the order first seen.
+    assert_eq!(listed, [(tag(7), 0, 1, 0), (tag(9), 0, 0, 1), (tag(8), 0, 0, 0b10)]);
+    assert_eq!(tags(&mut mhd, 2, 1).unwrap(), [(tag(8), 0, 0, 0b10)]);
+    assert_eq!(tags(&mut mhd, 3, 1).unwrap(), []);
+    assert_eq!(device_error(tags(&mut mhd, 4, 1)), Some(CXLMI_RET_INPUT));
+
+    // The FM references tag 7, asks host 0 to release it, then forces back part of it.
+    mhd.execute::<DcAddReference>(POOL, &cxlmi_cmd_fmapi_dc_add_ref_req { tag: tag(7) }).unwrap();
+    assert_eq!(tags(&mut mhd, 0, 1).unwrap(), [(tag(7), 1, 1, 0)]);
+    release(&mut mhd, 0, 0, tag(7), &[]).unwrap();
+    assert_eq!(*dc_events(&mut mhd).last().unwrap(), (1, 0, DC_BASE, 32 << 20), "Release Capacity");
+    assert_eq!(fm_extents(&mut mhd, 0).len(), 1, "still the host's until it releases");
+    release(&mut mhd, 0, 1 | 1 << 4, tag(0), &[extent(DC_BASE, BLOCK, tag(0))]).unwrap();
+    assert_eq!(*dc_events(&mut mhd).last().unwrap(), (2, 0, DC_BASE, BLOCK), "Forced Capacity Release");
+    assert_eq!(fm_extents(&mut mhd, 0), [(DC_BASE + BLOCK, (32 << 20) - BLOCK, tag(7))]);
+    mhd.execute::<DcRemoveReference>(POOL, &cxlmi_cmd_fmapi_dc_remove_ref_req { tag: tag(7) }).unwrap();
+    assert_eq!(tags(&mut mhd, 0, 1).unwrap(), [(tag(7), 0, 1, 0)]);
+}
+
+#[test]
+fn pool_requests_that_cannot_be_done_are_refused() {
+    let mut mhd = open("mhd");
+    let e = [extent(DC_BASE, BLOCK, tag(1))];
+    assert_eq!(device_error(add(&mut mhd, 2, BLOCK, tag(1), &[])), Some(CXLMI_RET_INPUT), "no host 2");
+    assert_eq!(device_error(add(&mut mhd, 0, BLOCK + 1, tag(1), &[])), Some(CXLMI_RET_INPUT), "not whole blocks");
+    assert_eq!(device_error(add(&mut mhd, 0, 0, tag(1), &[])), Some(CXLMI_RET_INPUT), "nothing");
+    assert_eq!(device_error(add(&mut mhd, 0, 2 * GB, tag(1), &[])), Some(CXLMI_RET_RESOURCEEXHAUSTED));
+    let outside = [extent(DC_BASE - BLOCK, BLOCK, tag(1))];
+    assert_eq!(device_error(add(&mut mhd, 0, 0, tag(1), &outside)), Some(CXLMI_RET_PADDR));
+    let twice = [e[0], e[0]];
+    assert_eq!(device_error(add(&mut mhd, 0, 0, tag(1), &twice)), Some(CXLMI_RET_EXTLIST));
+    let mut shared = cxlmi_cmd_fmapi_initiate_dc_add_req::zeroed();
+    shared.selection_policy = 3;
+    shared.length = BLOCK;
+    assert_eq!(
+        device_error(mhd.execute::<InitiateDcAdd>(POOL, &WithItems { head: shared, items: &e[..] })),
+        Some(CXLMI_RET_INPUT)
+    );
+    let mut region = cxlmi_cmd_fmapi_initiate_dc_add_req::zeroed();
+    region.region_num = 2;
+    region.length = BLOCK;
+    assert_eq!(
+        device_error(mhd.execute::<InitiateDcAdd>(POOL, &WithItems { head: region, items: &[][..] })),
+        Some(CXLMI_RET_INPUT)
+    );
+    // An extent count that disagrees with the extents sent.
+    let mut bytes = vec![0u8; 32 + 40];
+    bytes[28] = 2;
+    assert_eq!(raw(&mut mhd, POOL, 0x5604, &bytes), Err(CXLMI_RET_PAYLOADLEN));
+    bytes[28..32].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(raw(&mut mhd, POOL, 0x5605, &bytes), Err(CXLMI_RET_PAYLOADLEN));
+    assert_eq!(raw(&mut mhd, POOL, 0x5604, &bytes[..31]), Err(CXLMI_RET_PAYLOADLEN));
+    assert!(dc_events(&mut mhd).is_empty(), "nothing was offered");
+
+    // Releases of what the host does not hold, unknown policies, tags and hosts.
+    assert_eq!(device_error(release(&mut mhd, 0, 1, tag(0), &e)), Some(CXLMI_RET_PADDR));
+    assert_eq!(device_error(release(&mut mhd, 0, 0, tag(5), &[])), Some(CXLMI_RET_INPUT));
+    assert_eq!(device_error(release(&mut mhd, 0, 2, tag(0), &e)), Some(CXLMI_RET_INPUT));
+    assert_eq!(device_error(release(&mut mhd, 9, 1, tag(0), &e)), Some(CXLMI_RET_INPUT));
+    let r = mhd.execute::<DcAddReference>(POOL, &cxlmi_cmd_fmapi_dc_add_ref_req { tag: tag(5) });
+    assert_eq!(device_error(r), Some(CXLMI_RET_INPUT));
+    let r = mhd.execute::<DcRemoveReference>(POOL, &cxlmi_cmd_fmapi_dc_remove_ref_req { tag: tag(5) });
+    assert_eq!(device_error(r), Some(CXLMI_RET_INPUT));
+    assert_eq!(raw(&mut mhd, POOL, 0x5606, &[0; 15]), Err(CXLMI_RET_PAYLOADLEN));
+    let past =
+        cxlmi_cmd_fmapi_get_dc_region_ext_list_req { host_id: 0, rsvd: [0; 2], extent_count: 1, start_ext_index: 1 };
+    assert_eq!(device_error(mhd.execute::<GetDcRegionExtList>(POOL, &past)), Some(CXLMI_RET_INPUT));
+    let host = cxlmi_cmd_fmapi_get_dc_region_ext_list_req { host_id: 2, start_ext_index: 0, ..past };
+    assert_eq!(device_error(mhd.execute::<GetDcRegionExtList>(POOL, &host)), Some(CXLMI_RET_INPUT));
+    assert_eq!(raw(&mut mhd, POOL, 0x5608, &[0; 7]), Err(CXLMI_RET_PAYLOADLEN));
+    assert_eq!(raw(&mut mhd, POOL, 0x5600, &[0]), Err(CXLMI_RET_PAYLOADLEN));
 }
