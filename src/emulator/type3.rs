@@ -195,6 +195,9 @@ pub struct PatrolScrub {
 const SCRUB_MIN_CYCLE_HOURS: u8 = 1;
 const SCRUB_DEFAULT: PatrolScrub = PatrolScrub { cycle_hours: 12, enabled: true };
 
+/// A Type 3 memory device: its state, answered by the command table below.
+/// The fields are public so a model built around it (an MLD's LDs, an MHD's
+/// heads) or a test can set up or inspect the state directly.
 pub struct Type3 {
     pub common: Common,
     /// Dynamic capacity: regions, accepted and pending extents.
