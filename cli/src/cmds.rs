@@ -1,0 +1,925 @@
+//! The subcommands: each opens its target, sends typed commands through the
+//! library and returns one JSON value (printed as is with `--json`, or as
+//! text by [`crate::render`]).
+
+use std::time::{Duration, Instant};
+
+use cxlmi::commands::generic::*;
+use cxlmi::commands::memdev::*;
+use cxlmi::commands::fmapi::*;
+use cxlmi::commands::{Command as CxlCommand, WithItems, catalog};
+use cxlmi::types::*;
+use cxlmi::{Context, Endpoint, Error, Opcode, Tunnel};
+use serde_json::{Value, json};
+
+use crate::parse::{c_text, to_hex, uuid};
+use crate::target::{OpenError, Target};
+use crate::{Command, DcAction, Failure, FwAction, LdAction, On, PoisonAction, TimestampAction};
+use crate::{EXIT_DEVICE, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
+
+/// Capacities come in multiples of 256 MiB (CXL r3.1 section 8.2.9.9.1.1).
+const CAPACITY_UNIT: u64 = 256 << 20;
+/// Poison list lengths come in 64-byte units (CXL r3.1 section 8.2.9.9.4.1).
+const POISON_UNIT: u64 = 64;
+/// Bytes of firmware per Transfer FW part (a multiple of its 128-byte offset unit).
+const FW_PART: usize = 1024;
+/// Bytes of a log read per Get Log.
+const LOG_CHUNK: u32 = 1024;
+/// How often a background operation is polled.
+const POLL: Duration = Duration::from_millis(100);
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum EventLog {
+    Info,
+    Warn,
+    Fail,
+    Fatal,
+    Dcd,
+}
+
+impl EventLog {
+    /// Event log numbers (CXL r3.1 Table 8-49).
+    fn number(self) -> u8 {
+        self as u8
+    }
+    fn name(self) -> &'static str {
+        match self {
+            EventLog::Info => "info",
+            EventLog::Warn => "warn",
+            EventLog::Fail => "fail",
+            EventLog::Fatal => "fatal",
+            EventLog::Dcd => "dcd",
+        }
+    }
+}
+
+/// A copy of a packed struct's field (json! would take a reference to it).
+fn val<T: Copy>(v: T) -> T {
+    v
+}
+
+fn hex16(v: u16) -> String {
+    format!("0x{v:04x}")
+}
+fn hex8(v: u8) -> String {
+    format!("0x{v:02x}")
+}
+fn hex64(v: u64) -> String {
+    format!("0x{v:x}")
+}
+
+/// A failure that is the user's to fix.
+pub fn usage(target: &str, cmd: &str, why: impl Into<String>) -> Failure {
+    failure(EXIT_USAGE, "usage", target, cmd, why.into(), None)
+}
+
+fn failure(status: i32, kind: &str, target: &str, cmd: &str, why: String, code: Option<u16>) -> Failure {
+    let prefix = [target, cmd].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(": ");
+    let message = if prefix.is_empty() { why.clone() } else { format!("{prefix}: {why}") };
+    let mut error = json!({"kind": kind, "target": target, "command": cmd, "message": why});
+    if let Some(code) = code {
+        error["return_code"] = json!(code);
+        error["return_code_name"] = json!(crate::retcode::name(code));
+    }
+    Failure { status, message, json: json!({ "error": error }) }
+}
+
+/// The failure for a library error: a CXL return code, the system, or the exchange.
+pub fn lib_failure(target: &str, cmd: &str, e: &Error) -> Failure {
+    match e {
+        Error::Device(code) => failure(
+            EXIT_DEVICE,
+            "device",
+            target,
+            cmd,
+            format!("device returned {}", crate::retcode::describe(*code)),
+            Some(*code),
+        ),
+        Error::Io(_) => failure(EXIT_OPEN, "system", target, cmd, e.to_string(), None),
+        Error::InvalidArgument(_) => failure(EXIT_USAGE, "usage", target, cmd, e.to_string(), None),
+        _ => failure(EXIT_TRANSPORT, "transport", target, cmd, e.to_string(), None),
+    }
+}
+
+/// An open target and where its commands go.
+struct Session {
+    ep: Endpoint,
+    tunnel: Tunnel,
+    target: String,
+    cmd: &'static str,
+}
+
+impl Session {
+    fn open(ctx: &Context, on: &On, cmd: &'static str) -> Result<Session, Failure> {
+        let target = on.target.to_string();
+        let tunnel = crate::target::tunnel(on.port, on.ld, on.mhd).map_err(|why| usage(&target, cmd, why))?;
+        let ep = match on.target.open(ctx) {
+            Ok(ep) => ep,
+            Err(OpenError::NoModel(why)) => return Err(failure(EXIT_OPEN, "system", &target, "", why, None)),
+            Err(OpenError::Lib(e)) => {
+                let mut f = lib_failure(&target, "", &e);
+                if let Error::Io(io) = &e {
+                    f = failure(EXIT_OPEN, "system", &target, "", format!("cannot open: {io}"), None);
+                }
+                return Err(f);
+            }
+        };
+        Ok(Session { ep, tunnel, target, cmd })
+    }
+
+    fn fail(&self, e: &Error) -> Failure {
+        lib_failure(&self.target, self.cmd, e)
+    }
+
+    fn usage(&self, why: impl Into<String>) -> Failure {
+        usage(&self.target, self.cmd, why)
+    }
+
+    /// Sends one typed command; the decoded output is turned into owned
+    /// values by `f` before the endpoint's buffer is reused.
+    fn exec<C: CxlCommand, R>(&mut self, input: &C::Input<'_>, f: impl FnOnce(C::Output<'_>) -> R) -> Result<R, Failure> {
+        match self.ep.execute::<C>(self.tunnel, input) {
+            Ok(out) => Ok(f(out)),
+            Err(e) => Err(lib_failure(&self.target, self.cmd, &e)),
+        }
+    }
+
+    /// As [`Session::exec`] for a command that may run in the background:
+    /// Background Command Started (1) waits for it to finish.
+    fn exec_waiting<C: CxlCommand>(&mut self, input: &C::Input<'_>) -> Result<(), Failure> {
+        match self.ep.execute::<C>(self.tunnel, input).map(|_| ()) {
+            Ok(()) => Ok(()),
+            Err(Error::Device(1)) => self.wait_background(C::OPCODE, None, None).map(|_| ()),
+            Err(e) => Err(self.fail(&e)),
+        }
+    }
+
+    /// Polls Background Operation Status until `opcode` is no longer running;
+    /// requests an abort after `abort_after`. Returns the last percentage
+    /// and return code, and whether an abort was requested.
+    fn wait_background(
+        &mut self,
+        opcode: Opcode,
+        bar: Option<&indicatif::ProgressBar>,
+        abort_after: Option<Duration>,
+    ) -> Result<(u8, u16, bool), Failure> {
+        let start = Instant::now();
+        let mut aborted = false;
+        loop {
+            let s = self.exec::<BgOpStatus, _>(&(), |s| s)?;
+            let running = s.status & 1 != 0;
+            let pct = s.status >> 1;
+            if let Some(bar) = bar {
+                bar.set_position(u64::from(pct.min(100)));
+            }
+            if !running || s.opcode != opcode.0 {
+                // Finished: the status reports the last operation's return code.
+                let pct = if running { pct } else { pct.max(if s.returncode == 0 { 100 } else { pct }) };
+                return Ok((pct, s.returncode, aborted));
+            }
+            if let Some(after) = abort_after {
+                if !aborted && start.elapsed() >= after {
+                    self.exec::<RequestBgOpAbort, _>(&(), |_| ())?;
+                    aborted = true;
+                }
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    fn identify(&mut self) -> Result<cxlmi_cmd_identify_rsp, Failure> {
+        self.exec::<Identify, _>(&(), |id| id)
+    }
+
+    /// The Command Effects Log: (opcode, effects) of every entry.
+    fn cel(&mut self) -> Result<Vec<(u16, u16)>, Failure> {
+        let logs = self.exec::<GetSupportedLogs, _>(&(), |l| l.entries().collect::<Vec<_>>())?;
+        let Some(size) = logs.iter().find(|l| l.uuid == cxlmi::emulator::CEL_UUID).map(|l| l.log_size) else {
+            return Err(failure(EXIT_TRANSPORT, "transport", &self.target, self.cmd, "the component lists no Command Effects Log".into(), None));
+        };
+        let mut entries = Vec::new();
+        let mut offset = 0u32;
+        while offset < size {
+            let length = (size - offset).min(LOG_CHUNK);
+            let req = cxlmi_cmd_get_log_req { uuid: cxlmi::emulator::CEL_UUID, offset, length };
+            let part = self.exec::<GetLogCel, _>(&req, |l| l.entries().map(|e| (e.opcode, e.command_effect)).collect::<Vec<_>>())?;
+            entries.extend(part);
+            offset += length;
+        }
+        Ok(entries)
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Ioctl(name) => write!(f, "{name}"),
+            Target::IoctlPath(path) => write!(f, "{}", path.display()),
+            Target::Mctp { net, eid } => write!(f, "mctp:{net},{eid}"),
+            Target::Emulator(model) => write!(f, "emu:{model}"),
+        }
+    }
+}
+
+/// What a subcommand produced: its value, and text that replaces the
+/// rendered value in human output (a hex dump, say).
+pub struct Output {
+    pub value: Value,
+    pub text: Option<String>,
+}
+
+impl From<Value> for Output {
+    fn from(value: Value) -> Output {
+        Output { value, text: None }
+    }
+}
+
+pub fn run(ctx: &Context, command: &Command, json: bool) -> Result<Output, Failure> {
+    let name = command.name();
+    let on = match command {
+        Command::List => return Ok(list(ctx).into()),
+        Command::Identify(on) | Command::Health(on) | Command::Ports(on) | Command::Vcs(on) | Command::Commands(on) => on,
+        Command::Partition { on, .. }
+        | Command::Events { on, .. }
+        | Command::Fw { on, .. }
+        | Command::Logs { on, .. }
+        | Command::Poison { on, .. }
+        | Command::Sanitize { on, .. }
+        | Command::Timestamp { on, .. }
+        | Command::Dc { on, .. }
+        | Command::Ld { on, .. }
+        | Command::Raw { on, .. } => on,
+    };
+    let mut s = Session::open(ctx, on, name)?;
+    let value = match command {
+        Command::List => unreachable!("handled above"),
+        Command::Identify(_) => identify(&mut s)?,
+        Command::Health(_) => health(&mut s)?,
+        Command::Partition { set_volatile, .. } => partition(&mut s, *set_volatile)?,
+        Command::Events { log, clear, .. } => events(&mut s, *log, *clear)?,
+        Command::Fw { action, .. } => fw(&mut s, action.clone().unwrap_or(FwAction::Info), json)?,
+        Command::Logs { cel, .. } => logs(&mut s, *cel)?,
+        Command::Poison { action, .. } => poison(&mut s, action.clone().unwrap_or(PoisonAction::List))?,
+        Command::Sanitize { abort_after, .. } => sanitize(&mut s, *abort_after, json)?,
+        Command::Timestamp { action, .. } => timestamp(&mut s, action.clone().unwrap_or(TimestampAction::Get))?,
+        Command::Dc { action, .. } => dc(&mut s, action.clone().unwrap_or(DcAction::Config))?,
+        Command::Ports(_) => ports(&mut s)?,
+        Command::Vcs(_) => vcs(&mut s)?,
+        Command::Ld { action, .. } => ld(&mut s, action.clone().unwrap_or(LdAction::Info))?,
+        Command::Raw { opcode, payload, out_len, .. } => return raw(&mut s, *opcode, payload.as_ref().map_or(&[][..], |p| &p.0[..]), *out_len),
+        Command::Commands(_) => commands(&mut s)?,
+    };
+    Ok(value.into())
+}
+
+fn component_type(t: u8) -> String {
+    match t {
+        0x00 => "switch".into(),
+        0x03 => "type3".into(),
+        other => hex8(other),
+    }
+}
+
+/// One line of `list`: the endpoint's identity, or why it has none.
+fn listed(ep: &mut Endpoint, target: String, transport: &str) -> Value {
+    let mut v = json!({"target": target, "transport": transport});
+    match ep.execute::<Identify>(Tunnel::None, &()) {
+        Ok(id) => {
+            v["component_type"] = json!(component_type(id.component_type));
+            v["serial"] = json!(hex64(id.serial_num));
+            v["vendor_id"] = json!(hex16(id.vendor_id));
+            v["device_id"] = json!(hex16(id.device_id));
+        }
+        Err(e) => {
+            v["component_type"] = Value::Null;
+            v["serial"] = Value::Null;
+            v["error"] = json!(e.to_string());
+        }
+    }
+    v
+}
+
+fn list(ctx: &Context) -> Value {
+    let mut devices = Vec::new();
+    let mut notes = Vec::new();
+    let dir = std::path::Path::new("/dev/cxl");
+    if !dir.is_dir() {
+        notes.push("no /dev/cxl: no CXL memory devices on this machine (is the cxl_mem driver loaded?)".to_string());
+    } else {
+        match ctx.scan(|_| false) {
+            Ok(eps) => {
+                for mut ep in eps {
+                    let name = ep.describe();
+                    let target = std::path::Path::new(&name)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or(name);
+                    devices.push(listed(&mut ep, target, "ioctl"));
+                }
+            }
+            Err(e) => notes.push(format!("/dev/cxl: {e}")),
+        }
+    }
+    match ctx.scan_mctp(|_| false) {
+        Ok(eps) => {
+            for mut ep in eps {
+                let name = ep.describe();
+                // The library names MCTP endpoints `mctp NET:EID`.
+                let target = match name.strip_prefix("mctp ").and_then(|r| r.split_once(':')) {
+                    Some((net, eid)) => format!("mctp:{net},{eid}"),
+                    None => name,
+                };
+                devices.push(listed(&mut ep, target, "mctp"));
+            }
+        }
+        Err(Error::Unsupported(_)) => notes.push("MCTP discovery is not in this build (built without D-Bus)".into()),
+        Err(e) => notes.push(format!("MCTP discovery: {e}")),
+    }
+    json!({"devices": devices, "notes": notes})
+}
+
+fn identify(s: &mut Session) -> Result<Value, Failure> {
+    let id = s.identify()?;
+    let mut v = json!({
+        "component_type": component_type(id.component_type),
+        "vendor_id": hex16(id.vendor_id),
+        "device_id": hex16(id.device_id),
+        "subsystem_vendor_id": hex16(id.subsys_vendor_id),
+        "subsystem_id": hex16(id.subsys_id),
+        "serial": hex64(id.serial_num),
+        "max_message_bytes": 1u64.checked_shl(u32::from(id.max_msg_size)).unwrap_or(0),
+    });
+    if id.component_type == 0x03 {
+        // An MLD's FM-owned LD answers the Generic commands only.
+        let m = match s.exec::<MemdevIdentify, _>(&(), |m| m) {
+            Ok(m) => m,
+            Err(f) if f.json["error"]["return_code"] == 3 => {
+                v["memdev"] = Value::Null;
+                return Ok(v);
+            }
+            Err(f) => return Err(f),
+        };
+        let mer = m.poison_list_max_mer;
+        #[allow(unused_mut)]
+        let mut event_logs = json!({
+            "info": val(m.info_event_log_size),
+            "warning": val(m.warning_event_log_size),
+            "failure": val(m.failure_event_log_size),
+            "fatal": val(m.fatal_event_log_size),
+        });
+        #[cfg(not(feature = "cxl2_0"))]
+        {
+            event_logs["dcd"] = json!(val(m.dc_event_log_size));
+        }
+        v["memdev"] = json!({
+            "fw_revision": c_text(&m.fw_revision),
+            "total_capacity_bytes": m.total_capacity.saturating_mul(CAPACITY_UNIT),
+            "volatile_only_bytes": m.volatile_capacity.saturating_mul(CAPACITY_UNIT),
+            "persistent_only_bytes": m.persistent_capacity.saturating_mul(CAPACITY_UNIT),
+            "partition_alignment_bytes": m.partition_align.saturating_mul(CAPACITY_UNIT),
+            "lsa_bytes": val(m.lsa_size),
+            "event_log_records": event_logs,
+            "poison_list_max_records": u32::from_le_bytes([mer[0], mer[1], mer[2], 0]),
+            "inject_poison_limit": val(m.inject_poison_limit),
+            "poison_caps": hex8(m.poison_caps),
+            "qos_telemetry_caps": hex8(m.qos_telemetry_caps),
+        });
+    }
+    Ok(v)
+}
+
+fn health(s: &mut Session) -> Result<Value, Failure> {
+    let h = s.exec::<GetHealthInfo, _>(&(), |h| h)?;
+    // 2's complement degrees Celsius; FFFFh when the device does not report it.
+    let temp = if h.device_temperature == 0xffff { Value::Null } else { json!(h.device_temperature as i16) };
+    Ok(json!({
+        "health_status": hex8(h.health_status),
+        "media_status": hex8(h.media_status),
+        "additional_status": hex8(h.additional_status),
+        "life_used_percent": val(h.life_used),
+        "temperature_celsius": temp,
+        "dirty_shutdowns": val(h.dirty_shutdown_count),
+        "corrected_volatile_errors": val(h.corrected_volatile_error_count),
+        "corrected_persistent_errors": val(h.corrected_persistent_error_count),
+    }))
+}
+
+fn partition(s: &mut Session, set_volatile: Option<u64>) -> Result<Value, Failure> {
+    if let Some(bytes) = set_volatile {
+        if bytes % CAPACITY_UNIT != 0 {
+            return Err(s.usage(format!("--set-volatile {bytes} is not a multiple of 256 MiB")));
+        }
+        let req = cxlmi_cmd_memdev_set_partition_info_req { volatile_capacity: bytes / CAPACITY_UNIT, flags: 0 };
+        s.exec::<SetPartitionInfo, _>(&req, |_| ())?;
+    }
+    let p = s.exec::<GetPartitionInfo, _>(&(), |p| p)?;
+    let b = |v: u64| v.saturating_mul(CAPACITY_UNIT);
+    let mut v = json!({
+        "active_volatile_bytes": b(p.active_vmem),
+        "active_persistent_bytes": b(p.active_pmem),
+        "next_volatile_bytes": b(p.next_vmem),
+        "next_persistent_bytes": b(p.next_pmem),
+    });
+    if let Some(bytes) = set_volatile {
+        v["set_volatile_bytes"] = json!(bytes);
+    }
+    Ok(v)
+}
+
+fn events(s: &mut Session, log: EventLog, clear: bool) -> Result<Value, Failure> {
+    let req = cxlmi_cmd_get_event_records_req { event_log: log.number() };
+    let (head, records) = s.exec::<GetEventRecords, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
+    let list: Vec<Value> = records
+        .iter()
+        .map(|r| {
+            json!({
+                "handle": val(r.handle),
+                "related_handle": val(r.related_handle),
+                "uuid": uuid(&r.uuid),
+                "length": val(r.length),
+                "flags": format!("0x{}", to_hex(&[r.flags[2], r.flags[1], r.flags[0]])),
+                "timestamp_ns": val(r.timestamp),
+                "ld_id": val(r.ld_id),
+                "head_id": val(r.head_id),
+            })
+        })
+        .collect();
+    let mut cleared = 0;
+    if clear && !records.is_empty() {
+        let handles: Vec<u16> = records.iter().map(|r| r.handle).collect();
+        let head = cxlmi_cmd_clear_event_records_req {
+            event_log: log.number(),
+            clear_flags: 0,
+            nr_recs: 0,
+            reserved: [0; 3],
+            handles: [],
+        };
+        s.exec::<ClearEventRecords, _>(&ClearEventRecordsInput { head, handles: &handles }, |_| ())?;
+        cleared = handles.len();
+    }
+    Ok(json!({
+        "log": log.name(),
+        "overflow": head.flags & 1 != 0,
+        "more_records": head.flags & 2 != 0,
+        "overflow_errors": val(head.overflow_err_count),
+        "records": list,
+        "cleared": cleared,
+    }))
+}
+
+fn fw(s: &mut Session, action: FwAction, json: bool) -> Result<Value, Failure> {
+    match action {
+        FwAction::Info => {
+            let f = s.exec::<GetFwInfo, _>(&(), |f| f)?;
+            let active = f.slot_info & 0x7;
+            let staged = (f.slot_info >> 3) & 0x7;
+            let revs = [f.fw_rev1, f.fw_rev2, f.fw_rev3, f.fw_rev4];
+            let slots: Vec<Value> = (1..=f.slots_supported.min(4))
+                .map(|n| {
+                    json!({
+                        "slot": n,
+                        "revision": c_text(&revs[usize::from(n - 1)]),
+                        "active": n == active,
+                        "staged": n == staged,
+                    })
+                })
+                .collect();
+            Ok(json!({
+                "slots_supported": val(f.slots_supported),
+                "active_slot": active,
+                "staged_slot": if staged == 0 { Value::Null } else { json!(staged) },
+                "online_activation": f.caps & 1 != 0,
+                "slots": slots,
+            }))
+        }
+        FwAction::Transfer { file, slot } => {
+            let data = std::fs::read(&file).map_err(|e| {
+                failure(EXIT_OPEN, "system", &s.target, s.cmd, format!("cannot read {}: {e}", file.display()), None)
+            })?;
+            if data.is_empty() {
+                return Err(s.usage(format!("{} is empty", file.display())));
+            }
+            let parts = data.len().div_ceil(FW_PART);
+            let bar = progress(json, data.len() as u64, "transfer");
+            for (i, part) in data.chunks(FW_PART).enumerate() {
+                // Transfer FW actions (CXL r3.1 Table 8-58): full, initiate, continue, end.
+                let action = match (parts, i) {
+                    (1, _) => 0,
+                    (_, 0) => 1,
+                    (n, i) if i + 1 == n => 3,
+                    _ => 2,
+                };
+                let head = cxlmi_cmd_transfer_fw_req {
+                    action,
+                    slot,
+                    rsvd1: [0; 2],
+                    offset: ((i * FW_PART) / 128) as u32,
+                    rsvd2: [0; 0x78],
+                    data: [],
+                };
+                s.exec_waiting::<TransferFw>(&cxlmi::commands::WithData { head, data: part })?;
+                bar.inc(part.len() as u64);
+            }
+            bar.finish_and_clear();
+            Ok(json!({"file": file.display().to_string(), "bytes": data.len(), "parts": parts, "slot": slot}))
+        }
+        FwAction::Activate { slot, online } => {
+            // Activate FW actions (CXL r3.1 Table 8-59): 0 online, 1 on the next cold reset.
+            let req = cxlmi_cmd_activate_fw_req { action: if online { 0 } else { 1 }, slot };
+            s.exec_waiting::<ActivateFw>(&req)?;
+            Ok(json!({"slot": slot, "online": online, "activated": true}))
+        }
+    }
+}
+
+fn progress(json: bool, len: u64, what: &str) -> indicatif::ProgressBar {
+    if json {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent:>3}% {elapsed}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(what.to_string());
+    bar
+}
+
+fn logs(s: &mut Session, cel: bool) -> Result<Value, Failure> {
+    let list = s.exec::<GetSupportedLogs, _>(&(), |l| l.entries().collect::<Vec<_>>())?;
+    let logs: Vec<Value> = list
+        .iter()
+        .map(|l| {
+            let name = if l.uuid == cxlmi::emulator::CEL_UUID { json!("cel") } else { Value::Null };
+            json!({"name": name, "uuid": uuid(&l.uuid), "size_bytes": val(l.log_size)})
+        })
+        .collect();
+    let mut v = json!({"logs": logs});
+    if cel {
+        let entries: Vec<Value> =
+            s.cel()?.into_iter().map(|(op, fx)| json!({"opcode": hex16(op), "effects": hex16(fx)})).collect();
+        v["cel"] = json!(entries);
+    }
+    Ok(v)
+}
+
+fn poison_list(s: &mut Session) -> Result<Value, Failure> {
+    let m = s.exec::<MemdevIdentify, _>(&(), |m| m)?;
+    let req = cxlmi_cmd_memdev_get_poison_list_req {
+        get_poison_list_phy_addr: 0,
+        get_poison_list_phy_addr_len: m.total_capacity.saturating_mul(CAPACITY_UNIT) / POISON_UNIT,
+    };
+    let (head, records) = s.exec::<GetPoisonList, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
+    let records: Vec<Value> = records
+        .iter()
+        .map(|r| {
+            // The low bits of the address give the error source (CXL r3.1 Table 8-140).
+            json!({
+                "address": hex64(r.media_err_addr & !0x3f),
+                "length_bytes": u64::from(r.media_err_len) * POISON_UNIT,
+                "source": r.media_err_addr & 0x7,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "more_records": head.poison_list_flags & 1 != 0,
+        "overflow": head.poison_list_flags & 2 != 0,
+        "scan_media_running": head.poison_list_flags & 4 != 0,
+        "records": records,
+    }))
+}
+
+fn poison(s: &mut Session, action: PoisonAction) -> Result<Value, Failure> {
+    let (key, addr) = match action {
+        PoisonAction::List => return poison_list(s),
+        PoisonAction::Inject { addr } => {
+            s.exec::<InjectPoison, _>(&cxlmi_cmd_memdev_inject_poison_req { inject_poison_phy_addr: addr }, |_| ())?;
+            ("injected", addr)
+        }
+        PoisonAction::Clear { addr } => {
+            let req = cxlmi_cmd_memdev_clear_poison_req { clear_poison_phy_addr: addr, clear_poison_write_data: [0; 64] };
+            s.exec::<ClearPoison, _>(&req, |_| ())?;
+            ("cleared", addr)
+        }
+    };
+    // The list after the change, so one call shows its effect.
+    let mut v = poison_list(s)?;
+    v[key] = json!(hex64(addr));
+    Ok(v)
+}
+
+fn sanitize(s: &mut Session, abort_after: Option<f64>, json: bool) -> Result<Value, Failure> {
+    let abort_after = match abort_after {
+        Some(secs) if !(secs.is_finite() && secs >= 0.0) => return Err(s.usage("--abort-after takes seconds, 0 or more")),
+        Some(secs) => Some(Duration::from_secs_f64(secs)),
+        None => None,
+    };
+    let start = Instant::now();
+    let background = match s.ep.execute::<Sanitize>(s.tunnel, &()) {
+        Ok(()) => false,
+        Err(Error::Device(1)) => true,
+        Err(e) => return Err(s.fail(&e)),
+    };
+    let (pct, rc, aborted) = if background {
+        let bar = progress(json, 100, "sanitize");
+        let r = s.wait_background(Sanitize::OPCODE, Some(&bar), abort_after);
+        bar.finish_and_clear();
+        r?
+    } else {
+        (100, 0, false)
+    };
+    let was_aborted = rc == cxlmi_cmd_retcode::CXLMI_RET_ABORT as u16;
+    if rc != 0 && !(aborted && was_aborted) {
+        return Err(lib_failure(&s.target, s.cmd, &Error::Device(rc)));
+    }
+    Ok(json!({
+        "status": if was_aborted { "aborted" } else { "done" },
+        "percent": pct,
+        "background": background,
+        "return_code": rc,
+        "return_code_name": crate::retcode::name(rc),
+        "seconds": (start.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+    }))
+}
+
+/// `2024-05-01T12:00:00.000000000Z` for nanoseconds since the Unix epoch.
+pub fn utc(ns: u64) -> String {
+    let secs = ns / 1_000_000_000;
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // Days to civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:09}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        ns % 1_000_000_000
+    )
+}
+
+fn timestamp(s: &mut Session, action: TimestampAction) -> Result<Value, Failure> {
+    let mut set = None;
+    if let TimestampAction::Set { value } = action {
+        let ns = match value.as_deref() {
+            None | Some("now") => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0),
+            Some(v) => crate::parse::number(v).map_err(|why| s.usage(why))?,
+        };
+        s.exec::<SetTimestamp, _>(&cxlmi_cmd_set_timestamp_req { timestamp: ns }, |_| ())?;
+        set = Some(ns);
+    }
+    let ts = s.exec::<GetTimestamp, _>(&(), |t| t.timestamp)?;
+    let mut v = json!({"timestamp_ns": ts, "utc": utc(ts)});
+    if let Some(ns) = set {
+        v["set_ns"] = json!(ns);
+    }
+    Ok(v)
+}
+
+fn dc(s: &mut Session, action: DcAction) -> Result<Value, Failure> {
+    match action {
+        DcAction::Config => {
+            let req = cxlmi_cmd_memdev_get_dc_config_req { region_cnt: MAX_DC_REGIONS as u8, start_region_id: 0 };
+            let c = s.exec::<GetDcConfig, _>(&req, |c| c)?;
+            let regions = c.region_configs;
+            let regions: Vec<Value> = regions
+                .iter()
+                .take(usize::from(c.regions_returned))
+                .enumerate()
+                .map(|(i, r)| {
+                    json!({
+                        "region": i,
+                        "base": hex64(r.base),
+                        "decode_length_bytes": val(r.decode_len),
+                        "length_bytes": val(r.region_len),
+                        "block_size_bytes": val(r.block_size),
+                        "dsmad_handle": format!("0x{:x}", { r.dsmadhandle }),
+                        "flags": hex8(r.flags),
+                    })
+                })
+                .collect();
+            Ok(json!({
+                "regions_total": val(c.num_regions),
+                "regions": regions,
+                "extents_supported": val(c.num_extents_supported),
+                "extents_available": val(c.num_extents_available),
+                "tags_supported": val(c.num_tags_supported),
+                "tags_available": val(c.num_tags_available),
+            }))
+        }
+        DcAction::Extents => {
+            let mut extents = Vec::new();
+            let (mut total, mut generation);
+            loop {
+                let req = cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: 0, start_extent_idx: extents.len() as u32 };
+                let (head, got) = s.exec::<GetDcExtentList, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
+                total = head.total_num_extents;
+                generation = head.generation_num;
+                let n = got.len();
+                extents.extend(got.into_iter().map(|e| {
+                    json!({
+                        "start_dpa": hex64(e.start_dpa),
+                        "length_bytes": val(e.len),
+                        "tag": uuid(&e.tag),
+                        "shared_seq": val(e.shared_seq),
+                    })
+                }));
+                if n == 0 || extents.len() >= total as usize {
+                    break;
+                }
+            }
+            Ok(json!({"total": total, "generation": generation, "extents": extents}))
+        }
+    }
+}
+
+fn switch_identity(s: &mut Session) -> Result<cxlmi_cmd_fmapi_identify_sw_device_rsp, Failure> {
+    s.exec::<IdentifySwDevice, _>(&(), |i| i)
+}
+
+/// Physical port configuration states (CXL r3.1 Table 7-19).
+fn port_state(v: u8) -> String {
+    match v {
+        0 => "disabled".into(),
+        1 => "binding".into(),
+        2 => "unbinding".into(),
+        3 => "dsp".into(),
+        4 => "usp".into(),
+        5 => "fabric".into(),
+        0x0f => "invalid".into(),
+        other => hex8(other),
+    }
+}
+
+/// Connected device types (CXL r3.1 Table 7-19).
+fn device_type(v: u8) -> String {
+    match v {
+        0 => "none".into(),
+        1 => "pcie".into(),
+        2 => "type1".into(),
+        3 => "type2".into(),
+        4 => "type3-sld".into(),
+        5 => "type3-mld".into(),
+        other => hex8(other),
+    }
+}
+
+fn ports(s: &mut Session) -> Result<Value, Failure> {
+    let sw = switch_identity(s)?;
+    let ids: Vec<u8> = (0..sw.num_physical_ports).collect();
+    let head = cxlmi_cmd_fmapi_get_phys_port_state_req { num_ports: 0, ports: [] };
+    let blocks = s.exec::<GetPhysPortState, _>(&WithItems { head, items: &ids }, |l| l.entries().collect::<Vec<_>>())?;
+    let ports: Vec<Value> = blocks
+        .iter()
+        .map(|p| {
+            json!({
+                "port": val(p.port_id),
+                "state": port_state(p.config_state),
+                "device": device_type(p.conn_dev_type),
+                "width": format!("x{}/x{}", p.negotiated_link_width, p.max_link_width),
+                "speed": format!("gen{}/gen{}", p.current_link_speed, p.max_link_speed),
+                "ltssm": hex8(p.ltssm_state),
+                "lds": val(p.supported_ld_count),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "ingress_port": val(sw.ingress_port_id),
+        "physical_ports": val(sw.num_physical_ports),
+        "vcs_count": val(sw.num_vcs),
+        "vppbs_total": val(sw.num_total_vppb),
+        "vppbs_active": val(sw.num_active_vppb),
+        "hdm_decoders_per_usp": val(sw.num_hdm_decoder_per_usp),
+        "ports": ports,
+    }))
+}
+
+fn vcs(s: &mut Session) -> Result<Value, Failure> {
+    let sw = switch_identity(s)?;
+    let ids: Vec<u8> = (0..sw.num_vcs).collect();
+    let head = cxlmi_cmd_fmapi_get_vcs_info_req { start_vppb: 0, vppb_list_limit: u8::MAX, num_vcs: 0, vcs_id_list: [] };
+    let blocks = s.exec::<GetVcsInfo, _>(&WithItems { head, items: &ids }, |info| {
+        info.blocks()
+            .map(|b| {
+                let vppbs: Vec<Value> = b
+                    .entries()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        // Binding status (CXL r3.1 Table 7-25).
+                        let status = match p.binding_status {
+                            0 => "unbound".to_string(),
+                            1 => "in-progress".into(),
+                            2 => "bound-port".into(),
+                            3 => "bound-ld".into(),
+                            o => hex8(o),
+                        };
+                        json!({"vppb": i, "status": status, "port": val(p.bound_port_id), "ld": val(p.bound_ld_id)})
+                    })
+                    .collect();
+                let state = match b.head.vcs_state {
+                    0 => "disabled".to_string(),
+                    1 => "enabled".into(),
+                    0xff => "invalid".into(),
+                    o => hex8(o),
+                };
+                json!({"vcs": b.head.vcs_id, "state": state, "usp": b.head.usp_id, "vppbs": vppbs})
+            })
+            .collect::<Vec<_>>()
+    })?;
+    Ok(json!({"vcs_count": val(sw.num_vcs), "vcs": blocks}))
+}
+
+fn ld(s: &mut Session, action: LdAction) -> Result<Value, Failure> {
+    let info = s.exec::<GetLdInfo, _>(&(), |i| i)?;
+    let mut v = json!({
+        "memory_size_bytes": val(info.memory_size),
+        "ld_count": val(info.ld_count),
+        "qos_telemetry_caps": hex8(info.qos_telemetry_capability),
+    });
+    if let LdAction::Allocations = action {
+        let limit = u8::try_from(info.ld_count).unwrap_or(u8::MAX);
+        let req = cxlmi_cmd_fmapi_get_ld_allocations_req { start_ld_id: 0, ld_allocation_list_limit: limit };
+        let (head, list) = s.exec::<GetLdAllocations, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
+        // Memory granularity: 256 MiB shifted by the code (CXL r3.1 Table 7-31).
+        let granularity = CAPACITY_UNIT.checked_shl(u32::from(head.memory_granularity)).unwrap_or(0);
+        let allocations: Vec<Value> = list
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                json!({
+                    "ld": usize::from(head.start_ld_id) + i,
+                    "range1_multiplier": val(a.range_1_allocation_mult),
+                    "range2_multiplier": val(a.range_2_allocation_mult),
+                    "range1_bytes": a.range_1_allocation_mult.saturating_mul(granularity),
+                    "range2_bytes": a.range_2_allocation_mult.saturating_mul(granularity),
+                })
+            })
+            .collect();
+        v["granularity_bytes"] = json!(granularity);
+        v["allocations"] = json!(allocations);
+    }
+    Ok(v)
+}
+
+fn raw(s: &mut Session, opcode: u16, payload: &[u8], out_len: usize) -> Result<Output, Failure> {
+    let size = cxlmi::cci::ResponseSize::between(0, out_len);
+    let (rc, bytes) = match s.ep.transact(s.tunnel, Opcode(opcode), payload.len(), |p| p.copy_from_slice(payload), size) {
+        Ok(rsp) => (0u16, rsp.sent().to_vec()),
+        // Background Command Started is a success without a payload.
+        Err(Error::Device(1)) => (1, Vec::new()),
+        Err(e) => return Err(s.fail(&e)),
+    };
+    let value = json!({
+        "opcode": hex16(opcode),
+        "return_code": rc,
+        "return_code_name": crate::retcode::name(rc),
+        "length": bytes.len(),
+        "payload": to_hex(&bytes),
+    });
+    let mut text = format!("opcode       {}\nreturn code  {}\nlength       {}\n", hex16(opcode), crate::retcode::describe(rc), bytes.len());
+    for (i, line) in bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
+        text.push_str(&format!("{:04x}  {}\n", i * 16, hex.join(" ")));
+    }
+    Ok(Output { value, text: Some(text) })
+}
+
+fn commands(s: &mut Session) -> Result<Value, Failure> {
+    let cel = s.cel()?;
+    let list: Vec<Value> = cel
+        .iter()
+        .map(|&(op, fx)| {
+            let names: Vec<&str> = catalog::lookup(Opcode(op)).map(|e| e.name).collect();
+            let kind = if !names.is_empty() {
+                "typed"
+            } else if Opcode(op) == catalog::TUNNEL_MANAGEMENT {
+                "tunnel"
+            } else {
+                "none"
+            };
+            json!({"opcode": hex16(op), "effects": hex16(fx), "names": names, "decoder": kind})
+        })
+        .collect();
+    let decoded = list.iter().filter(|c| c["decoder"] != "none").count();
+    Ok(json!({"advertised": list.len(), "decoded": decoded, "commands": list}))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_dates() {
+        assert_eq!(super::utc(0), "1970-01-01T00:00:00.000000000Z");
+        assert_eq!(super::utc(951_782_400_000_000_001), "2000-02-29T00:00:00.000000001Z");
+        assert_eq!(super::utc(1_700_000_000_000_000_000), "2023-11-14T22:13:20.000000000Z");
+    }
+}
