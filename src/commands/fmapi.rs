@@ -136,9 +136,11 @@ items_listed_commands! {
 
 listed_commands! {
     /// Get LD Allocations (5401h, section 7.6.7.4.2): up to
-    /// `ld_allocation_list_limit` entries.
+    /// `ld_allocation_list_limit` entries. Fewer come back when the LDs from
+    /// the start LD run out first (the list length says how many); upstream
+    /// wants exactly the limit and so fails on such an answer.
     GetLdAllocations = 0x5401, cxlmi_cmd_fmapi_get_ld_allocations_req => cxlmi_cmd_fmapi_get_ld_allocations_rsp,
-        [cxlmi_cmd_fmapi_ld_allocations_list; exactly |q| q.ld_allocation_list_limit.into()];
+        [cxlmi_cmd_fmapi_ld_allocations_list; up_to |q| q.ld_allocation_list_limit.into()];
     /// Get QoS Allocated BW (5406h, section 7.6.7.4.7): one byte for each of
     /// the `number_ld` LDs asked for.
     GetQosAllocatedBw = 0x5406, cxlmi_cmd_fmapi_get_qos_allocated_bw_req
