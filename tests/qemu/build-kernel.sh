@@ -44,8 +44,9 @@ if [ ! -f "$src/Makefile" ]; then
     rm -rf "$dl"
 fi
 
+# Object trees of interrupted builds (any fragment) are left-overs: start clean.
 obj=$CXLMI_QEMU_CACHE/kernel-build-$hash
-rm -rf "$obj"; mkdir -p "$obj"
+rm -rf "$CXLMI_QEMU_CACHE"/kernel-build-*; mkdir -p "$obj"
 log "configuring (tinyconfig + kernel.config) in $obj"
 make -s -C "$src" O="$obj" ARCH=x86_64 tinyconfig >&2
 "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$QEMU_DIR/kernel.config" >&2
