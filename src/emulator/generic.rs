@@ -80,49 +80,67 @@ pub fn set_timestamp<D: Device>(d: &mut D, req: &[u8], _out: &mut Vec<u8>) -> Ha
 }
 
 /// The CEL's size in bytes.
-fn cel_size<D: Device>() -> u32 {
-    (D::commands().len() * 4) as u32
+fn cel_size<D: Device>() -> usize {
+    D::commands().len() * 4
 }
 
 /// Get Supported Logs (0400h): the Command Effects Log.
 pub fn supported_logs<D: Device>(_d: &mut D, req: &[u8], out: &mut Vec<u8>) -> Handled {
+    supported_logs_of(cel_size::<D>(), req, out)
+}
+
+/// Get Supported Logs (0400h) of a device whose CEL is `cel_len` bytes.
+pub fn supported_logs_of(cel_len: usize, req: &[u8], out: &mut Vec<u8>) -> Handled {
     input::<()>(req)?;
     let mut head = cxlmi_cmd_get_supported_logs_rsp::zeroed();
     head.num_supported_log_entries = 1;
     put(out, &head);
-    put(out, &cxlmi_supported_log_entry { uuid: CEL_UUID, log_size: cel_size::<D>() });
+    let log_size = u32::try_from(cel_len).map_err(|_| Rc::CXLMI_RET_INTERNAL)?;
+    put(out, &cxlmi_supported_log_entry { uuid: CEL_UUID, log_size });
     Ok(Done::Now)
 }
 
-/// Get Log (0401h): `length` bytes from `offset` of the CEL, which is
-/// generated from the command table. Another UUID is Invalid Log; a range
-/// past the log's end is Invalid Input.
+/// Get Log (0401h) of the CEL, which is generated from the command table.
 pub fn get_log<D: Device>(_d: &mut D, req: &[u8], out: &mut Vec<u8>) -> Handled {
+    let log: Vec<u8> = cel::<D>().flatten().collect();
+    get_log_of(&log, req, out)
+}
+
+/// Get Log (0401h): `length` bytes from `offset` of the CEL `log`. Another
+/// UUID is Invalid Log; a range past the log's end is Invalid Input.
+pub fn get_log_of(log: &[u8], req: &[u8], out: &mut Vec<u8>) -> Handled {
     let r: cxlmi_cmd_get_log_req = input(req)?;
     if r.uuid != CEL_UUID {
         return Err(Rc::CXLMI_RET_LOG);
     }
     let (offset, length) = (r.offset as usize, r.length as usize);
-    if offset.checked_add(length).is_none_or(|end| end > cel_size::<D>() as usize) {
-        return Err(Rc::CXLMI_RET_INPUT);
-    }
-    let log: Vec<u8> = cel::<D>().flatten().collect();
-    out.extend_from_slice(&log[offset..offset + length]);
+    let part = offset.checked_add(length).and_then(|end| log.get(offset..end)).ok_or(Rc::CXLMI_RET_INPUT)?;
+    out.extend_from_slice(part);
     Ok(Done::Now)
 }
 
-/// Tunnel Management Command (5300h): unwraps the request, has the device
-/// forward it to the port or LD it names, and wraps the answer. A command
-/// size that disagrees with the payload, or a target the device does not
-/// have, is Invalid Input.
+/// Tunnel Management Command (5300h), forwarded by the device's
+/// [`Device::forward`].
 pub fn tunnel<D: Device>(d: &mut D, req: &[u8], out: &mut Vec<u8>) -> Handled {
+    tunnel_via(req, out, |target, id, msg, out| d.forward(target, id, msg, out))
+}
+
+/// Tunnel Management Command (5300h): unwraps the request, has `forward`
+/// answer it at the port or LD it names (false: no such target), and wraps
+/// the answer. A command size that disagrees with the payload, or a target
+/// that is not there, is Invalid Input.
+pub fn tunnel_via(
+    req: &[u8],
+    out: &mut Vec<u8>,
+    forward: impl FnOnce(u8, u8, &[u8], &mut Vec<u8>) -> bool,
+) -> Handled {
     let ((id, target, size), inner) = input_head::<(u8, u8, u16)>(req)?;
     if usize::from(size) != inner.len() || inner.len() < HEADER_LEN {
         return Err(Rc::CXLMI_RET_INPUT);
     }
     let start = out.len();
     put(out, &0u32); // response length and reserved, filled in below
-    if !d.forward(target, id, inner, out) {
+    if !forward(target, id, inner, out) {
         return Err(Rc::CXLMI_RET_INPUT);
     }
     let len = u16::try_from(out.len() - start - 4).map_err(|_| Rc::CXLMI_RET_INTERNAL)?;

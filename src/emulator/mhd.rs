@@ -16,9 +16,9 @@
 use super::dc::{DynamicCapacity, Extent, MAX_EXTENTS, MAX_TAGS, Tag};
 use super::type3::Type3;
 use super::{
-    CEL_UUID, Cmd, Common, Component, Device, Done, Handled, Rc, cel, cmd, effects::*, generic, input, input_head, put,
+    Cmd, Common, Component, Device, Done, Handled, Rc, cel, cmd, effects::*, generic, input, input_head, put,
 };
-use crate::cci::{HEADER_LEN, Opcode};
+use crate::cci::Opcode;
 use crate::types::*;
 use crate::wire::Wire;
 
@@ -96,43 +96,19 @@ impl Mhd {
         cel::<Type3>().chain(own).flatten().collect()
     }
 
-    /// Get Supported Logs (0400h) and Get Log (0401h) over [`Mhd::cel`], as
-    /// [`generic::supported_logs`] and [`generic::get_log`] answer them.
+    /// Get Supported Logs (0400h) and Get Log (0401h) over [`Mhd::cel`].
     fn logs(&mut self, opcode: Opcode, req: &[u8], out: &mut Vec<u8>) -> Handled {
         let log = Mhd::cel();
         if opcode.0 == 0x0400 {
-            input::<()>(req)?;
-            let mut head = cxlmi_cmd_get_supported_logs_rsp::zeroed();
-            head.num_supported_log_entries = 1;
-            put(out, &head);
-            put(out, &cxlmi_supported_log_entry { uuid: CEL_UUID, log_size: log.len() as u32 });
-            return Ok(Done::Now);
+            return generic::supported_logs_of(log.len(), req, out);
         }
-        let r: cxlmi_cmd_get_log_req = input(req)?;
-        if r.uuid != CEL_UUID {
-            return Err(Rc::CXLMI_RET_LOG);
-        }
-        let (offset, length) = (r.offset as usize, r.length as usize);
-        let part = offset.checked_add(length).and_then(|end| log.get(offset..end)).ok_or(Rc::CXLMI_RET_INPUT)?;
-        out.extend_from_slice(part);
-        Ok(Done::Now)
+        generic::get_log_of(&log, req, out)
     }
 
-    /// Tunnel Management Command (5300h) to the LD Pool CCI (target type
-    /// 1), laid out as [`generic::tunnel`] reads it.
+    /// Tunnel Management Command (5300h): target type 1 is the LD Pool CCI.
     fn tunnel(&mut self, req: &[u8], out: &mut Vec<u8>) -> Handled {
-        let ((_id, target, size), inner) = input_head::<(u8, u8, u16)>(req)?;
-        if usize::from(size) != inner.len() || inner.len() < HEADER_LEN || target != 1 {
-            return Err(Rc::CXLMI_RET_INPUT);
-        }
-        let start = out.len();
-        put(out, &0u32);
-        if !generic::forward_to(&mut self.pool, inner, out) {
-            return Err(Rc::CXLMI_RET_INPUT);
-        }
-        let len = u16::try_from(out.len() - start - 4).map_err(|_| Rc::CXLMI_RET_INTERNAL)?;
-        len.encode(&mut out[start..]);
-        Ok(Done::Now)
+        let pool = &mut self.pool;
+        generic::tunnel_via(req, out, |target, _id, msg, out| target == 1 && generic::forward_to(pool, msg, out))
     }
 }
 
