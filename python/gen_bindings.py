@@ -4,9 +4,9 @@
 
     gen_bindings.py SOURCE_DIR OUT_I OUT_PYI
 
-reads SOURCE_DIR/include/cxlmi/api-types.h (the payload structs), SOURCE_DIR/include/libcxlmi.h and
-include/cxlmi/test.h (the functions) and the `item_counts!` tables of SOURCE_DIR/src/commands/*.rs
-(which field counts each flexible array's entries), and writes
+reads SOURCE_DIR/include/cxlmi/api-types.h (the payload structs), SOURCE_DIR/include/libcxlmi.h,
+include/cxlmi/test.h and include/cxlmi/emulator.h (the functions) and the `item_counts!` tables of
+SOURCE_DIR/src/commands/*.rs (which field counts each flexible array's entries), and writes
 
   OUT_I    a SWIG fragment that swig/cxlmi.i includes: %ignore for every array and nested-struct
            member (the module serves those itself, bounds-checked), constructors that give a
@@ -140,6 +140,7 @@ def main():
     structs = parse_structs(open(os.path.join(src, "include/cxlmi/api-types.h"), encoding="utf-8").read())
     functions = parse_functions(open(os.path.join(src, "include/libcxlmi.h"), encoding="utf-8").read())
     functions += parse_functions(open(os.path.join(src, "include/cxlmi/test.h"), encoding="utf-8").read())
+    functions += parse_functions(open(os.path.join(src, "include/cxlmi/emulator.h"), encoding="utf-8").read())
     item_counts = parse_item_counts(os.path.join(src, "src/commands"))
     known = {name for name, _ in structs}
 
@@ -318,6 +319,7 @@ def stubs(structs, served, flex, functions, commands, constants):
         "def cxlmi_open(ctx: cxlmi_ctx, devname: str) -> cxlmi_endpoint: ...",
         "def cxlmi_open_mctp(ctx: cxlmi_ctx, net: int, eid: int) -> cxlmi_endpoint: ...",
         "def cxlmi_open_mock(ctx: cxlmi_ctx) -> cxlmi_endpoint: ...",
+        "def cxlmi_open_emulator(ctx: cxlmi_ctx, model: str) -> cxlmi_endpoint: ...",
         "def cxlmi_scan(ctx: cxlmi_ctx) -> int: ...",
         "def cxlmi_scan_mctp(ctx: cxlmi_ctx) -> int: ...",
         "def cxlmi_close(ep: cxlmi_endpoint) -> None: ...",

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "libcxlmi.h"
 #include "cxlmi/test.h"
+#include "cxlmi/emulator.h"
 
 /* The largest CCI message payload (a 20-bit length, CXL r3.1 Figure 7-19): no response the library
  * decodes, tunnelled or not, can make it write more than this into a command's output. */
@@ -75,7 +76,7 @@ struct cxlmi_py_slot {
     FILE *log;                  /* a context's stream made by the FILE * typemap, closed with it */
     uint32_t gen;
     unsigned char kind;         /* enum cxlmi_py_kind */
-    unsigned char in_memory;    /* an endpoint answered from memory (the mock): keeps the GIL */
+    unsigned char in_memory;    /* an endpoint answered from memory (the mock, the emulator): keeps the GIL */
 };
 
 /* What a Python handle holds in place of a pointer: its slot and the slot's generation, encoded
@@ -162,10 +163,13 @@ static void cxlmi_py_oserror(const char *fn, int err)
 
 static PyObject *cxlmi_py_error_class;   /* cxlmi.CXLMIError, set when the module loads */
 
-/* 0: fine. Otherwise sets OSError (rc < 0) or CXLMIError (rc > 0, a CXL return code). */
+/* 0: fine (Success or Background Command Started). Otherwise sets OSError (rc < 0) or CXLMIError
+ * (any other CXL return code). */
 static int cxlmi_py_check(const char *fn, int rc, int err)
 {
-    if (rc == 0)
+    /* Background Command Started is no failure: the command was accepted and runs on
+     * (Sanitize, Scan Media, Transfer FW, ...); the caller gets 1 and polls cxlmi_cmd_bg_op_status. */
+    if (rc == 0 || rc == CXLMI_RET_BACKGROUND)
         return 0;
     if (rc == INT_MIN && PyErr_Occurred())
         return -1;          /* refused before the call; the exception says why */
@@ -377,7 +381,8 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_in
         void *ref = cxlmi_py_ref_to($1, CXLMI_PY_EP, (struct cxlmi_ctx *)arg1);
         if (!ref)
             SWIG_exception_fail(SWIG_MemoryError, "$symname: out of memory");
-        if (!strcmp("$symname", "cxlmi_open_mock"))
+        /* the mock and the emulator answer from memory, at once */
+        if (!strcmp("$symname", "cxlmi_open_mock") || !strcmp("$symname", "cxlmi_open_emulator"))
             cxlmi_py_deref(ref, CXLMI_PY_EP)->in_memory = 1;
         $result = cxlmi_py_handle_object_of(CXLMI_PY_EP, ref);
     } else {
@@ -430,6 +435,7 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_in
 %include "cxlmi/api-types.h"
 %include "libcxlmi.h"
 %include "cxlmi/test.h"
+%include "cxlmi/emulator.h"
 
 %newobject cxlmi_tunnel_mld;
 %newobject cxlmi_tunnel_switch;
@@ -887,8 +893,8 @@ PyObject *cxlmi_py_mock_get_last_command(struct cxlmi_endpoint *ep)
     if (cxlmi_py_make_handle_type(m, CXLMI_PY_CTX, "cxlmi.cxlmi_ctx",
                                   "A library context: cxlmi_new_ctx() makes one, cxlmi_free_ctx() frees it.") < 0 ||
         cxlmi_py_make_handle_type(m, CXLMI_PY_EP, "cxlmi.cxlmi_endpoint",
-                                  "An open endpoint: made by cxlmi_open(), cxlmi_open_mctp(), cxlmi_open_mock() "
-                                  "or a scan; cxlmi_close() closes it.") < 0)
+                                  "An open endpoint: made by cxlmi_open(), cxlmi_open_mctp(), cxlmi_open_mock(), "
+                                  "cxlmi_open_emulator() or a scan; cxlmi_close() closes it.") < 0)
         return NULL;
 %}
 

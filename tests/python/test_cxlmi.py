@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Unit tests for the cxlmi Python module.
 
-Every test talks to the library's mock endpoint (cxlmi_open_mock), so no CXL
-hardware, /dev/cxl or MCTP is needed. Run from this directory with:
+Every test talks to the library's mock endpoint (cxlmi_open_mock) or to its
+emulated CXL fabric (cxlmi_open_emulator), so no CXL hardware, /dev/cxl or
+MCTP is needed. Run from this directory with:
 
     PYTHONPATH=../../build/src/python LD_LIBRARY_PATH=../../build/src \\
         python3 -m unittest test_cxlmi.py
@@ -21,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 import types
 import unittest
 
@@ -62,6 +65,8 @@ MEDIA_POISON = 0x43
 GET_POISON_LIST = 0x00
 SECURITY = 0x45
 SET_PASSPHRASE = 0x01
+MEMDEV_SANITIZE_SET = 0x44
+SANITIZE = 0x00
 DCD_MGMT = 0x48
 GET_DC_CONFIG = 0x00
 PHYSICAL_SWITCH = 0x51
@@ -970,6 +975,248 @@ class TestMock(MockTestCase):
         self.assertEqual(self.last(), (0x0301, struct.pack("<Q", 99)))
 
 
+# The emulated fabric (cxlmi/emulator.h): what its models are, as Identify reports them.
+EMULATOR_VENDOR_ID = 0x1E98        # the CXL Consortium's PCI vendor ID, used by every model
+COMPONENT_SWITCH = 0x00
+COMPONENT_TYPE3 = 0x03
+EMULATOR_MODELS = {"type3": COMPONENT_TYPE3, "switch": COMPONENT_SWITCH,
+                   "mld": COMPONENT_TYPE3, "mhd": COMPONENT_TYPE3}
+# The emulated switch: port 0 upstream, a Type 3 device on port 1, a four-LD MLD on port 2,
+# port 3 empty. Connected Device Type (CXL r3.1 Table 7-19): none, Type 3 SLD, Type 3 MLD.
+SWITCH_PORT_SLD, SWITCH_PORT_MLD, SWITCH_PORT_EMPTY = 1, 2, 3
+PORT_DEVICE_NONE, PORT_DEVICE_SLD, PORT_DEVICE_MLD = 0x0, 0x4, 0x5
+MLD_LDS = 4
+SANITIZE_OPCODE = 0x4400
+BG_POLL_SECONDS = 0.05
+BG_DEADLINE_SECONDS = 60
+
+
+class EmulatorTestCase(unittest.TestCase):
+    """A fresh context per test; open() gives an emulated component, closed afterwards."""
+
+    def setUp(self):
+        self.ctx = cxlmi.cxlmi_new_ctx(None, 0)
+
+    def tearDown(self):
+        cxlmi.cxlmi_free_ctx(self.ctx)
+
+    def open(self, model):
+        ep = cxlmi.cxlmi_open_emulator(self.ctx, model)
+        self.addCleanup(cxlmi.cxlmi_close, ep)
+        return ep
+
+    def identify(self, ep, ti=None):
+        ident = cxlmi.cxlmi_cmd_identify()
+        self.assertEqual(cxlmi.cxlmi_cmd_identify(ep, ti, ident), 0)
+        return ident
+
+    def bg_status(self, ep):
+        st = cxlmi.cxlmi_cmd_bg_op_status()
+        self.assertEqual(cxlmi.cxlmi_cmd_bg_op_status(ep, None, st), 0)
+        return st
+
+    def wait_for_background(self, ep):
+        """Polls Background Operation Status until nothing runs; returns the last status and
+        every percentage seen while it ran."""
+        seen = []
+        deadline = time.monotonic() + BG_DEADLINE_SECONDS
+        while True:
+            st = self.bg_status(ep)
+            if not st.status & 0x01:
+                return st, seen
+            seen.append(st.status >> 1)
+            self.assertLess(time.monotonic(), deadline, "the background operation never ended")
+            time.sleep(BG_POLL_SECONDS)
+
+
+class TestEmulator(EmulatorTestCase):
+    def test_open_each_model_and_identify(self):
+        for model, component in EMULATOR_MODELS.items():
+            with self.subTest(model=model):
+                ep = self.open(model)
+                self.assertIsInstance(ep, cxlmi.cxlmi_endpoint)
+                ident = self.identify(ep)
+                self.assertEqual(ident.vendor_id, EMULATOR_VENDOR_ID)
+                self.assertEqual(ident.component_type, component)
+                self.assertTrue(cxlmi.cxlmi_endpoint_has_fmapi(ep))
+
+    def test_keyword_arguments(self):
+        ep = cxlmi.cxlmi_open_emulator(ctx=self.ctx, model="switch")
+        self.assertEqual(self.identify(ep).component_type, COMPONENT_SWITCH)
+        cxlmi.cxlmi_close(ep)
+
+    def test_endpoints_listed_in_their_context(self):
+        eps = [self.open(model) for model in EMULATOR_MODELS]
+        listed = list(cxlmi.endpoints(self.ctx))
+        self.assertEqual(len(listed), len(eps))
+        self.assertEqual(set(listed), set(eps))
+
+    def test_unknown_model_raises(self):
+        for model in ("nosuchmodel", "", "Type3", "type3 "):
+            with self.subTest(model=model):
+                with self.assertRaises(OSError) as cm:
+                    cxlmi.cxlmi_open_emulator(self.ctx, model)
+                self.assertEqual(cm.exception.errno, errno.EINVAL)
+                self.assertEqual(cm.exception.filename, "cxlmi_open_emulator")
+                self.assertNotIsInstance(cm.exception, cxlmi.CXLMIError)
+        with self.assertRaises(OSError) as cm:
+            cxlmi.cxlmi_open_emulator(self.ctx, None)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(TypeError):
+            cxlmi.cxlmi_open_emulator(self.ctx, 3)
+        with self.assertRaises(TypeError):
+            cxlmi.cxlmi_open_emulator(None, "type3")
+        self.assertEqual(list(cxlmi.endpoints(self.ctx)), [])
+
+    def test_freed_context_refused(self):
+        ctx = cxlmi.cxlmi_new_ctx(None, 0)
+        cxlmi.cxlmi_free_ctx(ctx)
+        with self.assertRaises(ValueError):
+            cxlmi.cxlmi_open_emulator(ctx, "type3")
+
+    def test_each_open_is_a_fresh_component(self):
+        # State lasts for the endpoint's life and belongs to it alone.
+        first, second = self.open("type3"), self.open("type3")
+        self.assertNotEqual(first, second)
+        req = cxlmi.cxlmi_cmd_memdev_set_lsa_req()
+        req.offset = 16
+        req.data = b"written"
+        self.assertEqual(cxlmi.cxlmi_cmd_memdev_set_lsa(first, None, req), 0)
+        get = cxlmi.cxlmi_cmd_memdev_get_lsa_req()
+        get.offset = 16
+        get.length = 7
+        self.assertEqual(cxlmi.cxlmi_cmd_memdev_get_lsa(first, None, get), b"written")
+        self.assertEqual(cxlmi.cxlmi_cmd_memdev_get_lsa(second, None, get), bytes(7))
+
+    def test_unsupported_command_raises(self):
+        ep = self.open("switch")
+        with self.assertRaises(cxlmi.CXLMIError) as cm:
+            cxlmi.cxlmi_cmd_memdev_get_health_info(ep, None, cxlmi.cxlmi_cmd_memdev_get_health_info())
+        self.assertEqual(cm.exception.retcode, cxlmi.CXLMI_RET_UNSUPPORTED)
+
+    def test_memory_device_commands(self):
+        ep = self.open("type3")
+        ident = cxlmi.cxlmi_cmd_memdev_identify()
+        self.assertEqual(cxlmi.cxlmi_cmd_memdev_identify(ep, None, ident), 0)
+        self.assertGreater(ident.total_capacity, 0)
+        self.assertTrue(str(ident.fw_revision))
+        health = cxlmi.cxlmi_cmd_memdev_get_health_info()
+        self.assertEqual(cxlmi.cxlmi_cmd_memdev_get_health_info(ep, None, health), 0)
+        self.assertLessEqual(health.life_used, 100)
+
+
+class TestEmulatorTunnels(EmulatorTestCase):
+    def test_identify_through_each_switch_port(self):
+        ep = self.open("switch")
+        serials = {self.identify(ep).serial_num}
+        for port in (SWITCH_PORT_SLD, SWITCH_PORT_MLD):
+            with self.subTest(port=port):
+                ti = cxlmi.cxlmi_tunnel_switch(port=port)
+                ident = self.identify(ep, ti)
+                self.assertEqual(ident.component_type, COMPONENT_TYPE3)
+                serials.add(ident.serial_num)
+        self.assertEqual(len(serials), 3, "the switch and the two devices are three components")
+        # Nothing is behind port 3: the switch answers the tunnel itself, with an error.
+        with self.assertRaises(cxlmi.CXLMIError):
+            self.identify(ep, cxlmi.cxlmi_tunnel_switch(port=SWITCH_PORT_EMPTY))
+
+    def test_identify_each_ld_behind_the_switch(self):
+        # Two levels: to the MLD's port, then to one of its LDs.
+        ep = self.open("switch")
+        serials = set()
+        for ld in range(MLD_LDS):
+            ti = cxlmi.cxlmi_tunnel_switch_mld(port=SWITCH_PORT_MLD, ld=ld)
+            self.assertEqual(ti.level, 2)
+            ident = self.identify(ep, ti)
+            self.assertEqual(ident.component_type, COMPONENT_TYPE3)
+            serials.add(ident.serial_num)
+            health = cxlmi.cxlmi_cmd_memdev_get_health_info()
+            self.assertEqual(cxlmi.cxlmi_cmd_memdev_get_health_info(ep, ti, health), 0)
+        self.assertEqual(len(serials), MLD_LDS)
+
+    def test_identify_each_ld_of_an_mld(self):
+        ep = self.open("mld")
+        serials = {self.identify(ep, cxlmi.cxlmi_tunnel_mld(ld=ld)).serial_num
+                   for ld in range(MLD_LDS)}
+        self.assertEqual(len(serials), MLD_LDS)
+        with self.assertRaises(cxlmi.CXLMIError):
+            self.identify(ep, cxlmi.cxlmi_tunnel_mld(ld=MLD_LDS))
+
+    def test_mhd_ld_pool(self):
+        ep = self.open("mhd")
+        self.assertEqual(self.identify(ep, cxlmi.cxlmi_tunnel_mhd()).vendor_id, EMULATOR_VENDOR_ID)
+
+    def test_fmapi_switch_and_ports(self):
+        ep = self.open("switch")
+        sw = cxlmi.cxlmi_cmd_fmapi_identify_sw_device()
+        self.assertEqual(cxlmi.cxlmi_cmd_fmapi_identify_sw_device(ep, None, sw), 0)
+        self.assertGreaterEqual(sw.num_physical_ports, 4)
+        req = cxlmi.cxlmi_cmd_fmapi_get_phys_port_state_req()
+        req.num_ports = 4
+        for i in range(4):
+            req.ports[i] = i
+        rsp = cxlmi.cxlmi_cmd_fmapi_get_phys_port_state_rsp()
+        self.assertEqual(cxlmi.cxlmi_cmd_fmapi_get_phys_port_state(ep, None, req, rsp), 0)
+        devices = {p.port_id: p.conn_dev_type for p in rsp.ports}
+        self.assertEqual(devices, {0: PORT_DEVICE_NONE, SWITCH_PORT_SLD: PORT_DEVICE_SLD,
+                                   SWITCH_PORT_MLD: PORT_DEVICE_MLD,
+                                   SWITCH_PORT_EMPTY: PORT_DEVICE_NONE})
+        # The MLD's FM-owned LD answers LD management through the tunnel to its port.
+        info = cxlmi.cxlmi_cmd_fmapi_get_ld_info()
+        self.assertEqual(cxlmi.cxlmi_cmd_fmapi_get_ld_info(
+            ep, cxlmi.cxlmi_tunnel_switch(port=SWITCH_PORT_MLD), info), 0)
+        self.assertEqual(info.ld_count, MLD_LDS)
+
+
+class TestEmulatorBackground(EmulatorTestCase):
+    def test_sanitize_seen_in_bg_op_status(self):
+        ep = self.open("type3")
+        self.assertEqual(self.bg_status(ep).status & 0x01, 0, "nothing runs on a fresh device")
+        self.assertEqual(cxlmi.cxlmi_cmd_memdev_sanitize(ep, None), cxlmi.CXLMI_RET_BACKGROUND)
+        running = self.bg_status(ep)
+        self.assertEqual(running.status & 0x01, 1)
+        self.assertEqual(running.opcode, SANITIZE_OPCODE)
+        # While it runs, the device takes no second background operation.
+        with self.assertRaises(cxlmi.CXLMIError) as cm:
+            cxlmi.cxlmi_cmd_memdev_sanitize(ep, None)
+        self.assertEqual(cm.exception.retcode, cxlmi.CXLMI_RET_BUSY)
+        done, seen = self.wait_for_background(ep)
+        self.assertEqual(done.opcode, SANITIZE_OPCODE)
+        self.assertEqual(done.returncode, cxlmi.CXLMI_RET_SUCCESS)
+        self.assertTrue(seen)
+        self.assertEqual(seen, sorted(seen), "the percentage only grows")
+        self.assertTrue(all(0 <= p <= 100 for p in seen))
+
+    def test_sanitize_aborted(self):
+        ep = self.open("type3")
+        self.assertEqual(cxlmi.cxlmi_cmd_memdev_sanitize(ep, None), cxlmi.CXLMI_RET_BACKGROUND)
+        self.assertEqual(cxlmi.cxlmi_cmd_request_bg_op_abort(ep, None), 0)
+        done, _ = self.wait_for_background(ep)
+        self.assertEqual(done.opcode, SANITIZE_OPCODE)
+        self.assertEqual(done.returncode, cxlmi.CXLMI_RET_ABORT)
+
+    def test_emulator_commands_from_threads(self):
+        # Emulator endpoints answer from memory (the module keeps the GIL for them, as for the
+        # mock); endpoints used by one thread each still work side by side.
+        eps = [self.open("switch") for _ in range(4)]
+        errors = []
+
+        def work(ep):
+            try:
+                for port in (SWITCH_PORT_SLD, SWITCH_PORT_MLD) * 25:
+                    ident = cxlmi.cxlmi_cmd_identify()
+                    cxlmi.cxlmi_cmd_identify(ep, cxlmi.cxlmi_tunnel_switch(port=port), ident)
+            except Exception as err:          # reported below, in the test's thread
+                errors.append(err)
+
+        threads = [threading.Thread(target=work, args=(ep,)) for ep in eps]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+
+
 class TestStructures(MockTestCase):
     def test_identify_fields_decoded(self):
         self.queue(INFO_STAT, IDENTIFY, identify_payload())
@@ -1516,7 +1763,9 @@ class TestErrors(MockTestCase):
         self.assertNotIsInstance(e, OSError)
 
     def test_every_return_code_raises(self):
-        for code in range(1, 33):
+        # All but 1, Background Command Started, which is no failure
+        # (test_background_started_returns_it).
+        for code in range(2, 33):
             with self.subTest(code=code):
                 self.queue(MEMDEV_CCLS, GET_PARTITION_INFO, b"", rc=code)
                 with self.assertRaises(cxlmi.CXLMIError) as cm:
@@ -1526,6 +1775,11 @@ class TestErrors(MockTestCase):
                 self.assertEqual(cm.exception.function, "cxlmi_cmd_memdev_get_partition_info")
                 self.assertIn("(CXL return code 0x%x)" % code, str(cm.exception))
                 self.assertIn(cxlmi.cxlmi_cmd_retcode_tostr(code), str(cm.exception))
+
+    def test_background_started_returns_it(self):
+        # The command was accepted and runs on: not an error, the caller polls bg_op_status.
+        self.queue(MEMDEV_SANITIZE_SET, SANITIZE, b"", rc=cxlmi.CXLMI_RET_BACKGROUND)
+        self.assertEqual(cxlmi.cxlmi_cmd_memdev_sanitize(self.ep, None), cxlmi.CXLMI_RET_BACKGROUND)
 
     def test_success_returns_zero(self):
         self.queue(MEMDEV_CCLS, GET_PARTITION_INFO, struct.pack("<QQQQ", 1, 2, 3, 4))
@@ -1828,6 +2082,60 @@ class TestCrashSafety(unittest.TestCase):
                 pass
             del ep
             gc.collect()
+            print("CHILD-OK")
+        """)
+
+    def test_gc_order_with_emulator_endpoints(self):
+        # Emulated components, tunnels through them and a background operation still running,
+        # released in every order, with gc.collect() in between.
+        self.run_ok("""
+            import gc, itertools, cxlmi
+
+            def make():
+                ctx = cxlmi.cxlmi_new_ctx(None, 0)
+                sw = cxlmi.cxlmi_open_emulator(ctx, "switch")
+                dev = cxlmi.cxlmi_open_emulator(ctx, "type3")
+                ti = cxlmi.cxlmi_tunnel_switch_mld(port=2, ld=1)
+                ident = cxlmi.cxlmi_cmd_identify()
+                cxlmi.cxlmi_cmd_identify(sw, ti, ident)
+                assert cxlmi.cxlmi_cmd_memdev_sanitize(dev, None) == cxlmi.CXLMI_RET_BACKGROUND
+                return dict(ctx=ctx, sw=sw, dev=dev, ti=ti, ident=ident)
+
+            release = {
+                "ctx": lambda o: cxlmi.cxlmi_free_ctx(o["ctx"]),
+                "sw": lambda o: cxlmi.cxlmi_close(o["sw"]),
+                "dev": lambda o: cxlmi.cxlmi_close(o["dev"]),
+                "ti": lambda o: cxlmi.cxlmi_tunnel_free(o["ti"]),
+                "ident": lambda o: o.pop("ident"),
+            }
+            for order in itertools.permutations(release):
+                o = make()
+                for name in order:
+                    if name in ("sw", "dev") and "ctx" not in order[:order.index(name)]:
+                        # still open: a command works until the close
+                        cxlmi.cxlmi_cmd_bg_op_status(o[name], None, cxlmi.cxlmi_cmd_bg_op_status())
+                    release[name](o)
+                    gc.collect()
+                for ep in (o["sw"], o["dev"]):
+                    cxlmi.cxlmi_close(ep)
+                    try:
+                        cxlmi.cxlmi_cmd_identify(ep, None, cxlmi.cxlmi_cmd_identify())
+                        raise AssertionError("a closed emulator endpoint answered")
+                    except ValueError:
+                        pass
+                cxlmi.cxlmi_free_ctx(o["ctx"])
+                for name in list(o):
+                    del o[name]
+                    gc.collect()
+            # Handles dropped without any explicit free or close, mid-sanitize.
+            for _ in range(100):
+                ctx = cxlmi.cxlmi_new_ctx(None, 0)
+                eps = [cxlmi.cxlmi_open_emulator(ctx, m) for m in ("type3", "switch", "mld", "mhd")]
+                cxlmi.cxlmi_cmd_memdev_sanitize(eps[0], None)
+                del ctx
+                gc.collect()
+                del eps
+                gc.collect()
             print("CHILD-OK")
         """)
 
