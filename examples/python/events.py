@@ -13,6 +13,7 @@ Usage examples:
   events.py mem0 --log warn --log fail
   events.py mctp:1,8 --clear         # read and clear everything
   events.py --mock                   # no hardware: the mock endpoint with canned records
+  events.py --emu type3 --clear      # no hardware: the emulated memory device
 """
 
 import datetime

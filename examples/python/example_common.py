@@ -2,12 +2,14 @@
 """What every example in this directory shares, kept apart so the examples show only the API.
 
 - make_parser() / parse_args(): the command line every example takes: a device (mem0,
-  /dev/cxl/mem0 or mctp:NET,EID) or --mock, and -v for the library's debug log.
+  /dev/cxl/mem0, mctp:NET,EID or emu:MODEL), --emu MODEL or --mock, and -v for the library's
+  debug log.
 - open_endpoint(): opens what the command line names, with the one cxlmi call each kind needs.
 - FAILURES and report(): which exceptions the module raises when a device or a command fails,
   and how the examples turn one into a single line on stderr and a non-zero exit status.
 - run() and run_in_context(): the life of an example around what it shows: create a context,
-  open the endpoint (queueing the canned answers with --mock), call the example's code, close
+  open the endpoint (queueing the canned answers with --mock; the emulator needs none: it
+  keeps state and answers as a device does), call the example's code, close
   the endpoint, free the context, and report a failure. simple.py spells all this out once.
 - show(), size_text(), hexdump(): aligned, short output.
 
@@ -31,6 +33,9 @@ FAILURES = (OSError, cxlmi.CXLMIError)
 # syslog levels for cxlmi_new_ctx(): 0 logs nothing, LOG_DEBUG (7) everything.
 LOG_QUIET = 0
 LOG_DEBUG = 7
+
+# The models of the library's emulated fabric (cxlmi_open_emulator).
+EMULATOR_MODELS = ("type3", "switch", "mld", "mhd")
 
 # Capacities in the Memory Device commands are counted in units of 256 MiB.
 CAPACITY_UNIT = 256 << 20
@@ -60,7 +65,11 @@ def make_parser(doc, device=True):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     if device:
         parser.add_argument("device", nargs="?",
-                            help="the CXL device: mem0, /dev/cxl/mem0, or mctp:NET,EID")
+                            help="the CXL device: mem0, /dev/cxl/mem0, mctp:NET,EID or emu:MODEL")
+        parser.add_argument("--emu", metavar="MODEL", choices=EMULATOR_MODELS,
+                            help="use a component of the library's emulated CXL fabric: "
+                                 + ", ".join(EMULATOR_MODELS) + " (no hardware needed; "
+                                 "the same as the device emu:MODEL)")
     parser.add_argument("--mock", action="store_true",
                         help="use the library's mock endpoint, answering with canned responses "
                              "(no hardware needed)")
@@ -71,13 +80,24 @@ def make_parser(doc, device=True):
 
 def parse_args(parser, device_optional=False):
     """Parses the command line; adds .name (what to call the target in messages), .mctp
-    ((net, eid) or None) and .log_level."""
+    ((net, eid) or None), .emu (the emulator model or None) and .log_level. --emu MODEL
+    becomes the device emu:MODEL."""
     args = parser.parse_args()
     device = getattr(args, "device", None)
+    if getattr(args, "emu", None):
+        if device or args.mock:
+            parser.error("give one of a device, --emu or --mock")
+        device = args.device = "emu:" + args.emu
     if args.mock and device:
         parser.error("give a device or --mock, not both")
     if not args.mock and not device and not device_optional:
-        parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID) or use --mock")
+        parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID, emu:MODEL) "
+                     "or use --emu MODEL or --mock")
+    args.emu = None
+    if device and device.startswith("emu:"):
+        args.emu = device[len("emu:"):]
+        if not args.emu:
+            parser.error(f"{device}: name an emulator model: " + ", ".join(EMULATOR_MODELS))
     args.mctp = None
     if device and device.startswith("mctp:"):
         try:
@@ -98,6 +118,10 @@ def open_endpoint(ctx, args):
         # A mock endpoint answers each command from responses queued with
         # cxlmi_mock_set_response(); a command nobody queued an answer for gets Unsupported.
         return cxlmi.cxlmi_open_mock(ctx)
+    if args.emu:
+        # A fresh component of the emulated fabric: it keeps state (an LSA written reads
+        # back, a sanitize runs in the background) until the endpoint is closed.
+        return cxlmi.cxlmi_open_emulator(ctx, args.emu)
     if args.mctp:
         net, eid = args.mctp
         return cxlmi.cxlmi_open_mctp(ctx, net=net, eid=eid)
@@ -156,6 +180,8 @@ def report(name, err):
             reason += " (a CXL device needs root)"
         elif err.errno == errno.EOPNOTSUPP and err.filename == "cxlmi_scan_mctp":
             reason += " (this libcxlmi cannot discover MCTP endpoints over D-Bus)"
+        elif err.errno == errno.EINVAL and err.filename == "cxlmi_open_emulator":
+            reason += " (the models are " + ", ".join(EMULATOR_MODELS) + ")"
     print(f"{program()}: {name}: {reason}", file=sys.stderr)
     return 1
 

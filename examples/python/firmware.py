@@ -11,6 +11,7 @@ Usage examples:
   firmware.py mem0                   # /dev/cxl/mem0, as root
   firmware.py mctp:1,8               # MCTP network 1, endpoint ID 8
   firmware.py --mock                 # no hardware: the mock endpoint with a canned answer
+  firmware.py --emu type3            # no hardware: the emulated memory device
 """
 
 import struct

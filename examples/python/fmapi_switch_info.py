@@ -11,6 +11,7 @@ link width and speed, and link training state.
 Usage examples:
   fmapi_switch_info.py mctp:1,8      # the switch's FM-API over MCTP (network 1, EID 8)
   fmapi_switch_info.py --mock        # no hardware: the mock endpoint with canned answers
+  fmapi_switch_info.py --emu switch  # no hardware: the emulated switch
 """
 
 import struct

@@ -11,6 +11,7 @@ Usage examples:
   get_partition_info.py mem0         # /dev/cxl/mem0, as root
   get_partition_info.py mctp:1,8     # MCTP network 1, endpoint ID 8
   get_partition_info.py --mock       # no hardware: the mock endpoint with canned answers
+  get_partition_info.py --emu type3  # no hardware: the emulated memory device
 """
 
 import struct

@@ -13,6 +13,7 @@ Usage examples:
   health.py mem0                     # /dev/cxl/mem0, as root
   health.py mctp:1,8                 # MCTP network 1, endpoint ID 8
   health.py --mock                   # no hardware: the mock endpoint with canned answers
+  health.py --emu type3              # no hardware: the emulated memory device
 """
 
 import struct

@@ -13,6 +13,7 @@ Usage examples:
   identify_device.py mctp:1,8        # MCTP network 1, endpoint ID 8
   identify_device.py --scan          # every MCTP endpoint mctpd knows (needs D-Bus support)
   identify_device.py --mock          # no hardware: the mock endpoint with a canned answer
+  identify_device.py --emu switch    # no hardware: the emulated switch
 """
 
 import struct
@@ -71,7 +72,8 @@ def main():
     if args.scan and (args.device or args.mock):
         parser.error("--scan finds the endpoints itself: give no device and no --mock")
     if not args.scan and not args.device and not args.mock:
-        parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID), or use --scan or --mock")
+        parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID, emu:MODEL), "
+                     "or use --scan, --emu MODEL or --mock")
 
     # Context, endpoint(s), --mock answers, close, free and errors: see example_common.
     if args.scan:

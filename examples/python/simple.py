@@ -10,6 +10,7 @@ Usage examples:
   simple.py /dev/cxl/mem0
   simple.py mctp:1,8        # MCTP network 1, endpoint ID 8
   simple.py --mock          # no hardware: the mock endpoint with a canned answer
+  simple.py --emu type3     # no hardware: the emulated memory device
 """
 
 import struct

@@ -25,6 +25,10 @@ Usage examples:
   tunnel_example.py mctp:1,8 --kind switch-mld --port 2 --ld 0
   tunnel_example.py mctp:1,10 --kind mhd                 # a multi-headed device
   tunnel_example.py --mock                               # all four, canned answers
+  tunnel_example.py --emu switch --kind switch --port 2  # the emulated fabric, no hardware
+  tunnel_example.py --emu mld --kind mld --ld 1
+  tunnel_example.py --emu switch --kind switch-mld --port 2 --ld 3
+  tunnel_example.py --emu mhd --kind mhd
 """
 
 import struct

@@ -18,6 +18,7 @@ target would, from the canned answers --mock queues.
 Usage examples:
   tunneling.py mctp:1,8 --port 2 --ld 1    # switch FM-API over MCTP
   tunneling.py --mock                      # no hardware: canned answers
+  tunneling.py --emu switch                # no hardware: the emulated switch and the MLD on its port 2
 """
 
 import struct
