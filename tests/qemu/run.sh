@@ -48,7 +48,13 @@ esac
 # needs libnvdimm, and without it the kernel does not hold Set LSA for itself, so LSA writes can be
 # tested through the kernel's own id.
 work=$(mktemp -d "${TMPDIR:-/tmp}/cxlmi-qemu.XXXXXX")
-trap 'rm -rf "$work"; [ -n "${rpid:-}" ] && kill "$rpid" 2>/dev/null; true' EXIT
+rpid=''
+cleanup() {
+    rm -rf "$work"
+    # The responder normally exits when QEMU closes the line; stop it if it did not.
+    if [ -n "$rpid" ]; then kill "$rpid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
 root=$work/root
 mkdir -p "$root"/{bin,proc,sys,dev,tests,modules}
 cp "$CXLMI_QEMU_CACHE/busybox" "$root/bin/busybox"
