@@ -5,11 +5,12 @@
 # Type 3 device and runs the given static test programs in it; passes when every program exits 0.
 #
 #   run.sh --kernel stock|custom --logdir DIR [--timeout SECONDS] [--name NAME] \
-#          [--mctp-responder PROGRAM] PROGRAM...
+#          [--mctp-responder PROGRAM] [--bin FILE]... PROGRAM...
 #
 # stock   Debian's cloud kernel 6.12 (no RAW commands, no MCTP), CXL drivers as modules.
 # custom  the kernel build-kernel.sh makes (RAW commands, MCTP over serial), built when not cached.
 # A program named *.skip-stock is not run on the stock kernel (and likewise *.skip-custom).
+# --bin FILE: put FILE in the guest's /bin (a tool the test programs run), not run as a test.
 # --mctp-responder: a host program given the path of a unix socket, where QEMU connects the guest's
 #   second serial port (ttyS1); it answers MCTP over DSP0253 serial framing.
 # The console goes to DIR/NAME.console.log; a summary is printed, and the exit status is 0 (all
@@ -17,7 +18,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-kernel=stock logdir=. timeout=600 name='' responder=''
+kernel=stock logdir=. timeout=600 name='' responder='' bins=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=$2; shift 2 ;;
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
         --timeout) timeout=$2; shift 2 ;;
         --name) name=$2; shift 2 ;;
         --mctp-responder) responder=$2; shift 2 ;;
+        --bin) bins+=("$2"); shift 2 ;;
         --) shift; break ;;
         -*) die "unknown option $1" ;;
         *) break ;;
@@ -69,6 +71,9 @@ if [ "$kernel" = stock ]; then
         echo "$m" >>"$root/modules.order"
     done
 fi
+for bin in "${bins[@]}"; do
+    cp "$bin" "$root/bin/"
+done
 n=0
 for prog in "$@"; do
     [ -x "$prog" ] || die "$prog: not an executable"
