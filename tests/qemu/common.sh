@@ -3,7 +3,7 @@
 # Shared by the tests/qemu scripts (sourced, not run). Everything downloaded or built lives in a
 # cache outside the source tree, so nothing fetched is ever committed and a second run reuses it.
 
-CXLMI_QEMU_CACHE=${CXLMI_QEMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cxlmi-qemu}
+CXLMI_QEMU_CACHE=${CXLMI_QEMU_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/cxlmi-qemu}
 QEMU_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC_ROOT=$(cd "$QEMU_DIR/../.." && pwd)
 
