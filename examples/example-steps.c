@@ -240,11 +240,11 @@ static int show_lsa(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, uin
 }
 
 static int bg_status(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti,
-		     struct cxlmi_cmd_bg_op_status_rsp *st)
+		     struct cxlmi_cmd_bg_op_status_rsp *st, bool optional)
 {
 	memset(st, 0, sizeof(*st));
 	return example_result(call("cxlmi_cmd_bg_op_status", ti), cxlmi_cmd_bg_op_status(ep, ti, st),
-			      false);
+			      optional);
 }
 
 /* Shows a background operation's progress: on a terminal as one line redrawn in place, otherwise
@@ -269,7 +269,7 @@ static int wait_for_background(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_in
 	int shown = -1;
 
 	for (int polls = 0; polls < BG_POLL_LIMIT; polls++) {
-		int rc = bg_status(ep, ti, st);
+		int rc = bg_status(ep, ti, st, false);
 
 		if (rc != EXAMPLE_OK || !BG_RUNNING(st->status)) {
 			if (shown >= 0 && isatty(STDOUT_FILENO))
@@ -289,12 +289,14 @@ static int wait_for_background(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_in
 	return EXAMPLE_FAIL;
 }
 
-/* Sanitize answers Background Command Started, or Success when it finished at once. */
-static int start_sanitize(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti)
+/* Sanitize answers Background Command Started, or Success when it finished at once; `*background`
+ * says which. */
+static int start_sanitize(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, bool *background)
 {
 	int rc = cxlmi_cmd_memdev_sanitize(ep, ti);
 
-	if (rc == CXLMI_RET_BACKGROUND)
+	*background = rc == CXLMI_RET_BACKGROUND;
+	if (*background)
 		return EXAMPLE_OK;
 	return example_result(call("cxlmi_cmd_memdev_sanitize", ti), rc, true);
 }
@@ -310,6 +312,7 @@ static const char *bg_result(const struct cxlmi_cmd_bg_op_status_rsp *st)
 static int show_sanitize(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, bool destructive)
 {
 	struct cxlmi_cmd_bg_op_status_rsp st;
+	bool background;
 	int percent, rc;
 
 	printf("  Sanitize\n");
@@ -317,7 +320,9 @@ static int show_sanitize(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti
 		printf("    (skipped: it destroys all data on the device; give --destructive)\n");
 		return EXAMPLE_SKIP;
 	}
-	rc = bg_status(ep, ti, &st);
+	/* Without Background Operation Status (a kernel mailbox keeps it to itself) there is no
+	 * progress to show. */
+	rc = bg_status(ep, ti, &st, true);
 	if (rc != EXAMPLE_OK)
 		return rc;
 	if (BG_RUNNING(st.status)) {
@@ -327,9 +332,13 @@ static int show_sanitize(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti
 	}
 
 	/* Once to the end, watching its progress. */
-	rc = start_sanitize(ep, ti);
+	rc = start_sanitize(ep, ti, &background);
 	if (rc != EXAMPLE_OK)
 		return rc;
+	if (!background) {
+		printf(LABEL "done at once, nothing to abort\n", "sanitize");
+		return EXAMPLE_OK;
+	}
 	printf(LABEL "started\n", "sanitize");
 	rc = wait_for_background(ep, ti, &st, NULL);
 	if (rc != EXAMPLE_OK)
@@ -342,12 +351,16 @@ static int show_sanitize(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti
 	printf(LABEL "100%% done: %s\n", "sanitize", bg_result(&st));
 
 	/* Once more, stopped on the way with Request Abort. */
-	rc = start_sanitize(ep, ti);
+	rc = start_sanitize(ep, ti, &background);
 	if (rc != EXAMPLE_OK)
 		return rc;
+	if (!background) {
+		printf(LABEL "done at once this time, nothing to abort\n", "sanitize");
+		return EXAMPLE_OK;
+	}
 	printf(LABEL "started again\n", "sanitize");
 	example_sleep_ms(ABORT_AFTER_MS);
-	rc = bg_status(ep, ti, &st);
+	rc = bg_status(ep, ti, &st, false);
 	if (rc != EXAMPLE_OK)
 		return rc;
 	percent = BG_PERCENT(st.status);

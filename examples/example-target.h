@@ -68,6 +68,9 @@ enum example_outcome {
 /*
  * Judges the return value `rc` of the libcxlmi call `what`:
  *   0                           EXAMPLE_OK;
+ *   negative, errno EOPNOTSUPP  with `optional`, the transport cannot send this command (a
+ *                               kernel mailbox that does not offer it): prints
+ *                               "    (<what>: <strerror>, skipped)" on stdout, EXAMPLE_SKIP;
  *   negative (errno is set)     the call failed before or while talking to the component:
  *                               prints "<prog>: <target>: <what>: <strerror>", EXAMPLE_FAIL;
  *   CXLMI_RET_UNSUPPORTED       with `optional`, prints "    (<what>: Unsupported, skipped)"
