@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Called by cli/meson.build: builds the `cxlmi` tool with cargo, in the library's target directory and
-# with its features, then puts it where meson promised it (build/cli/cxlmi).
+# Called by cli/meson.build: builds the `cxlmi` tool with cargo, with the library's features, then puts
+# it where meson promised it (build/cli/cxlmi).
 #
 #   meson-cargo-cli.sh CARGO MANIFEST TARGET_DIR OUTPUT [extra cargo build arguments...]
 #
