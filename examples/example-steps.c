@@ -29,6 +29,7 @@
 /* Get Event Records (8.2.9.2.2) output flags. */
 #define EVENTS_OVERFLOW		0x01
 #define EVENTS_MORE		0x02
+#define EVENTS_MAX_ROUNDS	64	/* reads of one log while clearing it */
 
 /* How much of the Label Storage Area the example reads, writes and shows. */
 #define LSA_SHOWN		32
@@ -428,7 +429,8 @@ static int show_event_log(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *t
 		return EXAMPLE_FAIL;
 	}
 
-	for (;;) {
+	/* A bound, in case a device keeps records it was told to clear. */
+	for (int round = 0; round < EVENTS_MAX_ROUNDS; round++) {
 		rc = example_result(call("cxlmi_cmd_get_event_records", ti),
 				    cxlmi_cmd_get_event_records(ep, ti, &req, rsp), true);
 		if (rc != EXAMPLE_OK)
