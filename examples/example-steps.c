@@ -604,11 +604,12 @@ int show_ports(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti,
 	for (unsigned int i = 0; i < rsp->num_ports && i < num_ports; i++) {
 		const struct cxlmi_cmd_fmapi_port_state_info_block *p = &rsp->ports[i];
 
-		printf("    port %-3u %-12s %-28s", p->port_id, port_state_name(p->config_state),
-		       port_device_name(p->conn_dev_type));
-		if (p->conn_dev_type != PORT_DEVICE_NONE)
-			printf(" x%u of x%u, LTSSM %02xh", p->negotiated_link_width,
-			       p->max_link_width, p->ltssm_state);
+		printf("    port %-3u %-12s ", p->port_id, port_state_name(p->config_state));
+		if (p->conn_dev_type == PORT_DEVICE_NONE)
+			printf("%s", port_device_name(p->conn_dev_type));
+		else
+			printf("%-28s x%u of x%u, LTSSM %02xh", port_device_name(p->conn_dev_type),
+			       p->negotiated_link_width, p->max_link_width, p->ltssm_state);
 		if (p->conn_dev_type == PORT_DEVICE_TYPE3_MLD)
 			printf(", %u LDs", p->supported_ld_count);
 		printf("\n");
