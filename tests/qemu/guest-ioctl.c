@@ -305,9 +305,8 @@ static void raw_commands(struct cxlmi_endpoint *ep)
 
 	memset(&policy, FILL, sizeof(policy));
 	CHECK_RC(cxlmi_cmd_get_event_interrupt_policy(ep, NULL, &policy), 0, "cxlmi_cmd_get_event_interrupt_policy");
-	printf("      info 0x%02x warning 0x%02x failure 0x%02x fatal 0x%02x dcd 0x%02x\n",
-	       policy.informational_settings, policy.warning_settings, policy.failure_settings,
-	       policy.fatal_settings, policy.dcd_settings);
+	printf("      info 0x%02x warning 0x%02x failure 0x%02x fatal 0x%02x\n", policy.informational_settings,
+	       policy.warning_settings, policy.failure_settings, policy.fatal_settings);
 	/* Set it to what it is (the kernel's own MSI settings), then read it back. */
 	memset(&set_policy, 0, sizeof(set_policy));
 	memcpy(&set_policy, &policy, sizeof(set_policy) < sizeof(policy) ? sizeof(set_policy) : sizeof(policy));

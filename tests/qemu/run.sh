@@ -5,12 +5,17 @@
 # Type 3 device and runs the given static test programs in it; passes when every program exits 0.
 #
 #   run.sh --kernel stock|custom --logdir DIR [--timeout SECONDS] [--name NAME] \
+#          [--cargo CARGO MANIFEST TARGET_DIR [--with-cli] [--with-mctp-responder]] \
 #          [--mctp-responder PROGRAM] [--bin FILE]... PROGRAM...
 #
 # stock   Debian's cloud kernel 6.12 (no RAW commands, no MCTP), CXL drivers as modules.
 # custom  the kernel build-kernel.sh makes (RAW commands, MCTP over serial), built when not cached.
 # A program named *.skip-stock is not run on the stock kernel (and likewise *.skip-custom).
 # --bin FILE: put FILE in the guest's /bin (a tool the test programs run), not run as a test.
+# --with-cli, --with-mctp-responder: build the static `cxlmi` tool (for /bin) and the MCTP responder
+#   with cargo first (build-cli-static.sh, build-responder.sh; into DIR). They are built here, when
+#   the test runs, and not by meson as test dependencies: meson builds every test's dependencies in
+#   a plain `meson compile`, and these take minutes that only this suite needs.
 # --mctp-responder: a host program given the path of a unix socket, where QEMU connects the guest's
 #   second serial port (ttyS1); it answers MCTP over DSP0253 serial framing.
 # The console goes to DIR/NAME.console.log; a summary is printed, and the exit status is 0 (all
@@ -18,7 +23,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-kernel=stock logdir=. timeout=600 name='' responder='' bins=()
+kernel=stock logdir=. timeout=600 name='' responder='' bins=() cargo='' with_cli='' with_responder=''
 while [ $# -gt 0 ]; do
     case "$1" in
         --kernel) kernel=$2; shift 2 ;;
@@ -27,6 +32,9 @@ while [ $# -gt 0 ]; do
         --name) name=$2; shift 2 ;;
         --mctp-responder) responder=$2; shift 2 ;;
         --bin) bins+=("$2"); shift 2 ;;
+        --cargo) cargo=$2 manifest=$3 target_dir=$4; shift 4 ;;
+        --with-cli) with_cli=1; shift ;;
+        --with-mctp-responder) with_responder=1; shift ;;
         --) shift; break ;;
         -*) die "unknown option $1" ;;
         *) break ;;
@@ -37,6 +45,20 @@ name=${name:-qemu-$kernel}
 mkdir -p "$logdir"
 logdir=$(cd "$logdir" && pwd)
 console=$logdir/$name.console.log
+
+if [ -n "$with_cli$with_responder" ] && [ -z "$cargo" ]; then
+    die "--with-cli and --with-mctp-responder need --cargo"
+fi
+if [ -n "$with_cli" ]; then
+    log "building the static cxlmi tool"
+    "$QEMU_DIR/build-cli-static.sh" "$cargo" "$manifest" "$target_dir" "$logdir/cxlmi-static" >&2
+    bins+=("$logdir/cxlmi-static:cxlmi")
+fi
+if [ -n "$with_responder" ]; then
+    log "building the MCTP responder"
+    "$QEMU_DIR/build-responder.sh" "$cargo" "$manifest" "$target_dir" "$logdir/cxlmi-qemu-responder" >&2
+    responder=$logdir/cxlmi-qemu-responder
+fi
 
 "$QEMU_DIR/fetch.sh" all
 case "$kernel" in
@@ -71,8 +93,12 @@ if [ "$kernel" = stock ]; then
         echo "$m" >>"$root/modules.order"
     done
 fi
+# FILE or FILE:NAME (installed as /bin/NAME).
 for bin in "${bins[@]}"; do
-    cp "$bin" "$root/bin/"
+    case "$bin" in
+        *:*) cp "${bin%%:*}" "$root/bin/${bin##*:}" ;;
+        *) cp "$bin" "$root/bin/" ;;
+    esac
 done
 n=0
 for prog in "$@"; do
