@@ -187,10 +187,6 @@ impl Session {
         }
     }
 
-    fn identify(&mut self) -> Result<cxlmi_cmd_identify_rsp, Failure> {
-        self.exec::<Identify, _>(&(), |id| id)
-    }
-
     /// The Command Effects Log: (opcode, effects) of every entry.
     fn cel(&mut self) -> Result<Vec<(u16, u16)>, Failure> {
         let logs = self.exec::<GetSupportedLogs, _>(&(), |l| l.entries().collect::<Vec<_>>())?;
@@ -283,19 +279,27 @@ fn component_type(t: u8) -> String {
 /// One line of `list`: the endpoint's identity, or why it has none.
 fn listed(ep: &mut Endpoint, target: String, transport: &str) -> Value {
     let mut v = json!({"target": target, "transport": transport});
-    match ep.execute::<Identify>(Tunnel::None, &()) {
-        Ok(id) => {
-            v["component_type"] = json!(component_type(id.component_type));
-            v["serial"] = json!(hex64(id.serial_num));
-            v["vendor_id"] = json!(hex16(id.vendor_id));
-            v["device_id"] = json!(hex16(id.device_id));
-        }
-        Err(e) => {
-            v["component_type"] = Value::Null;
-            v["serial"] = Value::Null;
-            v["error"] = json!(e.to_string());
-        }
-    }
+    // As `identify` does: a memory device without the Generic Identify is
+    // still one, by Identify Memory Device.
+    let (kind, serial, vendor, device) = match ep.execute::<Identify>(Tunnel::None, &()) {
+        Ok(id) => (
+            json!(component_type(id.component_type)),
+            json!(hex64(id.serial_num)),
+            json!(hex16(id.vendor_id)),
+            json!(hex16(id.device_id)),
+        ),
+        Err(e) => match not_offered(&e).then(|| ep.execute::<MemdevIdentify>(Tunnel::None, &()).is_ok()) {
+            Some(true) => (json!(component_type(0x03)), Value::Null, Value::Null, Value::Null),
+            _ => {
+                v["error"] = json!(e.to_string());
+                (Value::Null, Value::Null, Value::Null, Value::Null)
+            }
+        },
+    };
+    v["component_type"] = kind;
+    v["serial"] = serial;
+    v["vendor_id"] = vendor;
+    v["device_id"] = device;
     v
 }
 
@@ -338,9 +342,26 @@ fn list(ctx: &Context) -> Value {
     json!({"devices": devices, "notes": notes})
 }
 
-fn identify(s: &mut Session) -> Result<Value, Failure> {
-    let id = s.identify()?;
-    let mut v = json!({
+/// Whether a failed command is one the component or the path to it does
+/// not offer (Unsupported, or a mailbox that cannot send it), rather than a
+/// failure of a command that exists.
+fn not_offered(e: &Error) -> bool {
+    match e {
+        Error::Device(rc) => *rc == cxlmi_cmd_retcode::CXLMI_RET_UNSUPPORTED as u16,
+        Error::Io(io) => io.raw_os_error() == Some(libc::EOPNOTSUPP),
+        _ => false,
+    }
+}
+
+/// The identity fields of Identify (0001h), null when it is not offered.
+fn identity(id: Option<&cxlmi_cmd_identify_rsp>) -> Value {
+    let Some(id) = id else {
+        return json!({
+            "component_type": null, "vendor_id": null, "device_id": null, "subsystem_vendor_id": null,
+            "subsystem_id": null, "serial": null, "max_message_bytes": null,
+        });
+    };
+    json!({
         "component_type": component_type(id.component_type),
         "vendor_id": hex16(id.vendor_id),
         "device_id": hex16(id.device_id),
@@ -348,7 +369,29 @@ fn identify(s: &mut Session) -> Result<Value, Failure> {
         "subsystem_id": hex16(id.subsys_id),
         "serial": hex64(id.serial_num),
         "max_message_bytes": 1u64.checked_shl(u32::from(id.max_msg_size)).unwrap_or(0),
-    });
+    })
+}
+
+/// Identify, and for a memory device Identify Memory Device. A device
+/// without the Generic Identify (QEMU's Type 3 device, or a kernel mailbox
+/// that cannot send it) is still identified by Identify Memory Device: the
+/// Generic fields are then null and the component type is a memory device's.
+fn identify(s: &mut Session) -> Result<Value, Failure> {
+    let id = match s.ep.execute::<Identify>(s.tunnel, &()) {
+        Ok(id) => Some(id),
+        Err(e) if not_offered(&e) => None,
+        Err(e) => return Err(s.fail(&e)),
+    };
+    let mut v = identity(id.as_ref());
+    let id = match id {
+        Some(id) => id,
+        None => {
+            let m = s.exec::<MemdevIdentify, _>(&(), |m| m)?;
+            v["component_type"] = json!(component_type(0x03));
+            v["memdev"] = memdev_identity(&m);
+            return Ok(v);
+        }
+    };
     if id.component_type == 0x03 {
         // An MLD's FM-owned LD answers the Generic commands only.
         let m = match s.exec::<MemdevIdentify, _>(&(), |m| m) {
@@ -359,33 +402,38 @@ fn identify(s: &mut Session) -> Result<Value, Failure> {
             }
             Err(f) => return Err(f),
         };
-        let mer = m.poison_list_max_mer;
-        #[allow(unused_mut)]
-        let mut event_logs = json!({
-            "info": val(m.info_event_log_size),
-            "warning": val(m.warning_event_log_size),
-            "failure": val(m.failure_event_log_size),
-            "fatal": val(m.fatal_event_log_size),
-        });
-        #[cfg(not(feature = "cxl2_0"))]
-        {
-            event_logs["dcd"] = json!(val(m.dc_event_log_size));
-        }
-        v["memdev"] = json!({
-            "fw_revision": c_text(&m.fw_revision),
-            "total_capacity_bytes": m.total_capacity.saturating_mul(CAPACITY_UNIT),
-            "volatile_only_bytes": m.volatile_capacity.saturating_mul(CAPACITY_UNIT),
-            "persistent_only_bytes": m.persistent_capacity.saturating_mul(CAPACITY_UNIT),
-            "partition_alignment_bytes": m.partition_align.saturating_mul(CAPACITY_UNIT),
-            "lsa_bytes": val(m.lsa_size),
-            "event_log_records": event_logs,
-            "poison_list_max_records": u32::from_le_bytes([mer[0], mer[1], mer[2], 0]),
-            "inject_poison_limit": val(m.inject_poison_limit),
-            "poison_caps": hex8(m.poison_caps),
-            "qos_telemetry_caps": hex8(m.qos_telemetry_caps),
-        });
+        v["memdev"] = memdev_identity(&m);
     }
     Ok(v)
+}
+
+/// The fields of Identify Memory Device (4000h).
+fn memdev_identity(m: &cxlmi_cmd_memdev_identify_rsp) -> Value {
+    let mer = m.poison_list_max_mer;
+    #[allow(unused_mut)]
+    let mut event_logs = json!({
+        "info": val(m.info_event_log_size),
+        "warning": val(m.warning_event_log_size),
+        "failure": val(m.failure_event_log_size),
+        "fatal": val(m.fatal_event_log_size),
+    });
+    #[cfg(not(feature = "cxl2_0"))]
+    {
+        event_logs["dcd"] = json!(val(m.dc_event_log_size));
+    }
+    json!({
+        "fw_revision": c_text(&m.fw_revision),
+        "total_capacity_bytes": m.total_capacity.saturating_mul(CAPACITY_UNIT),
+        "volatile_only_bytes": m.volatile_capacity.saturating_mul(CAPACITY_UNIT),
+        "persistent_only_bytes": m.persistent_capacity.saturating_mul(CAPACITY_UNIT),
+        "partition_alignment_bytes": m.partition_align.saturating_mul(CAPACITY_UNIT),
+        "lsa_bytes": val(m.lsa_size),
+        "event_log_records": event_logs,
+        "poison_list_max_records": u32::from_le_bytes([mer[0], mer[1], mer[2], 0]),
+        "inject_poison_limit": val(m.inject_poison_limit),
+        "poison_caps": hex8(m.poison_caps),
+        "qos_telemetry_caps": hex8(m.qos_telemetry_caps),
+    })
 }
 
 fn health(s: &mut Session) -> Result<Value, Failure> {
