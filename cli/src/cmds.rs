@@ -410,16 +410,15 @@ fn identify(s: &mut Session) -> Result<Value, Failure> {
 /// The fields of Identify Memory Device (4000h).
 fn memdev_identity(m: &cxlmi_cmd_memdev_identify_rsp) -> Value {
     let mer = m.poison_list_max_mer;
-    #[allow(unused_mut)]
     let mut event_logs = json!({
         "info": val(m.info_event_log_size),
         "warning": val(m.warning_event_log_size),
         "failure": val(m.failure_event_log_size),
         "fatal": val(m.fatal_event_log_size),
     });
-    #[cfg(not(feature = "cxl2_0"))]
-    {
-        event_logs["dcd"] = json!(val(m.dc_event_log_size));
+    // Not in the CXL 2.0 layout.
+    if let Some(n) = m.dc_event_log_records() {
+        event_logs["dcd"] = json!(n);
     }
     json!({
         "fw_revision": c_text(&m.fw_revision),

@@ -76,6 +76,18 @@ fixed_commands! {
     GetSldQosStatus = 0x4702, () => cxlmi_cmd_memdev_get_sld_qos_status_rsp;
 }
 
+impl cxlmi_cmd_memdev_identify_rsp {
+    /// The dynamic capacity event log's size in records: `None` in the CXL
+    /// 2.0 layout, which has no such field. Rust code can read it whichever
+    /// layout the library was built with.
+    pub fn dc_event_log_records(&self) -> Option<u16> {
+        #[cfg(not(feature = "cxl2_0"))]
+        return Some(self.dc_event_log_size);
+        #[cfg(feature = "cxl2_0")]
+        None
+    }
+}
+
 item_counts! {
     cxlmi_cmd_memdev_get_poison_list_rsp { more_err_media_record_cnt: u16 }
     cxlmi_cmd_memdev_get_scan_media_results_rsp { media_error_count: u16 }
