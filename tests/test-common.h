@@ -206,6 +206,56 @@ static TC_UNUSED void *filled(size_t n)
 }
 
 /* Prints the totals; the program's exit status. */
+/*
+ * The library's log, kept in memory to check what it says: tc_log_open() gives the stream for
+ * cxlmi_new_ctx(), tc_logged() whether what was logged since the last tc_log_mark() holds a text,
+ * tc_log_count() how often all of it does; tc_log_close() prints it when a check failed, then
+ * frees it (after cxlmi_free_ctx()).
+ */
+static char *tc_log_text TC_UNUSED;
+static size_t tc_log_len TC_UNUSED, tc_log_marked TC_UNUSED;
+static FILE *tc_log_fp TC_UNUSED;
+
+static TC_UNUSED FILE *tc_log_open(void)
+{
+	tc_log_fp = open_memstream(&tc_log_text, &tc_log_len);
+	return tc_log_fp;
+}
+
+static TC_UNUSED void tc_log_mark(void)
+{
+	fflush(tc_log_fp);
+	tc_log_marked = tc_log_len;
+}
+
+static TC_UNUSED bool tc_logged(const char *needle)
+{
+	fflush(tc_log_fp);
+	return tc_log_text && tc_log_len >= tc_log_marked && strstr(tc_log_text + tc_log_marked, needle) != NULL;
+}
+
+static TC_UNUSED unsigned tc_log_count(const char *needle)
+{
+	unsigned n = 0;
+
+	fflush(tc_log_fp);
+	for (const char *p = tc_log_text; p && (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static TC_UNUSED void tc_log_close(void)
+{
+	if (!tc_log_fp)
+		return;
+	fclose(tc_log_fp);
+	if (tc_failed && tc_log_text)
+		printf("---- library log ----\n%s---- end of log ----\n", tc_log_text);
+	free(tc_log_text);
+	tc_log_fp = NULL;
+	tc_log_text = NULL;
+}
+
 static TC_UNUSED int finish(void)
 {
 	printf("%u passed, %u failed\n", tc_passed, tc_failed);

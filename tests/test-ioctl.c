@@ -23,33 +23,7 @@
 #include "test-common.h"
 #include "ioctl-shim.h"
 
-static char *log_text;
-static size_t log_len, log_mark;
-static FILE *log_fp;
 static const struct ioctl_shim_stats *(*shim_stats)(void);
-
-/* Whether the log since the last mark() has a line holding `needle`. */
-static bool logged(const char *needle)
-{
-	fflush(log_fp);
-	return log_text && log_len >= log_mark && strstr(log_text + log_mark, needle) != NULL;
-}
-
-static void mark(void)
-{
-	fflush(log_fp);
-	log_mark = log_len;
-}
-
-static unsigned count_in_log(const char *needle)
-{
-	unsigned n = 0;
-
-	fflush(log_fp);
-	for (const char *p = log_text; p && (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
 
 static bool env_is(const char *name, const char *value)
 {
@@ -63,13 +37,13 @@ static bool env_is(const char *name, const char *value)
 	do {                                                                                     \
 		int rc_ = (rc), errno_ = errno;                                                  \
 		CHECK(rc_ == -1 && errno_ == EOPNOTSUPP, __VA_ARGS__);                           \
-		CHECK(logged(why), "  ... and the log says why: %s", why);                        \
+		CHECK(tc_logged(why), "  ... and the log says why: %s", why);                    \
 	} while (0)
 
 /* `call` is refused as CHECK_REFUSED says; only the log it writes counts. */
 #define REFUSES(call, why, ...)                                                                  \
 	do {                                                                                     \
-		mark();                                                                          \
+		tc_log_mark();                                                                   \
 		errno = 0;                                                                       \
 		CHECK_REFUSED((call), why, __VA_ARGS__);                                         \
 	} while (0)
@@ -111,8 +85,7 @@ int main(void)
 	printf("      %s kernel, RAW %s, cxl_pmem %s, payload %u\n", shim_stats ? "scripted" : "real",
 	       raw ? "on" : "off", pmem ? "bound" : "not bound", payload);
 
-	log_fp = open_memstream(&log_text, &log_len);
-	ctx = cxlmi_new_ctx(log_fp, LOG_DEBUG);
+	ctx = cxlmi_new_ctx(tc_log_open(), LOG_DEBUG);
 	CHECK(ctx != NULL, "cxlmi_new_ctx");
 	if (!ctx)
 		return finish();
@@ -122,15 +95,14 @@ int main(void)
 	CHECK(ep != NULL, "cxlmi_open(\"%s\")", dev);
 	if (!ep) {
 		cxlmi_free_ctx(ctx);
-		fclose(log_fp);
-		free(log_text);
+		tc_log_close();
 		return finish();
 	}
-	CHECK_INT(count_in_log("mailbox mode"), 1, "the mailbox mode is logged once");
-	CHECK(logged(raw ? "other opcodes RAW" : "no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS)"),
+	CHECK_INT(tc_log_count("mailbox mode"), 1, "the mailbox mode is logged once");
+	CHECK(tc_logged(raw ? "other opcodes RAW" : "no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS)"),
 	      "the mode says whether RAW commands are taken");
 	snprintf(want, sizeof(want), "payload %u bytes", payload);
-	CHECK(logged(want), "the mode has the payload size (%s)", want);
+	CHECK(tc_logged(want), "the mode has the payload size (%s)", want);
 	CHECK(!shim_stats || shim_stats()->sent == 0, "opening sends nothing to the device");
 	/* Without sysfs, asking the payload size is a few ioctls the kernel refuses. */
 	refused_at_open = shim_stats ? shim_stats()->refused : 0;
@@ -162,7 +134,7 @@ int main(void)
 	/* Set Partition Info is 9 bytes; the kernel's id takes exactly 0Ah, and gets them. */
 	set_part.volatile_capacity = part.active_vmem;	/* what it is: no change */
 	set_part.flags = 0;
-	mark();
+	tc_log_mark();
 	rc = cxlmi_cmd_memdev_set_partition_info(ep, NULL, &set_part);
 	CHECK(rc != -1, "cxlmi_cmd_memdev_set_partition_info: the kernel takes its size (rc %d, errno %d)", rc,
 	      rc == -1 ? errno : 0);
@@ -174,7 +146,7 @@ int main(void)
 
 	/* Identify (0001h) has no kernel id. */
 	memset(&id, FILL, sizeof(id));
-	mark();
+	tc_log_mark();
 	errno = 0;
 	rc = cxlmi_cmd_identify(ep, NULL, &id);
 	if (raw) {
@@ -189,7 +161,7 @@ int main(void)
 
 	/* Get Event Records asks for 32 + 20 x 128 = 2592 bytes: never more than the payload size. */
 	events = filled(sizeof(*events) + CXLMI_MAX_SUPPORTED_EVENT_RECORDS * sizeof(struct cxlmi_event_record));
-	mark();
+	tc_log_mark();
 	errno = 0;
 	rc = cxlmi_cmd_get_event_records(ep, NULL, &events_in, events);
 	if (raw) {
@@ -228,7 +200,7 @@ int main(void)
 
 	/* Tunnelling wraps the command in 5300h, which has no kernel id. */
 	memset(&id, FILL, sizeof(id));
-	mark();
+	tc_log_mark();
 	errno = 0;
 	rc = cxlmi_cmd_identify(ep, &ti, &id);
 	if (!raw) {
@@ -270,9 +242,6 @@ int main(void)
 
 	cxlmi_close(ep);
 	cxlmi_free_ctx(ctx);
-	fclose(log_fp);
-	if (tc_failed)
-		printf("---- log ----\n%s", log_text);
-	free(log_text);
+	tc_log_close();
 	return finish();
 }

@@ -24,33 +24,17 @@
 #define QEMU_VOLATILE (512 * MiB)
 #define QEMU_LSA_SIZE (1 * MiB)
 
-static char *log_text;
-static size_t log_len, log_mark;
-static FILE *log_fp;
-
-/* Whether the library logged `needle` since the last mark(). */
-static bool logged(const char *needle)
-{
-	fflush(log_fp);
-	return log_text && log_len >= log_mark && strstr(log_text + log_mark, needle) != NULL;
-}
-
-static void mark(void)
-{
-	fflush(log_fp);
-	log_mark = log_len;
-}
 
 /* -1 with errno EOPNOTSUPP, and the log says `why`. */
 #define REFUSED(call, why, ...)                                                                  \
 	do {                                                                                     \
 		int rc_, errno_;                                                                 \
-		mark();                                                                          \
+		tc_log_mark();                                                                   \
 		errno = 0;                                                                       \
 		rc_ = (call);                                                                    \
 		errno_ = errno;                                                                  \
 		CHECK(rc_ == -1 && errno_ == EOPNOTSUPP, __VA_ARGS__);                           \
-		if (!CHECK(logged(why), "  ... and the log says why: %s", why))                  \
+		if (!CHECK(tc_logged(why), "  ... and the log says why: %s", why))               \
 			printf("      rc %d errno %d\n", rc_, errno_);                           \
 	} while (0)
 
@@ -444,14 +428,13 @@ int main(void)
 	raw = strcmp(kernel, "custom") == 0;
 	printf("      %s kernel, RAW commands %s\n", kernel, raw ? "expected" : "not expected");
 
-	log_fp = open_memstream(&log_text, &log_len);
-	ctx = cxlmi_new_ctx(log_fp, LOG_DEBUG);
+	ctx = cxlmi_new_ctx(tc_log_open(), LOG_DEBUG);
 	ep = cxlmi_open(ctx, "mem0");
 	if (!CHECK(ep != NULL, "cxlmi_open(ctx, \"mem0\")"))
 		goto out;
-	CHECK(logged(raw ? "other opcodes RAW" : "no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS)"),
+	CHECK(tc_logged(raw ? "other opcodes RAW" : "no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS)"),
 	      "the mailbox mode says whether the kernel takes RAW commands");
-	CHECK(logged("payload 2048 bytes (sysfs)"), "  ... and QEMU's 2 KiB payload, from sysfs");
+	CHECK(tc_logged("payload 2048 bytes (sysfs)"), "  ... and QEMU's 2 KiB payload, from sysfs");
 
 	identify_and_partitions(ep);
 	logs(ep);
@@ -477,9 +460,6 @@ int main(void)
 	scan();
 out:
 	cxlmi_free_ctx(ctx);
-	fclose(log_fp);
-	if (tc_failed)
-		printf("---- library log ----\n%s---- end of log ----\n", log_text);
-	free(log_text);
+	tc_log_close();
 	return finish();
 }

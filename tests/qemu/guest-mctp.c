@@ -155,16 +155,12 @@ int main(void)
 {
 	struct cxlmi_endpoint *ep;
 	struct cxlmi_ctx *ctx;
-	char *log_text = NULL;
-	size_t log_len = 0;
-	FILE *log_fp;
 
 	if (access("/sys/class/net/mctpserial0", F_OK) != 0) {
 		printf("no mctpserial0 (not in the QEMU guest, or mctp-link did not run): skipped\n");
 		return 77;
 	}
-	log_fp = open_memstream(&log_text, &log_len);
-	ctx = cxlmi_new_ctx(log_fp, LOG_DEBUG);
+	ctx = cxlmi_new_ctx(tc_log_open(), LOG_DEBUG);
 	ep = cxlmi_open_mctp(ctx, NET, EID);
 	if (CHECK(ep != NULL, "cxlmi_open_mctp(ctx, %d, %d) through mctpserial0", NET, EID)) {
 		identify_and_tags(ep);
@@ -175,9 +171,6 @@ int main(void)
 		printf("      errno %d (%s)\n", errno, strerror(errno));
 	}
 	cxlmi_free_ctx(ctx);
-	fclose(log_fp);
-	if (tc_failed)
-		printf("---- library log ----\n%s---- end of log ----\n", log_text);
-	free(log_text);
+	tc_log_close();
 	return finish();
 }
