@@ -190,14 +190,14 @@ impl Session {
     /// The Command Effects Log: (opcode, effects) of every entry.
     fn cel(&mut self) -> Result<Vec<(u16, u16)>, Failure> {
         let logs = self.exec::<GetSupportedLogs, _>(&(), |l| l.entries().collect::<Vec<_>>())?;
-        let Some(size) = logs.iter().find(|l| l.uuid == cxlmi::emulator::CEL_UUID).map(|l| l.log_size) else {
+        let Some(size) = logs.iter().find(|l| l.uuid == CEL_UUID).map(|l| l.log_size) else {
             return Err(failure(EXIT_TRANSPORT, "transport", &self.target, self.cmd, "the component lists no Command Effects Log".into(), None));
         };
         let mut entries = Vec::new();
         let mut offset = 0u32;
         while offset < size {
             let length = (size - offset).min(LOG_CHUNK);
-            let req = cxlmi_cmd_get_log_req { uuid: cxlmi::emulator::CEL_UUID, offset, length };
+            let req = cxlmi_cmd_get_log_req { uuid: CEL_UUID, offset, length };
             let part = self.exec::<GetLogCel, _>(&req, |l| l.entries().map(|e| (e.opcode, e.command_effect)).collect::<Vec<_>>())?;
             entries.extend(part);
             offset += length;
@@ -597,7 +597,7 @@ fn logs(s: &mut Session, cel: bool) -> Result<Value, Failure> {
     let logs: Vec<Value> = list
         .iter()
         .map(|l| {
-            let name = if l.uuid == cxlmi::emulator::CEL_UUID { json!("cel") } else { Value::Null };
+            let name = if l.uuid == CEL_UUID { json!("cel") } else { Value::Null };
             json!({"name": name, "uuid": uuid(&l.uuid), "size_bytes": val(l.log_size)})
         })
         .collect();

@@ -115,6 +115,12 @@ raw_read_commands! {
     GetLog = 0x0401, cxlmi_cmd_get_log_req { length };
 }
 
+/// The Command Effects Log's UUID (CXL r3.1 Table 8-71), in wire order:
+/// the log Get Log (0401h) reads with [`GetLogCel`].
+pub const CEL_UUID: [u8; 16] = [
+    0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
+];
+
 /// Get Log for the Command Effects Log (0401h): `length / 4` CEL entries.
 pub struct GetLogCel;
 impl Command for GetLogCel {

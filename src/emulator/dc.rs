@@ -35,7 +35,7 @@ pub const MAX_EXTENTS: u32 = 32;
 pub const MAX_TAGS: u32 = 16;
 
 /// 256 MB: the unit of region decode lengths on the wire.
-pub const DECODE_UNIT: u64 = 256 << 20;
+pub const DECODE_UNIT: u64 = crate::commands::DC_CAPACITY_UNIT;
 
 /// The Dynamic Capacity Event Record's UUID (CXL r3.1 Table 8-55), in wire order.
 pub const EVENT_UUID: [u8; 16] = [

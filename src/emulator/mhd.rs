@@ -13,7 +13,8 @@
 //! range one head holds (accepted or offered) is never offered to another.
 //! The endpoint opens at head 0, which also answers 5500h and 5501h.
 
-use super::dc::{DynamicCapacity, Extent, MAX_EXTENTS, MAX_TAGS, Tag};
+use super::dc::{DECODE_UNIT, DynamicCapacity, Extent, MAX_EXTENTS, MAX_TAGS, Tag};
+use super::switch::{LTSSM_L0, MAX_SPEED, SPEEDS_VECTOR};
 use super::type3::Type3;
 use super::{
     Cmd, Common, Component, Device, Done, Handled, Rc, cel, cmd, effects::*, generic, input, input_head, put,
@@ -24,13 +25,9 @@ use crate::wire::Wire;
 
 /// Heads (and hosts) the device has.
 pub const HEADS: usize = 2;
-/// Each head's link: x8 at up to 32 GT/s (PCIe Gen 5), trained to L0.
+/// Each head's link: x8 at up to 32 GT/s (PCIe Gen 5), trained to L0, described as
+/// the switch describes its ports.
 const HEAD_WIDTH: u8 = 8;
-const SPEEDS_VECTOR: u8 = 0x1f;
-const MAX_SPEED: u8 = 5;
-const LTSSM_L0: u8 = 0x4;
-/// 256 MB, the unit of decode lengths and total capacity on the wire.
-const DECODE_UNIT: u64 = super::dc::DECODE_UNIT;
 
 /// Capacity Selection Policy (CXL r3.2 Table 7-66): bits of 5600h's mask,
 /// values of 5604h's field.

@@ -80,10 +80,7 @@ pub mod effects {
     pub const ABORTABLE: u16 = 1 << 8;
 }
 
-/// The Command Effects Log's UUID (CXL r3.1 Table 8-71), in wire order.
-pub const CEL_UUID: [u8; 16] = [
-    0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
-];
+pub use crate::commands::generic::CEL_UUID;
 
 /// A background operation in progress.
 #[derive(Clone, Copy, Debug)]

@@ -50,11 +50,11 @@ const MODE_68B_VH: u8 = 0x02;
 const SUPPORTED_MODES: u8 = 0b0110;
 /// Link speeds up to 32 GT/s (PCIe Gen 5): bits 0 to 4 of the vector, and
 /// speed encoding 5.
-const SPEEDS_VECTOR: u8 = 0x1f;
-const MAX_SPEED: u8 = 5;
+pub(super) const SPEEDS_VECTOR: u8 = 0x1f;
+pub(super) const MAX_SPEED: u8 = 5;
 /// LTSSM states (CXL r3.2 Table 7-19).
 const LTSSM_DETECT: u8 = 0x0;
-const LTSSM_L0: u8 = 0x4;
+pub(super) const LTSSM_L0: u8 = 0x4;
 /// Link State Flags: PERST asserted (bit 1), device present (bit 2).
 const LINK_PERST: u16 = 1 << 1;
 const LINK_PRESENT: u16 = 1 << 2;
