@@ -141,7 +141,7 @@ def main():
     functions = parse_functions(open(os.path.join(src, "include/libcxlmi.h"), encoding="utf-8").read())
     functions += parse_functions(open(os.path.join(src, "include/cxlmi/test.h"), encoding="utf-8").read())
     functions += parse_functions(open(os.path.join(src, "include/cxlmi/emulator.h"), encoding="utf-8").read())
-    item_counts = parse_item_counts(os.path.join(src, "src/commands"))
+    item_counts = parse_item_counts(os.path.join(src, "core/src/commands"))
     known = {name for name, _ in structs}
 
     # Flexible members and what counts them.

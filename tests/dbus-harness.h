@@ -2,7 +2,7 @@
 /*
  * What the D-Bus discovery test and benchmark share: a private dbus-daemon (its own config and
  * socket in a temporary directory, DBUS_SYSTEM_BUS_ADDRESS pointing at it), the fake mctpd
- * program (tests/fake-mctpd) started on it, and the AF_MCTP shim (tests/mctp-shim.c), which
+ * program (fake-mctpd, of tests/support) started on it, and the AF_MCTP shim (tests/mctp-shim.c), which
  * must be preloaded so that the endpoints a scan finds really open.
  *
  * Children are started without LD_PRELOAD: the shim is for the library under test only.

@@ -1,37 +1,55 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Called by src/meson.build: builds the crate with cargo, then puts the libraries where meson
-# promised them (build/src/libcxlmi.so, build/src/libcxlmi.a).
+# Called by src/meson.build: builds the C library crate (cxlmi-ffi) with cargo, then puts the libraries
+# where meson promised them (build/src/libcxlmi.so, build/src/libcxlmi.a) and the headers its build
+# script rendered where the header-fresh test compares them with the committed ones (build/src/include).
 #
 #   meson-cargo.sh CARGO MANIFEST TARGET_DIR OUT_DIR [extra cargo build arguments...]
 #
 # cargo knows the Rust dependency graph, meson does not, so meson runs this every time and cargo
-# decides what to rebuild. A library is only copied when its bytes changed, so a no-op cargo run
-# leaves the copies (and everything linked against them) alone.
+# decides what to rebuild. A file is only copied when its bytes changed, so a no-op cargo run leaves
+# the copies (and everything linked against them) alone.
 set -eu
 
 cargo=$1 manifest=$2 target_dir=$3 out_dir=$4
 shift 4
 
-"$cargo" build --release --manifest-path "$manifest" --target-dir "$target_dir" "$@"
-
+# cargo's JSON messages name the build script's OUT_DIR; diagnostics still reach the terminal.
+messages="$out_dir/.cargo-messages.$$"
 mkdir -p "$out_dir"
-for lib in libcxlmi.so libcxlmi.a; do
-    built="$target_dir/release/$lib"
+"$cargo" build --release --manifest-path "$manifest" --target-dir "$target_dir" \
+    --message-format=json-render-diagnostics "$@" >"$messages"
+headers=$(sed -n 's/.*"reason":"build-script-executed","package_id":"[^"]*cxlmi-ffi[^"]*".*"out_dir":"\([^"]*\)".*/\1/p' \
+    "$messages" | tail -n 1)
+rm -f "$messages"
+if [ -z "$headers" ] || [ ! -f "$headers/include/libcxlmi.h" ]; then
+    echo "meson-cargo.sh: cargo finished but named no headers of cxlmi-ffi's build script" >&2
+    exit 1
+fi
+
+# copy_if_changed FROM TO: a private name and a rename, since another meson run may be copying too.
+copy_if_changed() {
+    if ! cmp -s "$1" "$2"; then
+        mkdir -p "$(dirname "$2")"
+        cp -p "$1" "$2.$$"
+        mv -f "$2.$$" "$2"
+    fi
+}
+
+for kind in so a; do
+    built="$target_dir/release/libcxlmi_ffi.$kind"
     if [ ! -f "$built" ]; then
         echo "meson-cargo.sh: cargo finished but $built is missing" >&2
         exit 1
     fi
-    if ! cmp -s "$built" "$out_dir/$lib"; then
-        # a private name and a rename: another meson run may be copying into the same directory
-        tmp="$out_dir/.$lib.$$"
-        cp -p "$built" "$tmp"
-        mv -f "$tmp" "$out_dir/$lib"
-    fi
+    copy_if_changed "$built" "$out_dir/libcxlmi.$kind"
+done
+for h in libcxlmi.h cxlmi/api-types.h cxlmi/test.h cxlmi/emulator.h; do
+    copy_if_changed "$headers/include/$h" "$out_dir/include/$h"
 done
 
-# Written last: C compiles wait for this file, so they never see a half-written header.
+# Written last: a stamp C compiles wait for (the build order, not its content, matters).
 done_h="$out_dir/cxlmi-cargo-done.h"
 if [ ! -f "$done_h" ]; then
     echo "/* cargo has built libcxlmi; nothing to include */" > "$done_h.$$"

@@ -65,14 +65,14 @@ impl Target {
             Target::IoctlPath(path) => ctx.open_ioctl_at(path).map_err(OpenError::Lib),
             Target::Mctp { net, eid } => ctx.open_mctp(*net, *eid).map_err(OpenError::Lib),
             Target::Emulator(model) => {
-                if cxlmi::emulator::Model::from_name(model).is_none() {
-                    let known: Vec<_> = cxlmi::emulator::Model::ALL.iter().map(|m| m.name()).collect();
+                if cxlmi_emulator::Model::from_name(model).is_none() {
+                    let known: Vec<_> = cxlmi_emulator::Model::ALL.iter().map(|m| m.name()).collect();
                     return Err(OpenError::NoModel(format!(
                         "no emulator model '{model}' (there are: {})",
                         known.join(", ")
                     )));
                 }
-                ctx.open_emulator(model).map_err(OpenError::Lib)
+                cxlmi_emulator::open(ctx, model).map_err(OpenError::Lib)
             }
         }
     }

@@ -8,7 +8,7 @@
 //! (MCTP type 8) and FM-API (type 7) messages; tunnelled commands reach the devices behind it.
 //!
 //! Framing, FCS, fragmentation into the serial MTU, reassembly and tag handling are mctp-estack's;
-//! this program only moves bytes and hands whole messages to `cxlmi::emulator::respond`.
+//! this program only moves bytes and hands whole messages to `cxlmi_emulator::respond`.
 //!
 //! Two vendor opcodes, which no emulated device has, steer it from the guest (CXL reserves
 //! C000h-FFFFh for vendors):
@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use cxlmi::emulator::{Component, Model, respond};
+use cxlmi_emulator::{Component, Model, respond};
 use embedded_io_async::ErrorKind;
 use mctp::{Eid, MsgIC, MsgType, Tag};
 use mctp_estack::Stack;

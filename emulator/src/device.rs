@@ -1,0 +1,273 @@
+//! What every model is made of: the [`Device`] trait (state plus a command
+//! table), the state all models share ([`Common`]: identity, clock,
+//! background operation), and the one function that answers a CCI message
+//! ([`respond`]). The models sit above this module and take from it; it
+//! names none of them.
+
+use std::time::{Duration, Instant};
+
+use cxlmi::cci::{CATEGORY_REQUEST, CATEGORY_RESPONSE, HEADER_LEN, Header, Opcode};
+use cxlmi::types::{cxlmi_cmd_identify_rsp, cxlmi_cmd_retcode};
+use cxlmi::wire::Wire;
+
+pub use cxlmi::types::cxlmi_cmd_retcode as Rc;
+
+/// How a handled command ended, when it did not fail: its response payload
+/// is what the handler appended to `out`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Done {
+    /// Completed (return code Success).
+    Now,
+    /// Started as a background operation (return code Background Command Started).
+    Background,
+}
+
+/// A handler's result: done, or the CXL return code it failed with (its
+/// response then carries no payload).
+pub type Handled = core::result::Result<Done, Rc>;
+
+/// A command handler: the device, the request payload, and the response
+/// payload to append to.
+pub type Handler<D> = fn(&mut D, &[u8], &mut Vec<u8>) -> Handled;
+
+/// One row of a device's command table.
+pub struct Cmd<D> {
+    pub opcode: Opcode,
+    /// Command Effects Log flags ([`effects`]).
+    pub effects: u16,
+    pub handler: Handler<D>,
+}
+
+/// A command table row: `cmd(0x4000, effects::NONE, Type3::memdev_identify)`.
+pub const fn cmd<D>(opcode: u16, effects: u16, handler: Handler<D>) -> Cmd<D> {
+    Cmd { opcode: Opcode(opcode), effects, handler }
+}
+
+/// Command Effects Log entry flags (CXL r3.1 Table 8-75).
+pub mod effects {
+    pub const NONE: u16 = 0;
+    pub const CONFIG_CHANGE_COLD_RESET: u16 = 1 << 0;
+    pub const IMMEDIATE_CONFIG_CHANGE: u16 = 1 << 1;
+    pub const IMMEDIATE_DATA_CHANGE: u16 = 1 << 2;
+    pub const IMMEDIATE_POLICY_CHANGE: u16 = 1 << 3;
+    pub const IMMEDIATE_LOG_CHANGE: u16 = 1 << 4;
+    pub const SECURITY_STATE_CHANGE: u16 = 1 << 5;
+    pub const BACKGROUND_OPERATION: u16 = 1 << 6;
+    pub const SECONDARY_MAILBOX: u16 = 1 << 7;
+    /// The background operation can be stopped by Request Abort (0005h).
+    pub const ABORTABLE: u16 = 1 << 8;
+}
+
+
+/// A background operation in progress.
+#[derive(Clone, Copy, Debug)]
+struct Background {
+    opcode: Opcode,
+    started: Instant,
+    duration: Duration,
+    abortable: bool,
+}
+
+/// State every model has: its identity, its clock, its background operation.
+#[derive(Debug)]
+pub struct Common {
+    pub identity: cxlmi_cmd_identify_rsp,
+    /// The time Set Timestamp gave, and when it was given.
+    pub(crate) timestamp: Option<(u64, Instant)>,
+    running: Option<Background>,
+    /// The last finished background operation and its return code.
+    pub(crate) finished: Option<(Opcode, Rc)>,
+    /// How long a background operation of unit length takes; tests shorten it.
+    pub background_unit: Duration,
+    /// Response message limit, a power of two (CXL r3.1 section 8.2.9.1.3).
+    pub response_limit: u8,
+}
+
+impl Common {
+    pub fn new(identity: cxlmi_cmd_identify_rsp) -> Common {
+        Common {
+            identity,
+            timestamp: None,
+            running: None,
+            finished: None,
+            background_unit: Duration::from_millis(1500),
+            response_limit: identity.max_msg_size,
+        }
+    }
+
+    /// Starts a background operation taking `units` of [`Common::background_unit`],
+    /// or answers Busy when one is running.
+    pub fn start_background(&mut self, opcode: Opcode, units: u32, abortable: bool) -> Handled {
+        if self.running.is_some() {
+            return Err(Rc::CXLMI_RET_BUSY);
+        }
+        let duration = self.background_unit * units;
+        self.running = Some(Background { opcode, started: Instant::now(), duration, abortable });
+        Ok(Done::Background)
+    }
+
+    /// The running background operation and its percentage complete.
+    pub fn background(&self) -> Option<(Opcode, u8)> {
+        self.running.map(|b| {
+            let total = b.duration.as_micros().max(1);
+            let pct = (b.started.elapsed().as_micros() * 100 / total).min(99);
+            (b.opcode, pct as u8)
+        })
+    }
+
+    /// Whether a background operation is running (media commands answer Busy then).
+    pub fn busy(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// Ends the running operation if its time is up, returning its opcode so
+    /// the device can apply what it did.
+    pub(crate) fn poll_background(&mut self) -> Option<Opcode> {
+        let b = self.running?;
+        if b.started.elapsed() < b.duration {
+            return None;
+        }
+        self.running = None;
+        self.finished = Some((b.opcode, Rc::CXLMI_RET_SUCCESS));
+        Some(b.opcode)
+    }
+
+    /// Request Background Operation Abort (0005h, CXL r3.1 section 8.2.9.1.5).
+    pub(crate) fn abort_background(&mut self) -> Handled {
+        match self.running {
+            None => Ok(Done::Now),
+            Some(b) if !b.abortable => Err(Rc::CXLMI_RET_NO_BGABORT),
+            Some(b) => {
+                self.running = None;
+                self.finished = Some((b.opcode, Rc::CXLMI_RET_ABORT));
+                Ok(Done::Now)
+            }
+        }
+    }
+
+    /// The device clock: what Set Timestamp gave plus the time since, in ns.
+    pub fn now_ns(&self) -> u64 {
+        self.timestamp.map_or(0, |(t, at)| t.wrapping_add(at.elapsed().as_nanos() as u64))
+    }
+}
+
+/// A device model: its state and its command table.
+pub trait Device: Send + 'static {
+    /// The commands the device implements, in the order its CEL lists them.
+    fn commands() -> &'static [Cmd<Self>]
+    where
+        Self: Sized;
+
+    fn common(&mut self) -> &mut Common;
+
+    /// A background operation this device started has run to completion:
+    /// apply its effect (an aborted one never gets here).
+    fn background_done(&mut self, opcode: Opcode) {
+        let _ = opcode;
+    }
+
+    /// Answers the request message `msg` tunnelled to (target type, id),
+    /// appending the response message to `out`; false when there is no such
+    /// target. Devices that tunnel list Tunnel Management (5300h) in their
+    /// table with [`crate::generic::tunnel`].
+    fn forward(&mut self, target: u8, id: u8, msg: &[u8], out: &mut Vec<u8>) -> bool {
+        let _ = (target, id, msg, out);
+        false
+    }
+}
+
+/// Any component a message can reach; every [`Device`] is one.
+pub trait Component: Send {
+    /// Answers one command: Unsupported when the table lacks it.
+    fn answer(&mut self, opcode: Opcode, payload: &[u8], out: &mut Vec<u8>) -> Handled;
+}
+
+impl<D: Device> Component for D {
+    fn answer(&mut self, opcode: Opcode, payload: &[u8], out: &mut Vec<u8>) -> Handled {
+        if let Some(op) = self.common().poll_background() {
+            self.background_done(op);
+        }
+        match D::commands().iter().find(|c| c.opcode == opcode) {
+            Some(c) => (c.handler)(self, payload, out),
+            None => Err(Rc::CXLMI_RET_UNSUPPORTED),
+        }
+    }
+}
+
+/// The Command Effects Log of a command table: one (opcode, effects) entry
+/// per command (CXL r3.1 Table 8-75).
+pub fn cel<D: Device>() -> impl Iterator<Item = [u8; 4]> {
+    D::commands().iter().map(|c| {
+        let mut e = [0u8; 4];
+        c.opcode.0.encode(&mut e);
+        c.effects.encode(&mut e[2..]);
+        e
+    })
+}
+
+/// Answers the CCI request message `msg` received by `component` (on its
+/// FM-API channel when `fmapi`): appends the whole response message to `out`.
+/// Returns false, appending nothing, when `msg` is not a request a component
+/// would answer at all (too short, a response, a length that disagrees with
+/// the bytes): a real component drops such a message.
+pub fn respond(component: &mut dyn Component, msg: &[u8], fmapi: bool, out: &mut Vec<u8>) -> bool {
+    if msg.len() < HEADER_LEN {
+        return false;
+    }
+    let req = Header::decode(msg);
+    if req.category != CATEGORY_REQUEST || req.payload_len != msg.len() - HEADER_LEN {
+        return false;
+    }
+    let start = out.len();
+    out.resize(start + HEADER_LEN, 0);
+    // FM-API commands come on the FM-API channel only (MCTP message type 7,
+    // CXL r3.1 section 7.6.3); that channel takes Generic commands too.
+    let handled = if req.opcode.is_fmapi() && !fmapi {
+        Err(Rc::CXLMI_RET_MBUNSUPPORTED)
+    } else {
+        component.answer(req.opcode, &msg[HEADER_LEN..], out)
+    };
+    let return_code = match handled {
+        Ok(Done::Now) => cxlmi_cmd_retcode::CXLMI_RET_SUCCESS,
+        Ok(Done::Background) => cxlmi_cmd_retcode::CXLMI_RET_BACKGROUND,
+        Err(rc) => {
+            out.truncate(start + HEADER_LEN);
+            rc
+        }
+    };
+    let rsp = Header {
+        category: CATEGORY_RESPONSE,
+        tag: req.tag,
+        opcode: req.opcode,
+        payload_len: out.len() - start - HEADER_LEN,
+        background: handled == Ok(Done::Background),
+        return_code: return_code as u16,
+        vendor_ext_status: 0,
+    };
+    rsp.encode(&mut out[start..]);
+    true
+}
+
+/// Reads a request of exactly `T`'s size: Invalid Payload Length otherwise.
+pub fn input<T: Wire>(payload: &[u8]) -> core::result::Result<T, Rc> {
+    if payload.len() != T::SIZE {
+        return Err(Rc::CXLMI_RET_PAYLOADLEN);
+    }
+    Ok(T::decode(payload))
+}
+
+/// Reads a request head `T` followed by more bytes, returning both.
+pub fn input_head<T: Wire>(payload: &[u8]) -> core::result::Result<(T, &[u8]), Rc> {
+    if payload.len() < T::SIZE {
+        return Err(Rc::CXLMI_RET_PAYLOADLEN);
+    }
+    Ok((T::decode(payload), &payload[T::SIZE..]))
+}
+
+/// Appends `v` in wire form to a response.
+pub fn put<T: Wire>(out: &mut Vec<u8>, v: &T) {
+    let start = out.len();
+    out.resize(start + T::SIZE, 0);
+    v.encode(&mut out[start..]);
+}
+

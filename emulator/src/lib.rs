@@ -1,0 +1,107 @@
+//! An emulated CXL fabric: stateful device models that answer CCI messages as
+//! the CXL specification says a component does, so the library, its tools
+//! and its users can be exercised without hardware.
+//!
+//! A model is a [`Device`]: its state plus a table from opcode to handler
+//! ([`Cmd`]). Everything a model claims is derived from that one table: the
+//! opcodes it answers, the Command Effects Log it reports, and `Unsupported`
+//! for everything else. Background operations are state with a start time,
+//! advanced when the device is next asked, never threads.
+//!
+//! The emulator sits behind the library's ordinary transport interface
+//! ([`transport::Emulator`]): requests are framed, tagged, tunnelled
+//! and checked by the same code as on MCTP and the mailbox, and it receives
+//! and returns whole CCI messages. [`respond`] is the entry point for any
+//! other binding (an MCTP responder, for instance).
+//!
+//! Models: [`type3::Type3`] (a memory device with dynamic capacity),
+//! [`switch::Switch`] (FM-API switch with devices behind its ports),
+//! [`mld::Mld`] (a multi-logical device, its LDs reached by tunnelling) and
+//! [`mhd::Mhd`] (a multi-headed device with an LD Pool CCI).
+
+pub mod dc;
+pub mod device;
+pub mod generic;
+pub mod mhd;
+pub mod mld;
+pub mod switch;
+pub mod transport;
+pub mod type3;
+
+pub use device::{Cmd, Common, Component, Device, Done, Handled, Rc, cmd, effects, respond};
+
+use cxlmi::{Context, Endpoint, Error, Result};
+use cxlmi::log::LOG_ERR;
+use cxlmi::log_at;
+
+/// A model the emulator can build by name: what `cxlmi_open_emulator` and
+/// `emu:NAME` targets accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Model {
+    /// A Type 3 memory device (single logical device) with dynamic capacity.
+    Type3,
+    /// A switch with a Type 3 device, an MLD and an empty port behind it.
+    Switch,
+    /// A multi-logical device, opened at its FM-owned LD.
+    Mld,
+    /// A multi-headed device, opened at one head.
+    Mhd,
+}
+
+impl Model {
+    pub const ALL: [Model; 4] = [Model::Type3, Model::Switch, Model::Mld, Model::Mhd];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Type3 => "type3",
+            Model::Switch => "switch",
+            Model::Mld => "mld",
+            Model::Mhd => "mhd",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Model> {
+        Model::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// A fresh component of this model, in its initial state.
+    pub fn build(self) -> Box<dyn Component> {
+        match self {
+            Model::Type3 => Box::new(type3::Type3::new()),
+            Model::Switch => Box::new(switch::Switch::new()),
+            Model::Mld => Box::new(mld::Mld::new()),
+            Model::Mhd => Box::new(mhd::Mhd::new()),
+        }
+    }
+}
+
+/// Opens a component of the emulated fabric by model name (`type3`,
+/// `switch`, `mld`, `mhd`) under `ctx`, probed as an MCTP endpoint is
+/// probed. Each call builds a fresh component. An unknown name fails with
+/// [`Error::InvalidArgument`], and the log lists the models.
+pub fn open(ctx: &Context, model: &str) -> Result<Endpoint> {
+    let Some(m) = Model::from_name(model) else {
+        let known: Vec<_> = Model::ALL.iter().map(|m| m.name()).collect();
+        log_at!(ctx.log(), LOG_ERR, "no emulator model '{model}' (there are: {})", known.join(", "));
+        return Err(Error::InvalidArgument("unknown emulator model"));
+    };
+    Ok(open_component(ctx, m.build(), format!("emulator {model}")))
+}
+
+/// Opens an endpoint on an emulated component built by the caller (a model
+/// with its settings changed, or one of the caller's own), probed as
+/// [`open`] probes.
+pub fn open_component(ctx: &Context, component: Box<dyn Component>, name: String) -> Endpoint {
+    let mut ep = ctx.open_with(Box::new(transport::Emulator::new(component, name)));
+    if ctx.probe_enabled() {
+        ep.probe();
+    }
+    ep
+}
+
+#[cfg(test)]
+mod fabric_tests;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod type3_tests;
