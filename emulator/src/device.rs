@@ -38,9 +38,10 @@ pub struct Cmd<D> {
     pub handler: Handler<D>,
 }
 
-/// A command table row: `cmd(0x4000, effects::NONE, Type3::memdev_identify)`.
-pub const fn cmd<D>(opcode: u16, effects: u16, handler: Handler<D>) -> Cmd<D> {
-    Cmd { opcode: Opcode(opcode), effects, handler }
+/// A command table row: `cmd(MemdevIdentify::OPCODE, effects::NONE, Type3::memdev_identify)`,
+/// the opcode always the command type's own (the core's registry).
+pub const fn cmd<D>(opcode: Opcode, effects: u16, handler: Handler<D>) -> Cmd<D> {
+    Cmd { opcode, effects, handler }
 }
 
 /// Command Effects Log entry flags (CXL r3.1 Table 8-75).

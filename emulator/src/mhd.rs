@@ -21,6 +21,9 @@ use crate::device::{
     Cmd, Common, Component, Device, Done, Handled, Rc, cel, cmd, effects::*, input, input_head, put,
 };
 use cxlmi::cci::Opcode;
+use cxlmi::commands::Command;
+use cxlmi::commands::fmapi::*;
+use cxlmi::commands::generic::*;
 use cxlmi::types::*;
 use cxlmi::wire::Wire;
 
@@ -88,7 +91,7 @@ impl Mhd {
     fn cel() -> Vec<u8> {
         let own = HEAD_COMMANDS.iter().map(|&op| {
             let mut e = [0u8; 4];
-            op.encode(&mut e);
+            op.0.encode(&mut e);
             e
         });
         cel::<Type3>().chain(own).flatten().collect()
@@ -97,7 +100,7 @@ impl Mhd {
     /// Get Supported Logs (0400h) and Get Log (0401h) over [`Mhd::cel`].
     fn logs(&mut self, opcode: Opcode, req: &[u8], out: &mut Vec<u8>) -> Handled {
         let log = Mhd::cel();
-        if opcode.0 == 0x0400 {
+        if opcode == GetSupportedLogs::OPCODE {
             return generic::supported_logs_of(log.len(), req, out);
         }
         generic::get_log_of(&log, req, out)
@@ -118,18 +121,21 @@ impl Default for Mhd {
 
 /// What the head answers beyond its Type 3 table: the tunnel to the pool,
 /// and the MHD's own two commands.
-const HEAD_COMMANDS: [u16; 3] = [0x5300, 0x5500, 0x5501];
+const HEAD_COMMANDS: [Opcode; 3] = [generic::TUNNEL, GetMultiheadedInfo::OPCODE, GetHeadInfo::OPCODE];
 
 /// The head is a Type 3 device with a few more commands; it cannot take
 /// the Type 3 table as its own (handlers are per type), so it passes
 /// everything else to its Type 3 model.
 impl Component for Mhd {
     fn answer(&mut self, opcode: Opcode, payload: &[u8], out: &mut Vec<u8>) -> Handled {
-        match opcode.0 {
-            0x0400 | 0x0401 => self.logs(opcode, payload, out),
-            0x5300 => self.tunnel(payload, out),
-            0x5500 | 0x5501 => self.pool.answer(opcode, payload, out),
-            _ => self.head().answer(opcode, payload, out),
+        if opcode == GetSupportedLogs::OPCODE || opcode == GetLog::OPCODE {
+            self.logs(opcode, payload, out)
+        } else if opcode == generic::TUNNEL {
+            self.tunnel(payload, out)
+        } else if opcode == GetMultiheadedInfo::OPCODE || opcode == GetHeadInfo::OPCODE {
+            self.pool.answer(opcode, payload, out)
+        } else {
+            self.head().answer(opcode, payload, out)
         }
     }
 }
@@ -468,20 +474,20 @@ impl Pool {
 }
 
 const POOL_COMMANDS: &[Cmd<Pool>] = &[
-    cmd(0x0001, NONE, generic::identify::<Pool>),
-    cmd(0x0400, NONE, generic::supported_logs::<Pool>),
-    cmd(0x0401, NONE, generic::get_log::<Pool>),
-    cmd(0x5500, NONE, Pool::get_multiheaded_info),
-    cmd(0x5501, NONE, Pool::get_head_info),
-    cmd(0x5600, NONE, Pool::get_dcd_info),
-    cmd(0x5601, NONE, Pool::get_host_region_config),
-    cmd(0x5602, IMMEDIATE_CONFIG_CHANGE | IMMEDIATE_LOG_CHANGE, Pool::set_region_config),
-    cmd(0x5603, NONE, Pool::get_extent_list),
-    cmd(0x5604, IMMEDIATE_CONFIG_CHANGE | IMMEDIATE_LOG_CHANGE, Pool::initiate_add),
-    cmd(0x5605, IMMEDIATE_CONFIG_CHANGE | IMMEDIATE_LOG_CHANGE, Pool::initiate_release),
-    cmd(0x5606, IMMEDIATE_POLICY_CHANGE, Pool::add_reference),
-    cmd(0x5607, IMMEDIATE_POLICY_CHANGE, Pool::remove_reference),
-    cmd(0x5608, NONE, Pool::list_tags),
+    cmd(Identify::OPCODE, NONE, generic::identify::<Pool>),
+    cmd(GetSupportedLogs::OPCODE, NONE, generic::supported_logs::<Pool>),
+    cmd(GetLog::OPCODE, NONE, generic::get_log::<Pool>),
+    cmd(GetMultiheadedInfo::OPCODE, NONE, Pool::get_multiheaded_info),
+    cmd(GetHeadInfo::OPCODE, NONE, Pool::get_head_info),
+    cmd(GetDcdInfo::OPCODE, NONE, Pool::get_dcd_info),
+    cmd(GetHostDcRegionConfig::OPCODE, NONE, Pool::get_host_region_config),
+    cmd(SetDcRegionConfig::OPCODE, IMMEDIATE_CONFIG_CHANGE | IMMEDIATE_LOG_CHANGE, Pool::set_region_config),
+    cmd(GetDcRegionExtList::OPCODE, NONE, Pool::get_extent_list),
+    cmd(InitiateDcAdd::OPCODE, IMMEDIATE_CONFIG_CHANGE | IMMEDIATE_LOG_CHANGE, Pool::initiate_add),
+    cmd(InitiateDcRelease::OPCODE, IMMEDIATE_CONFIG_CHANGE | IMMEDIATE_LOG_CHANGE, Pool::initiate_release),
+    cmd(DcAddReference::OPCODE, IMMEDIATE_POLICY_CHANGE, Pool::add_reference),
+    cmd(DcRemoveReference::OPCODE, IMMEDIATE_POLICY_CHANGE, Pool::remove_reference),
+    cmd(DcListTags::OPCODE, NONE, Pool::list_tags),
 ];
 
 impl Device for Pool {

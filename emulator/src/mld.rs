@@ -9,6 +9,9 @@
 use crate::type3::Type3;
 use crate::generic;
 use crate::device::{Cmd, Common, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
+use cxlmi::commands::Command;
+use cxlmi::commands::fmapi::*;
+use cxlmi::commands::generic::*;
 use cxlmi::types::*;
 use cxlmi::wire::Wire;
 
@@ -244,24 +247,24 @@ impl Default for Mld {
 }
 
 const COMMANDS: &[Cmd<Mld>] = &[
-    cmd(0x0001, NONE, generic::identify::<Mld>),
-    cmd(0x0002, NONE, generic::bg_op_status::<Mld>),
-    cmd(0x0005, NONE, generic::request_bg_abort::<Mld>),
-    cmd(0x0300, NONE, generic::get_timestamp::<Mld>),
-    cmd(0x0301, IMMEDIATE_POLICY_CHANGE, generic::set_timestamp::<Mld>),
-    cmd(0x0400, NONE, generic::supported_logs::<Mld>),
-    cmd(0x0401, NONE, generic::get_log::<Mld>),
-    cmd(0x5300, NONE, generic::tunnel::<Mld>),
-    cmd(0x5400, NONE, Mld::get_ld_info),
-    cmd(0x5401, NONE, Mld::get_ld_allocations),
-    cmd(0x5402, IMMEDIATE_CONFIG_CHANGE, Mld::set_ld_allocations),
-    cmd(0x5403, NONE, Mld::get_qos_control),
-    cmd(0x5404, IMMEDIATE_POLICY_CHANGE, Mld::set_qos_control),
-    cmd(0x5405, NONE, Mld::get_qos_status),
-    cmd(0x5406, NONE, Mld::get_qos_allocated_bw),
-    cmd(0x5407, IMMEDIATE_POLICY_CHANGE, Mld::set_qos_allocated_bw),
-    cmd(0x5408, NONE, Mld::get_qos_bw_limit),
-    cmd(0x5409, IMMEDIATE_POLICY_CHANGE, Mld::set_qos_bw_limit),
+    cmd(Identify::OPCODE, NONE, generic::identify::<Mld>),
+    cmd(BgOpStatus::OPCODE, NONE, generic::bg_op_status::<Mld>),
+    cmd(RequestBgOpAbort::OPCODE, NONE, generic::request_bg_abort::<Mld>),
+    cmd(GetTimestamp::OPCODE, NONE, generic::get_timestamp::<Mld>),
+    cmd(SetTimestamp::OPCODE, IMMEDIATE_POLICY_CHANGE, generic::set_timestamp::<Mld>),
+    cmd(GetSupportedLogs::OPCODE, NONE, generic::supported_logs::<Mld>),
+    cmd(GetLog::OPCODE, NONE, generic::get_log::<Mld>),
+    cmd(generic::TUNNEL, NONE, generic::tunnel::<Mld>),
+    cmd(GetLdInfo::OPCODE, NONE, Mld::get_ld_info),
+    cmd(GetLdAllocations::OPCODE, NONE, Mld::get_ld_allocations),
+    cmd(SetLdAllocations::OPCODE, IMMEDIATE_CONFIG_CHANGE, Mld::set_ld_allocations),
+    cmd(GetQosControl::OPCODE, NONE, Mld::get_qos_control),
+    cmd(SetQosControl::OPCODE, IMMEDIATE_POLICY_CHANGE, Mld::set_qos_control),
+    cmd(GetQosStatus::OPCODE, NONE, Mld::get_qos_status),
+    cmd(GetQosAllocatedBw::OPCODE, NONE, Mld::get_qos_allocated_bw),
+    cmd(SetQosAllocatedBw::OPCODE, IMMEDIATE_POLICY_CHANGE, Mld::set_qos_allocated_bw),
+    cmd(GetQosBwLimit::OPCODE, NONE, Mld::get_qos_bw_limit),
+    cmd(SetQosBwLimit::OPCODE, IMMEDIATE_POLICY_CHANGE, Mld::set_qos_bw_limit),
 ];
 
 impl Device for Mld {

@@ -23,6 +23,9 @@ use std::time::Duration;
 use crate::generic;
 use crate::device::{Cmd, Common, Component, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
 use cxlmi::cci::Opcode;
+use cxlmi::commands::Command;
+use cxlmi::commands::fmapi::*;
+use cxlmi::commands::generic::*;
 use cxlmi::types::*;
 use cxlmi::wire::Wire;
 
@@ -450,7 +453,7 @@ impl Switch {
         if self.vppb(r.vcs_id, r.vppb_id)? != Binding::Unbound || self.in_use(target) {
             return Err(Rc::CXLMI_RET_INPUT);
         }
-        self.start_rebinding(Rebinding { vcs: r.vcs_id, vppb: r.vppb_id, to: target }, Opcode(0x5201))
+        self.start_rebinding(Rebinding { vcs: r.vcs_id, vppb: r.vppb_id, to: target }, BindVppb::OPCODE)
     }
 
     /// Unbind vPPB (5202h, section 7.6.7.2.3), a background operation. The
@@ -465,7 +468,7 @@ impl Switch {
         if r.option & 0x0f > 2 || self.vppb(r.vcs_id, r.vppb_id)? == Binding::Unbound {
             return Err(Rc::CXLMI_RET_INPUT);
         }
-        self.start_rebinding(Rebinding { vcs: r.vcs_id, vppb: r.vppb_id, to: Binding::Unbound }, Opcode(0x5202))
+        self.start_rebinding(Rebinding { vcs: r.vcs_id, vppb: r.vppb_id, to: Binding::Unbound }, UnbindVppb::OPCODE)
     }
 
     fn start_rebinding(&mut self, r: Rebinding, opcode: Opcode) -> Handled {
@@ -482,23 +485,23 @@ impl Default for Switch {
 }
 
 const COMMANDS: &[Cmd<Switch>] = &[
-    cmd(0x0001, NONE, generic::identify::<Switch>),
-    cmd(0x0002, NONE, generic::bg_op_status::<Switch>),
-    cmd(0x0003, NONE, generic::get_response_limit::<Switch>),
-    cmd(0x0004, IMMEDIATE_CONFIG_CHANGE, generic::set_response_limit::<Switch>),
-    cmd(0x0005, NONE, generic::request_bg_abort::<Switch>),
-    cmd(0x0300, NONE, generic::get_timestamp::<Switch>),
-    cmd(0x0301, IMMEDIATE_POLICY_CHANGE, generic::set_timestamp::<Switch>),
-    cmd(0x0400, NONE, generic::supported_logs::<Switch>),
-    cmd(0x0401, NONE, generic::get_log::<Switch>),
-    cmd(0x5100, NONE, Switch::identify_switch),
-    cmd(0x5101, NONE, Switch::get_phys_port_state),
-    cmd(0x5102, IMMEDIATE_CONFIG_CHANGE, Switch::phys_port_control),
-    cmd(0x5103, IMMEDIATE_CONFIG_CHANGE, Switch::ppb_config_request),
-    cmd(0x5200, NONE, Switch::get_vcs_info),
-    cmd(0x5201, IMMEDIATE_CONFIG_CHANGE | BACKGROUND_OPERATION, Switch::bind_vppb),
-    cmd(0x5202, IMMEDIATE_CONFIG_CHANGE | BACKGROUND_OPERATION, Switch::unbind_vppb),
-    cmd(0x5300, NONE, generic::tunnel::<Switch>),
+    cmd(Identify::OPCODE, NONE, generic::identify::<Switch>),
+    cmd(BgOpStatus::OPCODE, NONE, generic::bg_op_status::<Switch>),
+    cmd(GetResponseMsgLimit::OPCODE, NONE, generic::get_response_limit::<Switch>),
+    cmd(SetResponseMsgLimit::OPCODE, IMMEDIATE_CONFIG_CHANGE, generic::set_response_limit::<Switch>),
+    cmd(RequestBgOpAbort::OPCODE, NONE, generic::request_bg_abort::<Switch>),
+    cmd(GetTimestamp::OPCODE, NONE, generic::get_timestamp::<Switch>),
+    cmd(SetTimestamp::OPCODE, IMMEDIATE_POLICY_CHANGE, generic::set_timestamp::<Switch>),
+    cmd(GetSupportedLogs::OPCODE, NONE, generic::supported_logs::<Switch>),
+    cmd(GetLog::OPCODE, NONE, generic::get_log::<Switch>),
+    cmd(IdentifySwDevice::OPCODE, NONE, Switch::identify_switch),
+    cmd(GetPhysPortState::OPCODE, NONE, Switch::get_phys_port_state),
+    cmd(PhysPortControl::OPCODE, IMMEDIATE_CONFIG_CHANGE, Switch::phys_port_control),
+    cmd(SendPpbCxlioConfigRequest::OPCODE, IMMEDIATE_CONFIG_CHANGE, Switch::ppb_config_request),
+    cmd(GetVcsInfo::OPCODE, NONE, Switch::get_vcs_info),
+    cmd(BindVppb::OPCODE, IMMEDIATE_CONFIG_CHANGE | BACKGROUND_OPERATION, Switch::bind_vppb),
+    cmd(UnbindVppb::OPCODE, IMMEDIATE_CONFIG_CHANGE | BACKGROUND_OPERATION, Switch::unbind_vppb),
+    cmd(generic::TUNNEL, NONE, generic::tunnel::<Switch>),
 ];
 
 impl Device for Switch {

@@ -11,6 +11,9 @@ use crate::dc::{self, DynamicCapacity, Extent};
 use crate::generic;
 use crate::device::{Cmd, Common, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
 use cxlmi::cci::Opcode;
+use cxlmi::commands::Command;
+use cxlmi::commands::generic::*;
+use cxlmi::commands::memdev::*;
 use cxlmi::types::*;
 use cxlmi::wire::Wire;
 
@@ -66,9 +69,9 @@ pub const PATROL_SCRUB_UUID: [u8; 16] = [
     0x96, 0xda, 0xd7, 0xd6, 0xfd, 0xe8, 0x48, 0x2b, 0xa7, 0x33, 0x75, 0x77, 0x4e, 0x06, 0xdb, 0x8a,
 ];
 
-const OP_SCAN_MEDIA: Opcode = Opcode(0x4304);
-const OP_SANITIZE: Opcode = Opcode(0x4400);
-const OP_SECURE_ERASE: Opcode = Opcode(0x4401);
+const OP_SCAN_MEDIA: Opcode = ScanMedia::OPCODE;
+const OP_SANITIZE: Opcode = Sanitize::OPCODE;
+const OP_SECURE_ERASE: Opcode = SecureErase::OPCODE;
 
 /// One event log: its records oldest first, and its overflow state (CXL
 /// r3.1 section 8.2.9.2.2).
@@ -1314,53 +1317,53 @@ impl Default for Type3 {
 const BACKGROUND_ABORTABLE: u16 = BACKGROUND_OPERATION | ABORTABLE;
 
 const COMMANDS: &[Cmd<Type3>] = &[
-    cmd(0x0001, NONE, generic::identify::<Type3>),
-    cmd(0x0002, NONE, generic::bg_op_status::<Type3>),
-    cmd(0x0003, NONE, generic::get_response_limit::<Type3>),
-    cmd(0x0004, IMMEDIATE_CONFIG_CHANGE, generic::set_response_limit::<Type3>),
-    cmd(0x0005, NONE, generic::request_bg_abort::<Type3>),
-    cmd(0x0100, NONE, Type3::get_event_records),
-    cmd(0x0101, IMMEDIATE_LOG_CHANGE, Type3::clear_event_records),
-    cmd(0x0102, NONE, Type3::get_interrupt_policy),
-    cmd(0x0103, IMMEDIATE_CONFIG_CHANGE, Type3::set_interrupt_policy),
-    cmd(0x0200, NONE, Type3::get_fw_info),
-    cmd(0x0201, CONFIG_CHANGE_COLD_RESET, Type3::transfer_fw),
-    cmd(0x0202, CONFIG_CHANGE_COLD_RESET | IMMEDIATE_CONFIG_CHANGE, Type3::activate_fw),
-    cmd(0x0300, NONE, generic::get_timestamp::<Type3>),
-    cmd(0x0301, IMMEDIATE_POLICY_CHANGE, generic::set_timestamp::<Type3>),
-    cmd(0x0400, NONE, generic::supported_logs::<Type3>),
-    cmd(0x0401, NONE, generic::get_log::<Type3>),
-    cmd(0x0500, NONE, Type3::get_supported_features),
-    cmd(0x0501, NONE, Type3::get_feature),
-    cmd(0x0502, IMMEDIATE_CONFIG_CHANGE, Type3::set_feature),
-    cmd(0x4000, NONE, Type3::memdev_identify),
-    cmd(0x4100, NONE, Type3::get_partition_info),
-    cmd(0x4101, CONFIG_CHANGE_COLD_RESET | IMMEDIATE_CONFIG_CHANGE, Type3::set_partition_info),
-    cmd(0x4102, NONE, Type3::get_lsa),
-    cmd(0x4103, IMMEDIATE_CONFIG_CHANGE | IMMEDIATE_DATA_CHANGE, Type3::set_lsa),
-    cmd(0x4200, NONE, Type3::get_health_info),
-    cmd(0x4201, NONE, Type3::get_alert_config),
-    cmd(0x4202, IMMEDIATE_POLICY_CHANGE, Type3::set_alert_config),
-    cmd(0x4203, NONE, Type3::get_shutdown_state),
-    cmd(0x4204, IMMEDIATE_POLICY_CHANGE, Type3::set_shutdown_state),
-    cmd(0x4300, NONE, Type3::get_poison_list),
-    cmd(0x4301, IMMEDIATE_DATA_CHANGE, Type3::inject_poison),
-    cmd(0x4302, IMMEDIATE_DATA_CHANGE, Type3::clear_poison),
-    cmd(0x4303, NONE, Type3::get_scan_media_caps),
-    cmd(0x4304, IMMEDIATE_LOG_CHANGE | BACKGROUND_ABORTABLE, Type3::scan_media),
-    cmd(0x4305, NONE, Type3::get_scan_media_results),
-    cmd(0x4400, IMMEDIATE_DATA_CHANGE | SECURITY_STATE_CHANGE | BACKGROUND_ABORTABLE, Type3::sanitize),
-    cmd(0x4401, IMMEDIATE_DATA_CHANGE | SECURITY_STATE_CHANGE | BACKGROUND_ABORTABLE, Type3::secure_erase),
-    cmd(0x4500, NONE, Type3::get_security_state),
-    cmd(0x4501, SECURITY_STATE_CHANGE, Type3::set_passphrase),
-    cmd(0x4502, SECURITY_STATE_CHANGE, Type3::disable_passphrase),
-    cmd(0x4503, SECURITY_STATE_CHANGE, Type3::unlock),
-    cmd(0x4504, SECURITY_STATE_CHANGE, Type3::freeze_security),
-    cmd(0x4505, IMMEDIATE_DATA_CHANGE | SECURITY_STATE_CHANGE, Type3::passphrase_secure_erase),
-    cmd(0x4800, NONE, Type3::get_dc_config),
-    cmd(0x4801, NONE, Type3::get_dc_extent_list),
-    cmd(0x4802, IMMEDIATE_DATA_CHANGE | IMMEDIATE_CONFIG_CHANGE, Type3::add_dc_response),
-    cmd(0x4803, IMMEDIATE_DATA_CHANGE | IMMEDIATE_CONFIG_CHANGE, Type3::release_dc),
+    cmd(Identify::OPCODE, NONE, generic::identify::<Type3>),
+    cmd(BgOpStatus::OPCODE, NONE, generic::bg_op_status::<Type3>),
+    cmd(GetResponseMsgLimit::OPCODE, NONE, generic::get_response_limit::<Type3>),
+    cmd(SetResponseMsgLimit::OPCODE, IMMEDIATE_CONFIG_CHANGE, generic::set_response_limit::<Type3>),
+    cmd(RequestBgOpAbort::OPCODE, NONE, generic::request_bg_abort::<Type3>),
+    cmd(GetEventRecords::OPCODE, NONE, Type3::get_event_records),
+    cmd(ClearEventRecords::OPCODE, IMMEDIATE_LOG_CHANGE, Type3::clear_event_records),
+    cmd(GetEventInterruptPolicy::OPCODE, NONE, Type3::get_interrupt_policy),
+    cmd(SetEventInterruptPolicy::OPCODE, IMMEDIATE_CONFIG_CHANGE, Type3::set_interrupt_policy),
+    cmd(GetFwInfo::OPCODE, NONE, Type3::get_fw_info),
+    cmd(TransferFw::OPCODE, CONFIG_CHANGE_COLD_RESET, Type3::transfer_fw),
+    cmd(ActivateFw::OPCODE, CONFIG_CHANGE_COLD_RESET | IMMEDIATE_CONFIG_CHANGE, Type3::activate_fw),
+    cmd(GetTimestamp::OPCODE, NONE, generic::get_timestamp::<Type3>),
+    cmd(SetTimestamp::OPCODE, IMMEDIATE_POLICY_CHANGE, generic::set_timestamp::<Type3>),
+    cmd(GetSupportedLogs::OPCODE, NONE, generic::supported_logs::<Type3>),
+    cmd(GetLog::OPCODE, NONE, generic::get_log::<Type3>),
+    cmd(GetSupportedFeatures::OPCODE, NONE, Type3::get_supported_features),
+    cmd(GetFeature::OPCODE, NONE, Type3::get_feature),
+    cmd(SetFeature::OPCODE, IMMEDIATE_CONFIG_CHANGE, Type3::set_feature),
+    cmd(MemdevIdentify::OPCODE, NONE, Type3::memdev_identify),
+    cmd(GetPartitionInfo::OPCODE, NONE, Type3::get_partition_info),
+    cmd(SetPartitionInfo::OPCODE, CONFIG_CHANGE_COLD_RESET | IMMEDIATE_CONFIG_CHANGE, Type3::set_partition_info),
+    cmd(GetLsa::OPCODE, NONE, Type3::get_lsa),
+    cmd(SetLsa::OPCODE, IMMEDIATE_CONFIG_CHANGE | IMMEDIATE_DATA_CHANGE, Type3::set_lsa),
+    cmd(GetHealthInfo::OPCODE, NONE, Type3::get_health_info),
+    cmd(GetAlertConfig::OPCODE, NONE, Type3::get_alert_config),
+    cmd(SetAlertConfig::OPCODE, IMMEDIATE_POLICY_CHANGE, Type3::set_alert_config),
+    cmd(GetShutdownState::OPCODE, NONE, Type3::get_shutdown_state),
+    cmd(SetShutdownState::OPCODE, IMMEDIATE_POLICY_CHANGE, Type3::set_shutdown_state),
+    cmd(GetPoisonList::OPCODE, NONE, Type3::get_poison_list),
+    cmd(InjectPoison::OPCODE, IMMEDIATE_DATA_CHANGE, Type3::inject_poison),
+    cmd(ClearPoison::OPCODE, IMMEDIATE_DATA_CHANGE, Type3::clear_poison),
+    cmd(GetScanMediaCapabilities::OPCODE, NONE, Type3::get_scan_media_caps),
+    cmd(ScanMedia::OPCODE, IMMEDIATE_LOG_CHANGE | BACKGROUND_ABORTABLE, Type3::scan_media),
+    cmd(GetScanMediaResults::OPCODE, NONE, Type3::get_scan_media_results),
+    cmd(Sanitize::OPCODE, IMMEDIATE_DATA_CHANGE | SECURITY_STATE_CHANGE | BACKGROUND_ABORTABLE, Type3::sanitize),
+    cmd(SecureErase::OPCODE, IMMEDIATE_DATA_CHANGE | SECURITY_STATE_CHANGE | BACKGROUND_ABORTABLE, Type3::secure_erase),
+    cmd(GetSecurityState::OPCODE, NONE, Type3::get_security_state),
+    cmd(SetPassphrase::OPCODE, SECURITY_STATE_CHANGE, Type3::set_passphrase),
+    cmd(DisablePassphrase::OPCODE, SECURITY_STATE_CHANGE, Type3::disable_passphrase),
+    cmd(Unlock::OPCODE, SECURITY_STATE_CHANGE, Type3::unlock),
+    cmd(FreezeSecurityState::OPCODE, SECURITY_STATE_CHANGE, Type3::freeze_security),
+    cmd(PassphraseSecureErase::OPCODE, IMMEDIATE_DATA_CHANGE | SECURITY_STATE_CHANGE, Type3::passphrase_secure_erase),
+    cmd(GetDcConfig::OPCODE, NONE, Type3::get_dc_config),
+    cmd(GetDcExtentList::OPCODE, NONE, Type3::get_dc_extent_list),
+    cmd(AddDcResponse::OPCODE, IMMEDIATE_DATA_CHANGE | IMMEDIATE_CONFIG_CHANGE, Type3::add_dc_response),
+    cmd(ReleaseDc::OPCODE, IMMEDIATE_DATA_CHANGE | IMMEDIATE_CONFIG_CHANGE, Type3::release_dc),
 ];
 
 impl Device for Type3 {

@@ -1,5 +1,6 @@
 //! Every command this library has a typed implementation of, as one list of
-//! (opcode, name) built from the command types themselves, so a tool can say
+//! (opcode, name) gathered from the declaring macros of each command set
+//! (`command_set!` in [`super`]), so nothing lists a command twice and a tool can say
 //! which opcodes a component advertises (its Command Effects Log) that this
 //! library can send and decode.
 //!
@@ -25,58 +26,39 @@ pub struct Entry {
     pub set: &'static str,
 }
 
+impl Entry {
+    /// The entry of command type `C`, named `name`; its set is filled in by
+    /// [`commands`].
+    pub const fn of<C: Command>(name: &'static str) -> Entry {
+        Entry { opcode: C::OPCODE, name, set: "" }
+    }
+}
+
 /// Tunnel Management Command (5300h), which the library sends to tunnel
 /// other commands rather than as a command of its own.
 pub const TUNNEL_MANAGEMENT: Opcode = crate::tunnel::OPCODE;
 
-macro_rules! catalog {
-    ($( $set:ident: [$($name:ident),* $(,)?] )*) => {
-        /// Every command type, by module, in opcode order within each.
-        pub const COMMANDS: &[Entry] = &[$($(
-            Entry {
-                opcode: <super::$set::$name as Command>::OPCODE,
-                name: stringify!($name),
-                set: stringify!($set),
-            },
-        )*)*];
-    };
+/// The command sets, each with what its `command_set!` declares.
+const SETS: [(&str, &[&[Entry]]); 3] = [
+    ("generic", super::generic::COMMANDS),
+    ("memdev", super::memdev::COMMANDS),
+    ("fmapi", super::fmapi::COMMANDS),
+];
+
+/// Every command type, by set, in the order each module declares them.
+pub fn commands() -> impl Iterator<Item = Entry> {
+    SETS.iter().flat_map(|&(set, lists)| lists.iter().flat_map(move |l| l.iter().map(move |e| Entry { set, ..*e })))
 }
 
-catalog! {
-    generic: [
-        Identify, BgOpStatus, GetResponseMsgLimit, SetResponseMsgLimit, RequestBgOpAbort,
-        GetEventRecords, ClearEventRecords, GetEventInterruptPolicy, SetEventInterruptPolicy,
-        GetMctpEventInterruptPolicy, SetMctpEventInterruptPolicy, EventNotification,
-        GetFwInfo, TransferFw, ActivateFw, GetTimestamp, SetTimestamp,
-        GetSupportedLogs, GetLog, GetLogCel, GetLogCapabilities, ClearLog, PopulateLog, GetSupportedLogsSublist,
-        GetSupportedFeatures, GetFeature, SetFeature,
-    ]
-    memdev: [
-        MemdevIdentify, GetPartitionInfo, SetPartitionInfo, GetLsa, SetLsa,
-        GetHealthInfo, GetAlertConfig, SetAlertConfig, GetShutdownState, SetShutdownState,
-        GetPoisonList, InjectPoison, ClearPoison, GetScanMediaCapabilities, ScanMedia, GetScanMediaResults,
-        Sanitize, SecureErase, MediaOperationsDiscovery, MediaOperationsSanitize,
-        GetSecurityState, SetPassphrase, DisablePassphrase, Unlock, FreezeSecurityState, PassphraseSecureErase,
-        SecuritySend, SecurityReceive,
-        GetSldQosControl, SetSldQosControl, GetSldQosStatus,
-        GetDcConfig, GetDcExtentList, AddDcResponse, ReleaseDc,
-    ]
-    fmapi: [
-        IdentifySwDevice, GetPhysPortState, PhysPortControl, SendPpbCxlioConfigRequest,
-        GetDomainValidationSvState, SetDomainValidationSv, GetVcsDomainValidationSvState, GetDomainValidationSv,
-        GetVcsInfo, BindVppb, UnbindVppb,
-        SendLdCxlioConfigRequest, SendLdCxlioMemRequest,
-        GetLdInfo, GetLdAllocations, SetLdAllocations, GetQosControl, SetQosControl, GetQosStatus,
-        GetQosAllocatedBw, SetQosAllocatedBw, GetQosBwLimit, SetQosBwLimit,
-        GetMultiheadedInfo, GetHeadInfo,
-        GetDcdInfo, GetHostDcRegionConfig, SetDcRegionConfig, GetDcRegionExtList,
-        InitiateDcAdd, InitiateDcRelease, DcAddReference, DcRemoveReference, DcListTags,
-    ]
+/// Which field counts the entries after each fixed part, by C struct name
+/// (the `item_counts!` of every set).
+pub fn item_counts() -> impl Iterator<Item = (&'static str, &'static str)> {
+    [super::generic::ITEM_COUNTS, super::memdev::ITEM_COUNTS, super::fmapi::ITEM_COUNTS].into_iter().flatten().copied()
 }
 
 /// The command types for `opcode` (none, one, or two for the shared opcodes).
-pub fn lookup(opcode: Opcode) -> impl Iterator<Item = &'static Entry> {
-    COMMANDS.iter().filter(move |e| e.opcode == opcode)
+pub fn lookup(opcode: Opcode) -> impl Iterator<Item = Entry> {
+    commands().filter(move |e| e.opcode == opcode)
 }
 
 #[cfg(test)]
@@ -89,10 +71,11 @@ mod tests {
 
     #[test]
     fn names_unique_and_opcodes_shared_only_where_meant() {
-        let names: BTreeSet<_> = COMMANDS.iter().map(|e| e.name).collect();
-        assert_eq!(names.len(), COMMANDS.len(), "a command listed twice");
+        let names: BTreeSet<_> = commands().map(|e| e.name).collect();
+        assert_eq!(names.len(), commands().count(), "a command listed twice");
+        assert!(commands().all(|e| !e.set.is_empty()));
         let mut per_opcode = BTreeMap::<u16, usize>::new();
-        for e in COMMANDS {
+        for e in commands() {
             *per_opcode.entry(e.opcode.0).or_default() += 1;
         }
         for (op, n) in per_opcode {
@@ -100,47 +83,5 @@ mod tests {
             assert_eq!(n, want, "opcode {op:04x}h has {n} command types");
         }
         assert_eq!(lookup(TUNNEL_MANAGEMENT).count(), 0);
-    }
-
-    /// The command types a module's source declares: each row of the
-    /// declaring macros (`Name = 0x....,`) and each `impl Command for Name`.
-    fn declared(source: &str) -> BTreeSet<String> {
-        let mut names = BTreeSet::new();
-        for line in source.lines() {
-            // The tests below each module are not declarations.
-            if line.starts_with("#[cfg(test)]") {
-                break;
-            }
-            // A type name; `impl Command for $name` inside a macro is not one.
-            let is_type = |name: &str| {
-                name.chars().all(|c| c.is_ascii_alphanumeric()) && name.starts_with(|c: char| c.is_ascii_uppercase())
-            };
-            let t = line.trim_start();
-            if let Some(rest) = t.strip_prefix("impl Command for ") {
-                let name = rest.trim_end_matches('{').trim();
-                if is_type(name) {
-                    names.insert(name.to_string());
-                }
-            } else if let Some((name, value)) = t.split_once(" = 0x") {
-                if is_type(name) && value.len() >= 4 && value[..4].chars().all(|c| c.is_ascii_hexdigit()) {
-                    names.insert(name.to_string());
-                }
-            }
-        }
-        names
-    }
-
-    #[test]
-    fn lists_every_command_of_the_modules() {
-        for (set, source) in [
-            ("generic", include_str!("generic.rs")),
-            ("memdev", include_str!("memdev.rs")),
-            ("fmapi", include_str!("fmapi.rs")),
-        ] {
-            let want = declared(source);
-            let have: BTreeSet<String> = COMMANDS.iter().filter(|e| e.set == set).map(|e| e.name.to_string()).collect();
-            assert!(!want.is_empty());
-            assert_eq!(have, want, "the catalog and commands/{set}.rs disagree");
-        }
     }
 }

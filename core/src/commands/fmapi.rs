@@ -7,7 +7,7 @@
 //! that is how large a caller sizes its output buffer. Its count field is
 //! set to the number kept.
 
-use super::{
+use super::{command_set, custom_commands, 
     Command, DC_CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands, room_len,
     variable_request_commands,
 };
@@ -18,45 +18,154 @@ use crate::error::Result;
 use crate::types::*;
 use crate::wire::Wire;
 
-fixed_commands! {
-    /// Identify Switch Device (5100h, section 7.6.7.1.1).
-    IdentifySwDevice = 0x5100, () => cxlmi_cmd_fmapi_identify_sw_device_rsp;
-    /// Physical Port Control (5102h, section 7.6.7.1.3).
-    PhysPortControl = 0x5102, cxlmi_cmd_fmapi_phys_port_control_req => ();
-    /// Send PPB CXL.io Configuration Request (5103h, CXL r3.2 section 7.6.7.1.4).
-    SendPpbCxlioConfigRequest = 0x5103,
-        cxlmi_cmd_fmapi_send_ppb_cxlio_config_request_req => cxlmi_cmd_fmapi_send_ppb_cxlio_config_request_rsp;
-    /// Get Domain Validation SV State (5104h, section 7.6.7.1.5).
-    GetDomainValidationSvState = 0x5104, () => cxlmi_cmd_fmapi_get_domain_validation_sv_state_rsp;
-    /// Set Domain Validation SV (5105h, section 7.6.7.1.6).
-    SetDomainValidationSv = 0x5105, cxlmi_cmd_fmapi_set_domain_validation_sv_req => ();
-    /// Get VCS Domain Validation SV State (5106h, section 7.6.7.1.7).
-    GetVcsDomainValidationSvState = 0x5106,
-        cxlmi_cmd_fmapi_get_vcs_domain_validation_sv_state_req => cxlmi_cmd_fmapi_get_vcs_domain_validation_sv_state_rsp;
-    /// Get Domain Validation SV (5107h, section 7.6.7.1.8).
-    GetDomainValidationSv = 0x5107,
-        cxlmi_cmd_fmapi_get_domain_validation_sv_req => cxlmi_cmd_fmapi_get_domain_validation_sv_rsp;
-    /// Bind vPPB (5201h, section 7.6.7.2.2).
-    BindVppb = 0x5201, cxlmi_cmd_fmapi_bind_vppb_req => ();
-    /// Unbind vPPB (5202h, section 7.6.7.2.3).
-    UnbindVppb = 0x5202, cxlmi_cmd_fmapi_unbind_vppb_req => ();
-    /// Send LD CXL.io Configuration Request (5301h, CXL r3.2 section 7.6.7.3.2).
-    SendLdCxlioConfigRequest = 0x5301,
-        cxlmi_cmd_fmapi_send_ld_cxlio_config_request_req => cxlmi_cmd_fmapi_send_ld_cxlio_config_request_rsp;
-    /// Get LD Info (5400h, section 7.6.7.4.1).
-    GetLdInfo = 0x5400, () => cxlmi_cmd_fmapi_get_ld_info_rsp;
-    /// Get QoS Control (5403h, section 7.6.7.4.4).
-    GetQosControl = 0x5403, () => cxlmi_cmd_fmapi_get_qos_control_rsp;
-    /// Set QoS Control (5404h, section 7.6.7.4.5): answers with the settings in force.
-    SetQosControl = 0x5404, cxlmi_cmd_fmapi_set_qos_control_req => cxlmi_cmd_fmapi_set_qos_control_rsp;
-    /// Get QoS Status (5405h, section 7.6.7.4.6).
-    GetQosStatus = 0x5405, () => cxlmi_cmd_fmapi_get_qos_status_rsp;
-    /// Set DC Region Configuration (5602h, CXL r3.2 section 7.6.7.6.3).
-    SetDcRegionConfig = 0x5602, cxlmi_cmd_fmapi_set_dc_region_config_req => ();
-    /// Dynamic Capacity Add Reference (5606h, CXL r3.2 section 7.6.7.6.7).
-    DcAddReference = 0x5606, cxlmi_cmd_fmapi_dc_add_ref_req => ();
-    /// Dynamic Capacity Remove Reference (5607h, CXL r3.2 section 7.6.7.6.8).
-    DcRemoveReference = 0x5607, cxlmi_cmd_fmapi_dc_remove_ref_req => ();
+/// Declares commands whose request is a fixed part with entries after it
+/// (counted by its count field), and whose response is a fixed part with one
+/// entry for each entry sent.
+macro_rules! items_listed_commands {
+    (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty, $item:ty => $rsp:ty, $entry:ty; )*) => {
+        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+    };
+    ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty, $item:ty => $rsp:ty, $entry:ty; )*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl $crate::commands::Declared for $name {}
+        impl Command for $name {
+            const OPCODE: Opcode = Opcode($op);
+            type Input<'i> = WithItems<'i, $req, $item>;
+            type Output<'o> = Listed<'o, $rsp, $entry>;
+            fn request_len(input: &Self::Input<'_>) -> Result<usize> {
+                input.request_len()
+            }
+            fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
+                input.encode(payload)
+            }
+            fn response_size(input: &Self::Input<'_>) -> ResponseSize {
+                ResponseSize::fixed(room_len::<$rsp, $entry>(input.items.len()))
+            }
+            fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
+                Ok(Listed::from_response(rsp, input.items.len()))
+            }
+        }
+    )*};
+}
+
+command_set! {
+    fixed_commands! {
+        /// Identify Switch Device (5100h, section 7.6.7.1.1).
+        IdentifySwDevice = 0x5100, () => cxlmi_cmd_fmapi_identify_sw_device_rsp;
+        /// Physical Port Control (5102h, section 7.6.7.1.3).
+        PhysPortControl = 0x5102, cxlmi_cmd_fmapi_phys_port_control_req => ();
+        /// Send PPB CXL.io Configuration Request (5103h, CXL r3.2 section 7.6.7.1.4).
+        SendPpbCxlioConfigRequest = 0x5103,
+            cxlmi_cmd_fmapi_send_ppb_cxlio_config_request_req => cxlmi_cmd_fmapi_send_ppb_cxlio_config_request_rsp;
+        /// Get Domain Validation SV State (5104h, section 7.6.7.1.5).
+        GetDomainValidationSvState = 0x5104, () => cxlmi_cmd_fmapi_get_domain_validation_sv_state_rsp;
+        /// Set Domain Validation SV (5105h, section 7.6.7.1.6).
+        SetDomainValidationSv = 0x5105, cxlmi_cmd_fmapi_set_domain_validation_sv_req => ();
+        /// Get VCS Domain Validation SV State (5106h, section 7.6.7.1.7).
+        GetVcsDomainValidationSvState = 0x5106,
+            cxlmi_cmd_fmapi_get_vcs_domain_validation_sv_state_req => cxlmi_cmd_fmapi_get_vcs_domain_validation_sv_state_rsp;
+        /// Get Domain Validation SV (5107h, section 7.6.7.1.8).
+        GetDomainValidationSv = 0x5107,
+            cxlmi_cmd_fmapi_get_domain_validation_sv_req => cxlmi_cmd_fmapi_get_domain_validation_sv_rsp;
+        /// Bind vPPB (5201h, section 7.6.7.2.2).
+        BindVppb = 0x5201, cxlmi_cmd_fmapi_bind_vppb_req => ();
+        /// Unbind vPPB (5202h, section 7.6.7.2.3).
+        UnbindVppb = 0x5202, cxlmi_cmd_fmapi_unbind_vppb_req => ();
+        /// Send LD CXL.io Configuration Request (5301h, CXL r3.2 section 7.6.7.3.2).
+        SendLdCxlioConfigRequest = 0x5301,
+            cxlmi_cmd_fmapi_send_ld_cxlio_config_request_req => cxlmi_cmd_fmapi_send_ld_cxlio_config_request_rsp;
+        /// Get LD Info (5400h, section 7.6.7.4.1).
+        GetLdInfo = 0x5400, () => cxlmi_cmd_fmapi_get_ld_info_rsp;
+        /// Get QoS Control (5403h, section 7.6.7.4.4).
+        GetQosControl = 0x5403, () => cxlmi_cmd_fmapi_get_qos_control_rsp;
+        /// Set QoS Control (5404h, section 7.6.7.4.5): answers with the settings in force.
+        SetQosControl = 0x5404, cxlmi_cmd_fmapi_set_qos_control_req => cxlmi_cmd_fmapi_set_qos_control_rsp;
+        /// Get QoS Status (5405h, section 7.6.7.4.6).
+        GetQosStatus = 0x5405, () => cxlmi_cmd_fmapi_get_qos_status_rsp;
+        /// Set DC Region Configuration (5602h, CXL r3.2 section 7.6.7.6.3).
+        SetDcRegionConfig = 0x5602, cxlmi_cmd_fmapi_set_dc_region_config_req => ();
+        /// Dynamic Capacity Add Reference (5606h, CXL r3.2 section 7.6.7.6.7).
+        DcAddReference = 0x5606, cxlmi_cmd_fmapi_dc_add_ref_req => ();
+        /// Dynamic Capacity Remove Reference (5607h, CXL r3.2 section 7.6.7.6.8).
+        DcRemoveReference = 0x5607, cxlmi_cmd_fmapi_dc_remove_ref_req => ();
+    }
+    items_listed_commands! {
+        /// Get Physical Port State (5101h, section 7.6.7.1.2): the port ids follow
+        /// the fixed part; one info block per port asked for comes back.
+        GetPhysPortState = 0x5101, cxlmi_cmd_fmapi_get_phys_port_state_req, u8
+            => cxlmi_cmd_fmapi_get_phys_port_state_rsp, cxlmi_cmd_fmapi_port_state_info_block;
+        /// Send LD CXL.io Memory Request (5302h, CXL r3.2 section 7.6.7.3.3): the
+        /// `transaction_len` data bytes follow the fixed part, and as many come back.
+        SendLdCxlioMemRequest = 0x5302, cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_req, u8
+            => cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_rsp, u8;
+        /// Set LD Allocations (5402h, section 7.6.7.4.3): `number_ld` entries follow
+        /// the fixed part, and the allocations in force come back.
+        SetLdAllocations = 0x5402, cxlmi_cmd_fmapi_set_ld_allocations_req, cxlmi_cmd_fmapi_ld_allocations_list
+            => cxlmi_cmd_fmapi_set_ld_allocations_rsp, cxlmi_cmd_fmapi_ld_allocations_list;
+        /// Set QoS Allocated BW (5407h, section 7.6.7.4.8): one fraction per LD
+        /// follows the fixed part, and the values in force come back.
+        SetQosAllocatedBw = 0x5407, cxlmi_cmd_fmapi_set_qos_allocated_bw_req, u8
+            => cxlmi_cmd_fmapi_set_qos_allocated_bw_rsp, u8;
+        /// Set QoS BW Limit (5409h, section 7.6.7.4.10): one fraction per LD
+        /// follows the fixed part, and the values in force come back.
+        SetQosBwLimit = 0x5409, cxlmi_cmd_fmapi_set_qos_bw_limit_req, u8 => cxlmi_cmd_fmapi_set_qos_bw_limit_rsp, u8;
+    }
+    listed_commands! {
+        /// Get LD Allocations (5401h, section 7.6.7.4.2): up to
+        /// `ld_allocation_list_limit` entries. Fewer come back when the LDs from
+        /// the start LD run out first (the list length says how many); upstream
+        /// wants exactly the limit and so fails on such an answer.
+        GetLdAllocations = 0x5401, cxlmi_cmd_fmapi_get_ld_allocations_req => cxlmi_cmd_fmapi_get_ld_allocations_rsp,
+            [cxlmi_cmd_fmapi_ld_allocations_list; up_to |q| q.ld_allocation_list_limit.into()];
+        /// Get QoS Allocated BW (5406h, section 7.6.7.4.7): one byte for each of
+        /// the `number_ld` LDs asked for.
+        GetQosAllocatedBw = 0x5406, cxlmi_cmd_fmapi_get_qos_allocated_bw_req
+            => cxlmi_cmd_fmapi_get_qos_allocated_bw_rsp, [u8; exactly |q| q.number_ld.into()];
+        /// Get QoS BW Limit (5408h, section 7.6.7.4.9): one byte for each of the
+        /// `number_ld` LDs asked for.
+        GetQosBwLimit = 0x5408, cxlmi_cmd_fmapi_get_qos_bw_limit_req
+            => cxlmi_cmd_fmapi_get_qos_bw_limit_rsp, [u8; exactly |q| q.number_ld.into()];
+        /// Get Head Info (5501h, CXL r3.2 section 7.6.7.5.2): one block for each of
+        /// the `num_heads` heads asked for.
+        GetHeadInfo = 0x5501, cxlmi_cmd_fmapi_get_head_info_req => cxlmi_cmd_fmapi_get_head_info_rsp,
+            [cxlmi_cmd_fmapi_get_head_info_blkfmt; exactly |q| q.num_heads.into()];
+        /// Get DC Region Extent Lists (5603h, CXL r3.2 section 7.6.7.6.4): up to
+        /// `extent_count` extents.
+        GetDcRegionExtList = 0x5603, cxlmi_cmd_fmapi_get_dc_region_ext_list_req
+            => cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp, [cxlmi_fmapi_dc_extent; up_to |q| q.extent_count as usize];
+        /// Dynamic Capacity List Tags (5608h, CXL r3.2 section 7.6.7.6.9): up to
+        /// `tags_count` tag entries.
+        DcListTags = 0x5608, cxlmi_cmd_fmapi_dc_list_tags_req
+            => cxlmi_cmd_fmapi_dc_list_tags_rsp, [cxlmi_fmapi_dc_tag_entry; up_to |q| q.tags_count as usize];
+    }
+    variable_request_commands! {
+        /// Initiate Dynamic Capacity Add (5604h, section 7.6.7.6.5): `ext_count`
+        /// extents follow the fixed part.
+        InitiateDcAdd = 0x5604, WithItems<cxlmi_cmd_fmapi_initiate_dc_add_req, cxlmi_fmapi_dc_extent>;
+        /// Initiate Dynamic Capacity Release (5605h, CXL r3.2 section 7.6.7.6.6):
+        /// `ext_count` extents follow the fixed part.
+        InitiateDcRelease = 0x5605, WithItems<cxlmi_cmd_fmapi_initiate_dc_release_req, cxlmi_fmapi_dc_extent>;
+    }
+    custom_commands! {
+        /// Get Virtual CXL Switch Info (5200h, CXL r3.2 section 7.6.7.2.1): the VCS
+        /// ids follow the fixed part. The response has one block per VCS asked for,
+        /// each with up to `vppb_list_limit` vPPB entries.
+        GetVcsInfo;
+        /// Get Multi-Headed Info (5500h, CXL r3.2 section 7.6.7.5.1): up to
+        /// `ld_map_list_limit` LD map entries, at least one.
+        GetMultiheadedInfo;
+        /// Get DCD Info (5600h, CXL r3.2 section 7.6.7.6.1); the total dynamic
+        /// capacity comes back in bytes, as upstream hands it out.
+        GetDcdInfo;
+        /// Get Host DC Region Configuration (5601h, CXL r3.2 section 7.6.7.6.2).
+        ///
+        /// On the wire the four extent and tag counts follow the last region
+        /// returned; the output struct keeps them after a fixed array of eight
+        /// regions, of which `regions_returned` are filled in (decode lengths in
+        /// bytes, as upstream hands them out).
+        GetHostDcRegionConfig;
+    }
 }
 
 /// Most data a Send LD CXL.io Memory Request carries (4 KB, as upstream).
@@ -85,92 +194,6 @@ item_counts! {
     cxlmi_cmd_fmapi_dc_list_tags_rsp { num_tags_returned: u32 }
 }
 
-/// Declares commands whose request is a fixed part with entries after it
-/// (counted by its count field), and whose response is a fixed part with one
-/// entry for each entry sent.
-macro_rules! items_listed_commands {
-    ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty, $item:ty => $rsp:ty, $entry:ty; )*) => {$(
-        $(#[$doc])*
-        pub struct $name;
-        impl Command for $name {
-            const OPCODE: Opcode = Opcode($op);
-            type Input<'i> = WithItems<'i, $req, $item>;
-            type Output<'o> = Listed<'o, $rsp, $entry>;
-            fn request_len(input: &Self::Input<'_>) -> Result<usize> {
-                input.request_len()
-            }
-            fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
-                input.encode(payload)
-            }
-            fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-                ResponseSize::fixed(room_len::<$rsp, $entry>(input.items.len()))
-            }
-            fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
-                Ok(Listed::from_response(rsp, input.items.len()))
-            }
-        }
-    )*};
-}
-
-items_listed_commands! {
-    /// Get Physical Port State (5101h, section 7.6.7.1.2): the port ids follow
-    /// the fixed part; one info block per port asked for comes back.
-    GetPhysPortState = 0x5101, cxlmi_cmd_fmapi_get_phys_port_state_req, u8
-        => cxlmi_cmd_fmapi_get_phys_port_state_rsp, cxlmi_cmd_fmapi_port_state_info_block;
-    /// Send LD CXL.io Memory Request (5302h, CXL r3.2 section 7.6.7.3.3): the
-    /// `transaction_len` data bytes follow the fixed part, and as many come back.
-    SendLdCxlioMemRequest = 0x5302, cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_req, u8
-        => cxlmi_cmd_fmapi_send_ld_cxlio_mem_request_rsp, u8;
-    /// Set LD Allocations (5402h, section 7.6.7.4.3): `number_ld` entries follow
-    /// the fixed part, and the allocations in force come back.
-    SetLdAllocations = 0x5402, cxlmi_cmd_fmapi_set_ld_allocations_req, cxlmi_cmd_fmapi_ld_allocations_list
-        => cxlmi_cmd_fmapi_set_ld_allocations_rsp, cxlmi_cmd_fmapi_ld_allocations_list;
-    /// Set QoS Allocated BW (5407h, section 7.6.7.4.8): one fraction per LD
-    /// follows the fixed part, and the values in force come back.
-    SetQosAllocatedBw = 0x5407, cxlmi_cmd_fmapi_set_qos_allocated_bw_req, u8
-        => cxlmi_cmd_fmapi_set_qos_allocated_bw_rsp, u8;
-    /// Set QoS BW Limit (5409h, section 7.6.7.4.10): one fraction per LD
-    /// follows the fixed part, and the values in force come back.
-    SetQosBwLimit = 0x5409, cxlmi_cmd_fmapi_set_qos_bw_limit_req, u8 => cxlmi_cmd_fmapi_set_qos_bw_limit_rsp, u8;
-}
-
-listed_commands! {
-    /// Get LD Allocations (5401h, section 7.6.7.4.2): up to
-    /// `ld_allocation_list_limit` entries. Fewer come back when the LDs from
-    /// the start LD run out first (the list length says how many); upstream
-    /// wants exactly the limit and so fails on such an answer.
-    GetLdAllocations = 0x5401, cxlmi_cmd_fmapi_get_ld_allocations_req => cxlmi_cmd_fmapi_get_ld_allocations_rsp,
-        [cxlmi_cmd_fmapi_ld_allocations_list; up_to |q| q.ld_allocation_list_limit.into()];
-    /// Get QoS Allocated BW (5406h, section 7.6.7.4.7): one byte for each of
-    /// the `number_ld` LDs asked for.
-    GetQosAllocatedBw = 0x5406, cxlmi_cmd_fmapi_get_qos_allocated_bw_req
-        => cxlmi_cmd_fmapi_get_qos_allocated_bw_rsp, [u8; exactly |q| q.number_ld.into()];
-    /// Get QoS BW Limit (5408h, section 7.6.7.4.9): one byte for each of the
-    /// `number_ld` LDs asked for.
-    GetQosBwLimit = 0x5408, cxlmi_cmd_fmapi_get_qos_bw_limit_req
-        => cxlmi_cmd_fmapi_get_qos_bw_limit_rsp, [u8; exactly |q| q.number_ld.into()];
-    /// Get Head Info (5501h, CXL r3.2 section 7.6.7.5.2): one block for each of
-    /// the `num_heads` heads asked for.
-    GetHeadInfo = 0x5501, cxlmi_cmd_fmapi_get_head_info_req => cxlmi_cmd_fmapi_get_head_info_rsp,
-        [cxlmi_cmd_fmapi_get_head_info_blkfmt; exactly |q| q.num_heads.into()];
-    /// Get DC Region Extent Lists (5603h, CXL r3.2 section 7.6.7.6.4): up to
-    /// `extent_count` extents.
-    GetDcRegionExtList = 0x5603, cxlmi_cmd_fmapi_get_dc_region_ext_list_req
-        => cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp, [cxlmi_fmapi_dc_extent; up_to |q| q.extent_count as usize];
-    /// Dynamic Capacity List Tags (5608h, CXL r3.2 section 7.6.7.6.9): up to
-    /// `tags_count` tag entries.
-    DcListTags = 0x5608, cxlmi_cmd_fmapi_dc_list_tags_req
-        => cxlmi_cmd_fmapi_dc_list_tags_rsp, [cxlmi_fmapi_dc_tag_entry; up_to |q| q.tags_count as usize];
-}
-
-variable_request_commands! {
-    /// Initiate Dynamic Capacity Add (5604h, section 7.6.7.6.5): `ext_count`
-    /// extents follow the fixed part.
-    InitiateDcAdd = 0x5604, WithItems<cxlmi_cmd_fmapi_initiate_dc_add_req, cxlmi_fmapi_dc_extent>;
-    /// Initiate Dynamic Capacity Release (5605h, CXL r3.2 section 7.6.7.6.6):
-    /// `ext_count` extents follow the fixed part.
-    InitiateDcRelease = 0x5605, WithItems<cxlmi_cmd_fmapi_initiate_dc_release_req, cxlmi_fmapi_dc_extent>;
-}
 
 // ---- Virtual switch (52xxh) ----
 
@@ -213,10 +236,6 @@ fn vcs_blocks(bytes: &[u8], max: usize, vppb_room: usize) -> impl Iterator<Item 
     })
 }
 
-/// Get Virtual CXL Switch Info (5200h, CXL r3.2 section 7.6.7.2.1): the VCS
-/// ids follow the fixed part. The response has one block per VCS asked for,
-/// each with up to `vppb_list_limit` vPPB entries.
-pub struct GetVcsInfo;
 impl Command for GetVcsInfo {
     const OPCODE: Opcode = Opcode(0x5200);
     type Input<'i> = WithItems<'i, cxlmi_cmd_fmapi_get_vcs_info_req, u8>;
@@ -249,9 +268,6 @@ impl Command for GetVcsInfo {
 
 // ---- Multi-headed devices (55xxh) ----
 
-/// Get Multi-Headed Info (5500h, CXL r3.2 section 7.6.7.5.1): up to
-/// `ld_map_list_limit` LD map entries, at least one.
-pub struct GetMultiheadedInfo;
 impl Command for GetMultiheadedInfo {
     const OPCODE: Opcode = Opcode(0x5500);
     type Input<'i> = cxlmi_cmd_fmapi_get_multiheaded_info_req;
@@ -276,9 +292,6 @@ impl Command for GetMultiheadedInfo {
 
 // ---- DCD management (56xxh) ----
 
-/// Get DCD Info (5600h, CXL r3.2 section 7.6.7.6.1); the total dynamic
-/// capacity comes back in bytes, as upstream hands it out.
-pub struct GetDcdInfo;
 impl Command for GetDcdInfo {
     const OPCODE: Opcode = Opcode(0x5600);
     type Input<'i> = ();
@@ -303,13 +316,6 @@ impl Command for GetDcdInfo {
 /// The response's fixed part before the regions.
 const HOST_DC_REGION_HEAD: usize = 4;
 
-/// Get Host DC Region Configuration (5601h, CXL r3.2 section 7.6.7.6.2).
-///
-/// On the wire the four extent and tag counts follow the last region
-/// returned; the output struct keeps them after a fixed array of eight
-/// regions, of which `regions_returned` are filled in (decode lengths in
-/// bytes, as upstream hands them out).
-pub struct GetHostDcRegionConfig;
 impl Command for GetHostDcRegionConfig {
     const OPCODE: Opcode = Opcode(0x5601);
     type Input<'i> = cxlmi_cmd_fmapi_get_host_dc_region_config_req;

@@ -1,6 +1,6 @@
 //! Generic Component commands (CXL r3.1 section 8.2.9, Table 8-37).
 
-use super::{
+use super::{command_set, custom_commands, 
     Command, Listed, WithItems, fixed_commands, item_counts, listed_commands, raw_read_commands,
     variable_request_commands,
 };
@@ -11,41 +11,80 @@ use crate::error::{Error, Result};
 use crate::types::*;
 use crate::wire::Wire;
 
-fixed_commands! {
-    /// Identify (0001h, section 8.2.9.1.1).
-    Identify = 0x0001, () => cxlmi_cmd_identify_rsp;
-    /// Background Operation Status (0002h, section 8.2.9.1.2).
-    BgOpStatus = 0x0002, () => cxlmi_cmd_bg_op_status_rsp;
-    /// Get Response Message Limit (0003h, section 8.2.9.1.3).
-    GetResponseMsgLimit = 0x0003, () => cxlmi_cmd_get_response_msg_limit_rsp;
-    /// Set Response Message Limit (0004h, section 8.2.9.1.4).
-    SetResponseMsgLimit = 0x0004, cxlmi_cmd_set_response_msg_limit_req => cxlmi_cmd_set_response_msg_limit_rsp;
-    /// Request Abort Background Operation (0005h, section 8.2.9.1.5).
-    RequestBgOpAbort = 0x0005, () => ();
-    /// Get Event Interrupt Policy (0102h, section 8.2.9.2.4).
-    GetEventInterruptPolicy = 0x0102, () => cxlmi_cmd_get_event_interrupt_policy_rsp;
-    /// Set Event Interrupt Policy (0103h, section 8.2.9.2.5).
-    SetEventInterruptPolicy = 0x0103, cxlmi_cmd_set_event_interrupt_policy_req => ();
-    /// Get MCTP Event Interrupt Policy (0104h, section 8.2.9.2.6).
-    GetMctpEventInterruptPolicy = 0x0104, () => cxlmi_cmd_get_mctp_event_interrupt_policy_rsp;
-    /// Set MCTP Event Interrupt Policy (0105h, section 8.2.9.2.7).
-    SetMctpEventInterruptPolicy = 0x0105, cxlmi_cmd_set_mctp_event_interrupt_policy_req => ();
-    /// Event Notification (0106h, section 8.2.9.2.8).
-    EventNotification = 0x0106, cxlmi_cmd_event_notification_req => ();
-    /// Get FW Info (0200h, section 8.2.9.3.1).
-    GetFwInfo = 0x0200, () => cxlmi_cmd_get_fw_info_rsp;
-    /// Activate FW (0202h, section 8.2.9.3.3).
-    ActivateFw = 0x0202, cxlmi_cmd_activate_fw_req => ();
-    /// Get Timestamp (0300h, section 8.2.9.4.1).
-    GetTimestamp = 0x0300, () => cxlmi_cmd_get_timestamp_rsp;
-    /// Set Timestamp (0301h, section 8.2.9.4.2).
-    SetTimestamp = 0x0301, cxlmi_cmd_set_timestamp_req => ();
-    /// Get Log Capabilities (0402h, section 8.2.9.5.3).
-    GetLogCapabilities = 0x0402, cxlmi_cmd_get_log_capabilities_req => cxlmi_cmd_get_log_capabilities_rsp;
-    /// Clear Log (0403h, section 8.2.9.5.4).
-    ClearLog = 0x0403, cxlmi_cmd_clear_log_req => ();
-    /// Populate Log (0404h, section 8.2.9.5.5).
-    PopulateLog = 0x0404, cxlmi_cmd_populate_log_req => ();
+command_set! {
+    fixed_commands! {
+        /// Identify (0001h, section 8.2.9.1.1).
+        Identify = 0x0001, () => cxlmi_cmd_identify_rsp;
+        /// Background Operation Status (0002h, section 8.2.9.1.2).
+        BgOpStatus = 0x0002, () => cxlmi_cmd_bg_op_status_rsp;
+        /// Get Response Message Limit (0003h, section 8.2.9.1.3).
+        GetResponseMsgLimit = 0x0003, () => cxlmi_cmd_get_response_msg_limit_rsp;
+        /// Set Response Message Limit (0004h, section 8.2.9.1.4).
+        SetResponseMsgLimit = 0x0004, cxlmi_cmd_set_response_msg_limit_req => cxlmi_cmd_set_response_msg_limit_rsp;
+        /// Request Abort Background Operation (0005h, section 8.2.9.1.5).
+        RequestBgOpAbort = 0x0005, () => ();
+        /// Get Event Interrupt Policy (0102h, section 8.2.9.2.4).
+        GetEventInterruptPolicy = 0x0102, () => cxlmi_cmd_get_event_interrupt_policy_rsp;
+        /// Set Event Interrupt Policy (0103h, section 8.2.9.2.5).
+        SetEventInterruptPolicy = 0x0103, cxlmi_cmd_set_event_interrupt_policy_req => ();
+        /// Get MCTP Event Interrupt Policy (0104h, section 8.2.9.2.6).
+        GetMctpEventInterruptPolicy = 0x0104, () => cxlmi_cmd_get_mctp_event_interrupt_policy_rsp;
+        /// Set MCTP Event Interrupt Policy (0105h, section 8.2.9.2.7).
+        SetMctpEventInterruptPolicy = 0x0105, cxlmi_cmd_set_mctp_event_interrupt_policy_req => ();
+        /// Event Notification (0106h, section 8.2.9.2.8).
+        EventNotification = 0x0106, cxlmi_cmd_event_notification_req => ();
+        /// Get FW Info (0200h, section 8.2.9.3.1).
+        GetFwInfo = 0x0200, () => cxlmi_cmd_get_fw_info_rsp;
+        /// Activate FW (0202h, section 8.2.9.3.3).
+        ActivateFw = 0x0202, cxlmi_cmd_activate_fw_req => ();
+        /// Get Timestamp (0300h, section 8.2.9.4.1).
+        GetTimestamp = 0x0300, () => cxlmi_cmd_get_timestamp_rsp;
+        /// Set Timestamp (0301h, section 8.2.9.4.2).
+        SetTimestamp = 0x0301, cxlmi_cmd_set_timestamp_req => ();
+        /// Get Log Capabilities (0402h, section 8.2.9.5.3).
+        GetLogCapabilities = 0x0402, cxlmi_cmd_get_log_capabilities_req => cxlmi_cmd_get_log_capabilities_rsp;
+        /// Clear Log (0403h, section 8.2.9.5.4).
+        ClearLog = 0x0403, cxlmi_cmd_clear_log_req => ();
+        /// Populate Log (0404h, section 8.2.9.5.5).
+        PopulateLog = 0x0404, cxlmi_cmd_populate_log_req => ();
+    }
+    listed_commands! {
+        /// Get Event Records (0100h, section 8.2.9.2.2): as many records as the
+        /// response holds, at most `CXLMI_MAX_SUPPORTED_EVENT_RECORDS`.
+        GetEventRecords = 0x0100, cxlmi_cmd_get_event_records_req
+            => cxlmi_cmd_get_event_records_rsp, [cxlmi_event_record; up_to |_| CXLMI_MAX_SUPPORTED_EVENT_RECORDS];
+        /// Get Supported Logs (0400h, section 8.2.9.5.1): at most
+        /// `CXLMI_MAX_SUPPORTED_LOGS` entries.
+        GetSupportedLogs = 0x0400, ()
+            => cxlmi_cmd_get_supported_logs_rsp, [cxlmi_supported_log_entry; up_to |_| CXLMI_MAX_SUPPORTED_LOGS];
+        /// Get Supported Logs Sub-List (0405h, section 8.2.9.5.6): at most
+        /// `CXLMI_MAX_SUPPORTED_LOGS` entries.
+        GetSupportedLogsSublist = 0x0405, cxlmi_cmd_get_supported_logs_sublist_req
+            => cxlmi_cmd_get_supported_logs_sublist_rsp, [cxlmi_supported_log_entry; up_to |_| CXLMI_MAX_SUPPORTED_LOGS];
+    }
+    variable_request_commands! {
+        /// Transfer FW (0201h, section 8.2.9.3.2): the firmware bytes follow the fixed part.
+        TransferFw = 0x0201, WithData<cxlmi_cmd_transfer_fw_req>;
+        /// Set Feature (0502h, CXL r3.2 section 8.2.10.6.3): the feature data follows.
+        SetFeature = 0x0502, WithData<cxlmi_cmd_set_feature_req>;
+    }
+    raw_read_commands! {
+        /// Get Log (0401h, section 8.2.9.5.2): `length` raw log bytes.
+        GetLog = 0x0401, cxlmi_cmd_get_log_req { length };
+    }
+    custom_commands! {
+        /// Clear Event Records (0101h, section 8.2.9.2.3): the handles to clear
+        /// follow the fixed part; `nr_recs` is taken from them.
+        ClearEventRecords;
+        /// Get Log for the Command Effects Log (0401h): `length / 4` CEL entries.
+        GetLogCel;
+        /// Get Supported Features (0500h, CXL r3.2 section 8.2.10.6.1): `count` is
+        /// the bytes of entries asked for, and bounds how many are kept.
+        GetSupportedFeatures;
+        /// Get Feature (0501h, CXL r3.2 section 8.2.10.6.2): `count` bytes of
+        /// feature data, at most one mailbox payload.
+        GetFeature;
+    }
 }
 
 item_counts! {
@@ -56,24 +95,6 @@ item_counts! {
     cxlmi_cmd_get_supported_features_rsp { num_supported_feature_entries: u16 }
 }
 
-listed_commands! {
-    /// Get Event Records (0100h, section 8.2.9.2.2): as many records as the
-    /// response holds, at most `CXLMI_MAX_SUPPORTED_EVENT_RECORDS`.
-    GetEventRecords = 0x0100, cxlmi_cmd_get_event_records_req
-        => cxlmi_cmd_get_event_records_rsp, [cxlmi_event_record; up_to |_| CXLMI_MAX_SUPPORTED_EVENT_RECORDS];
-    /// Get Supported Logs (0400h, section 8.2.9.5.1): at most
-    /// `CXLMI_MAX_SUPPORTED_LOGS` entries.
-    GetSupportedLogs = 0x0400, ()
-        => cxlmi_cmd_get_supported_logs_rsp, [cxlmi_supported_log_entry; up_to |_| CXLMI_MAX_SUPPORTED_LOGS];
-    /// Get Supported Logs Sub-List (0405h, section 8.2.9.5.6): at most
-    /// `CXLMI_MAX_SUPPORTED_LOGS` entries.
-    GetSupportedLogsSublist = 0x0405, cxlmi_cmd_get_supported_logs_sublist_req
-        => cxlmi_cmd_get_supported_logs_sublist_rsp, [cxlmi_supported_log_entry; up_to |_| CXLMI_MAX_SUPPORTED_LOGS];
-}
-
-/// Clear Event Records (0101h, section 8.2.9.2.3): the handles to clear
-/// follow the fixed part; `nr_recs` is taken from them.
-pub struct ClearEventRecords;
 /// Input of [`ClearEventRecords`].
 pub struct ClearEventRecordsInput<'a> {
     pub head: cxlmi_cmd_clear_event_records_req,
@@ -103,26 +124,12 @@ impl Command for ClearEventRecords {
     }
 }
 
-variable_request_commands! {
-    /// Transfer FW (0201h, section 8.2.9.3.2): the firmware bytes follow the fixed part.
-    TransferFw = 0x0201, WithData<cxlmi_cmd_transfer_fw_req>;
-    /// Set Feature (0502h, CXL r3.2 section 8.2.10.6.3): the feature data follows.
-    SetFeature = 0x0502, WithData<cxlmi_cmd_set_feature_req>;
-}
-
-raw_read_commands! {
-    /// Get Log (0401h, section 8.2.9.5.2): `length` raw log bytes.
-    GetLog = 0x0401, cxlmi_cmd_get_log_req { length };
-}
-
 /// The Command Effects Log's UUID (CXL r3.1 Table 8-71), in wire order:
 /// the log Get Log (0401h) reads with [`GetLogCel`].
 pub const CEL_UUID: [u8; 16] = [
     0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
 ];
 
-/// Get Log for the Command Effects Log (0401h): `length / 4` CEL entries.
-pub struct GetLogCel;
 impl Command for GetLogCel {
     const OPCODE: Opcode = Opcode(0x0401);
     type Input<'i> = cxlmi_cmd_get_log_req;
@@ -142,9 +149,6 @@ impl Command for GetLogCel {
     }
 }
 
-/// Get Supported Features (0500h, CXL r3.2 section 8.2.10.6.1): `count` is
-/// the bytes of entries asked for, and bounds how many are kept.
-pub struct GetSupportedFeatures;
 impl Command for GetSupportedFeatures {
     const OPCODE: Opcode = Opcode(0x0500);
     type Input<'i> = cxlmi_cmd_get_supported_features_req;
@@ -165,9 +169,6 @@ impl Command for GetSupportedFeatures {
     }
 }
 
-/// Get Feature (0501h, CXL r3.2 section 8.2.10.6.2): `count` bytes of
-/// feature data, at most one mailbox payload.
-pub struct GetFeature;
 impl Command for GetFeature {
     const OPCODE: Opcode = Opcode(0x0501);
     type Input<'i> = cxlmi_cmd_get_feature_req;

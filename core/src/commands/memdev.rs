@@ -1,6 +1,6 @@
 //! Memory Device commands (CXL r3.1 section 8.2.9.9, Table 8-126).
 
-use super::{
+use super::{command_set, custom_commands, 
     Command, DC_CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands,
     raw_read_commands, room_len, variable_request_commands,
 };
@@ -25,55 +25,105 @@ pub const MAX_DC_EXTENTS_PER_REQUEST: u32 = 8;
 
 pub use super::MAX_DC_REGIONS;
 
-fixed_commands! {
-    /// Identify Memory Device (4000h, section 8.2.9.9.1.1). Its size follows
-    /// the build: CXL 2.0 has no dynamic capacity event log size.
-    MemdevIdentify = 0x4000, () => cxlmi_cmd_memdev_identify_rsp;
-    /// Get Partition Info (4100h, section 8.2.9.9.2.1).
-    GetPartitionInfo = 0x4100, () => cxlmi_cmd_memdev_get_partition_info_rsp;
-    /// Set Partition Info (4101h, section 8.2.9.9.2.2).
-    SetPartitionInfo = 0x4101, cxlmi_cmd_memdev_set_partition_info_req => ();
-    /// Get Health Info (4200h, section 8.2.9.9.3.1).
-    GetHealthInfo = 0x4200, () => cxlmi_cmd_memdev_get_health_info_rsp;
-    /// Get Alert Configuration (4201h, section 8.2.9.9.3.2).
-    GetAlertConfig = 0x4201, () => cxlmi_cmd_memdev_get_alert_config_rsp;
-    /// Set Alert Configuration (4202h, section 8.2.9.9.3.3).
-    SetAlertConfig = 0x4202, cxlmi_cmd_memdev_set_alert_config_req => ();
-    /// Get Shutdown State (4203h, section 8.2.9.9.3.4).
-    GetShutdownState = 0x4203, () => cxlmi_cmd_memdev_get_shutdown_state_rsp;
-    /// Set Shutdown State (4204h, section 8.2.9.9.3.5).
-    SetShutdownState = 0x4204, cxlmi_cmd_memdev_set_shutdown_state_req => ();
-    /// Inject Poison (4301h, section 8.2.9.9.4.2).
-    InjectPoison = 0x4301, cxlmi_cmd_memdev_inject_poison_req => ();
-    /// Clear Poison (4302h, section 8.2.9.9.4.3).
-    ClearPoison = 0x4302, cxlmi_cmd_memdev_clear_poison_req => ();
-    /// Get Scan Media Capabilities (4303h, section 8.2.9.9.4.4).
-    GetScanMediaCapabilities = 0x4303,
-        cxlmi_cmd_memdev_get_scan_media_capabilities_req => cxlmi_cmd_memdev_get_scan_media_capabilities_rsp;
-    /// Scan Media (4304h, section 8.2.9.9.4.5).
-    ScanMedia = 0x4304, cxlmi_cmd_memdev_scan_media_req => ();
-    /// Sanitize (4400h, section 8.2.9.9.5.1).
-    Sanitize = 0x4400, () => ();
-    /// Secure Erase (4401h, section 8.2.9.9.5.2).
-    SecureErase = 0x4401, () => ();
-    /// Get Security State (4500h, section 8.2.9.9.6.1).
-    GetSecurityState = 0x4500, () => cxlmi_cmd_memdev_get_security_state_rsp;
-    /// Set Passphrase (4501h, section 8.2.9.9.6.2).
-    SetPassphrase = 0x4501, cxlmi_cmd_memdev_set_passphrase_req => ();
-    /// Disable Passphrase (4502h, section 8.2.9.9.6.3).
-    DisablePassphrase = 0x4502, cxlmi_cmd_memdev_disable_passphrase_req => ();
-    /// Unlock (4503h, section 8.2.9.9.6.4).
-    Unlock = 0x4503, cxlmi_cmd_memdev_unlock_req => ();
-    /// Freeze Security State (4504h, section 8.2.9.9.6.5).
-    FreezeSecurityState = 0x4504, () => ();
-    /// Passphrase Secure Erase (4505h, section 8.2.9.9.6.6).
-    PassphraseSecureErase = 0x4505, cxlmi_cmd_memdev_passphrase_secure_erase_req => ();
-    /// Get SLD QoS Control (4700h, section 8.2.9.9.8.1).
-    GetSldQosControl = 0x4700, () => cxlmi_cmd_memdev_get_sld_qos_control_rsp;
-    /// Set SLD QoS Control (4701h, section 8.2.9.9.8.2).
-    SetSldQosControl = 0x4701, cxlmi_cmd_memdev_set_sld_qos_control_req => ();
-    /// Get SLD QoS Status (4702h, section 8.2.9.9.8.3).
-    GetSldQosStatus = 0x4702, () => cxlmi_cmd_memdev_get_sld_qos_status_rsp;
+command_set! {
+    fixed_commands! {
+        /// Identify Memory Device (4000h, section 8.2.9.9.1.1). Its size follows
+        /// the build: CXL 2.0 has no dynamic capacity event log size.
+        MemdevIdentify = 0x4000, () => cxlmi_cmd_memdev_identify_rsp;
+        /// Get Partition Info (4100h, section 8.2.9.9.2.1).
+        GetPartitionInfo = 0x4100, () => cxlmi_cmd_memdev_get_partition_info_rsp;
+        /// Set Partition Info (4101h, section 8.2.9.9.2.2).
+        SetPartitionInfo = 0x4101, cxlmi_cmd_memdev_set_partition_info_req => ();
+        /// Get Health Info (4200h, section 8.2.9.9.3.1).
+        GetHealthInfo = 0x4200, () => cxlmi_cmd_memdev_get_health_info_rsp;
+        /// Get Alert Configuration (4201h, section 8.2.9.9.3.2).
+        GetAlertConfig = 0x4201, () => cxlmi_cmd_memdev_get_alert_config_rsp;
+        /// Set Alert Configuration (4202h, section 8.2.9.9.3.3).
+        SetAlertConfig = 0x4202, cxlmi_cmd_memdev_set_alert_config_req => ();
+        /// Get Shutdown State (4203h, section 8.2.9.9.3.4).
+        GetShutdownState = 0x4203, () => cxlmi_cmd_memdev_get_shutdown_state_rsp;
+        /// Set Shutdown State (4204h, section 8.2.9.9.3.5).
+        SetShutdownState = 0x4204, cxlmi_cmd_memdev_set_shutdown_state_req => ();
+        /// Inject Poison (4301h, section 8.2.9.9.4.2).
+        InjectPoison = 0x4301, cxlmi_cmd_memdev_inject_poison_req => ();
+        /// Clear Poison (4302h, section 8.2.9.9.4.3).
+        ClearPoison = 0x4302, cxlmi_cmd_memdev_clear_poison_req => ();
+        /// Get Scan Media Capabilities (4303h, section 8.2.9.9.4.4).
+        GetScanMediaCapabilities = 0x4303,
+            cxlmi_cmd_memdev_get_scan_media_capabilities_req => cxlmi_cmd_memdev_get_scan_media_capabilities_rsp;
+        /// Scan Media (4304h, section 8.2.9.9.4.5).
+        ScanMedia = 0x4304, cxlmi_cmd_memdev_scan_media_req => ();
+        /// Sanitize (4400h, section 8.2.9.9.5.1).
+        Sanitize = 0x4400, () => ();
+        /// Secure Erase (4401h, section 8.2.9.9.5.2).
+        SecureErase = 0x4401, () => ();
+        /// Get Security State (4500h, section 8.2.9.9.6.1).
+        GetSecurityState = 0x4500, () => cxlmi_cmd_memdev_get_security_state_rsp;
+        /// Set Passphrase (4501h, section 8.2.9.9.6.2).
+        SetPassphrase = 0x4501, cxlmi_cmd_memdev_set_passphrase_req => ();
+        /// Disable Passphrase (4502h, section 8.2.9.9.6.3).
+        DisablePassphrase = 0x4502, cxlmi_cmd_memdev_disable_passphrase_req => ();
+        /// Unlock (4503h, section 8.2.9.9.6.4).
+        Unlock = 0x4503, cxlmi_cmd_memdev_unlock_req => ();
+        /// Freeze Security State (4504h, section 8.2.9.9.6.5).
+        FreezeSecurityState = 0x4504, () => ();
+        /// Passphrase Secure Erase (4505h, section 8.2.9.9.6.6).
+        PassphraseSecureErase = 0x4505, cxlmi_cmd_memdev_passphrase_secure_erase_req => ();
+        /// Get SLD QoS Control (4700h, section 8.2.9.9.8.1).
+        GetSldQosControl = 0x4700, () => cxlmi_cmd_memdev_get_sld_qos_control_rsp;
+        /// Set SLD QoS Control (4701h, section 8.2.9.9.8.2).
+        SetSldQosControl = 0x4701, cxlmi_cmd_memdev_set_sld_qos_control_req => ();
+        /// Get SLD QoS Status (4702h, section 8.2.9.9.8.3).
+        GetSldQosStatus = 0x4702, () => cxlmi_cmd_memdev_get_sld_qos_status_rsp;
+    }
+    variable_request_commands! {
+        /// Set LSA (4103h, section 8.2.9.9.2.4): the label bytes follow the fixed part.
+        SetLsa = 0x4103, WithData<cxlmi_cmd_memdev_set_lsa_req>;
+        /// Media Operations, sanitize and zero classes (4402h, CXL r3.2 section
+        /// 8.2.10.9.5.3): the DPA ranges follow the fixed part.
+        MediaOperationsSanitize = 0x4402,
+            WithItems<cxlmi_cmd_memdev_media_operations_sanitize_req, cxlmi_cmd_memdev_media_ops_dpa_range_list_entry>;
+        /// Security Send (4600h, CXL r3.2 section 8.2.10.9.7.1): the protocol data follows.
+        SecuritySend = 0x4600, WithData<cxlmi_cmd_memdev_security_send_req>;
+        /// Add Dynamic Capacity Response (4802h, section 8.2.9.9.9.3): the
+        /// accepted extents follow the fixed part.
+        AddDcResponse = 0x4802, WithItems<cxlmi_cmd_memdev_add_dc_response_req, cxlmi_memdev_dc_extent>;
+        /// Release Dynamic Capacity (4803h, section 8.2.9.9.9.4): the released
+        /// extents follow the fixed part.
+        ReleaseDc = 0x4803, WithItems<cxlmi_cmd_memdev_release_dc_req, cxlmi_memdev_dc_extent>;
+    }
+    listed_commands! {
+        /// Get Poison List (4300h, section 8.2.9.9.4.1): at most
+        /// [`MAX_POISON_RECORDS`] media error records.
+        GetPoisonList = 0x4300, cxlmi_cmd_memdev_get_poison_list_req
+            => cxlmi_cmd_memdev_get_poison_list_rsp, [cxlmi_memdev_media_err_record; up_to |_| MAX_POISON_RECORDS];
+        /// Get Scan Media Results (4305h, section 8.2.9.9.4.6): at most
+        /// [`MAX_SCAN_MEDIA_RECORDS`] media error records.
+        GetScanMediaResults = 0x4305, ()
+            => cxlmi_cmd_memdev_get_scan_media_results_rsp, [cxlmi_media_error_record; up_to |_| MAX_SCAN_MEDIA_RECORDS];
+        /// Media Operations, discovery class (4402h, CXL r3.2 section
+        /// 8.2.10.9.5.3): at most `discovery_osa.num_ops` supported operations.
+        MediaOperationsDiscovery = 0x4402, cxlmi_cmd_memdev_media_operations_discovery_req
+            => cxlmi_cmd_memdev_media_operations_discovery_rsp,
+            [cxlmi_cmd_memdev_media_ops_supported_list_entry; up_to |q| usize::from(q.discovery_osa.num_ops)];
+    }
+    raw_read_commands! {
+        /// Get LSA (4102h, section 8.2.9.9.2.3): exactly `length` bytes of the
+        /// Label Storage Area.
+        GetLsa = 0x4102, cxlmi_cmd_memdev_get_lsa_req { length };
+    }
+    custom_commands! {
+        /// Security Receive (4601h, CXL r3.2 section 8.2.10.9.7.2): the protocol's
+        /// raw data.
+        SecurityReceive;
+        /// Get Dynamic Capacity Configuration (4800h, section 8.2.9.9.9.1): up to
+        /// [`MAX_DC_REGIONS`] region configurations, then four counts that follow
+        /// the last region returned on the wire. Decode lengths are given in bytes.
+        GetDcConfig;
+        /// Get Dynamic Capacity Extent List (4801h, section 8.2.9.9.9.2): at most
+        /// [`dc_extents_requested`] extents.
+        GetDcExtentList;
+    }
 }
 
 impl cxlmi_cmd_memdev_identify_rsp {
@@ -98,45 +148,6 @@ item_counts! {
     cxlmi_cmd_memdev_release_dc_req { updated_extent_list_size: u32 }
 }
 
-variable_request_commands! {
-    /// Set LSA (4103h, section 8.2.9.9.2.4): the label bytes follow the fixed part.
-    SetLsa = 0x4103, WithData<cxlmi_cmd_memdev_set_lsa_req>;
-    /// Media Operations, sanitize and zero classes (4402h, CXL r3.2 section
-    /// 8.2.10.9.5.3): the DPA ranges follow the fixed part.
-    MediaOperationsSanitize = 0x4402,
-        WithItems<cxlmi_cmd_memdev_media_operations_sanitize_req, cxlmi_cmd_memdev_media_ops_dpa_range_list_entry>;
-    /// Security Send (4600h, CXL r3.2 section 8.2.10.9.7.1): the protocol data follows.
-    SecuritySend = 0x4600, WithData<cxlmi_cmd_memdev_security_send_req>;
-    /// Add Dynamic Capacity Response (4802h, section 8.2.9.9.9.3): the
-    /// accepted extents follow the fixed part.
-    AddDcResponse = 0x4802, WithItems<cxlmi_cmd_memdev_add_dc_response_req, cxlmi_memdev_dc_extent>;
-    /// Release Dynamic Capacity (4803h, section 8.2.9.9.9.4): the released
-    /// extents follow the fixed part.
-    ReleaseDc = 0x4803, WithItems<cxlmi_cmd_memdev_release_dc_req, cxlmi_memdev_dc_extent>;
-}
-
-listed_commands! {
-    /// Get Poison List (4300h, section 8.2.9.9.4.1): at most
-    /// [`MAX_POISON_RECORDS`] media error records.
-    GetPoisonList = 0x4300, cxlmi_cmd_memdev_get_poison_list_req
-        => cxlmi_cmd_memdev_get_poison_list_rsp, [cxlmi_memdev_media_err_record; up_to |_| MAX_POISON_RECORDS];
-    /// Get Scan Media Results (4305h, section 8.2.9.9.4.6): at most
-    /// [`MAX_SCAN_MEDIA_RECORDS`] media error records.
-    GetScanMediaResults = 0x4305, ()
-        => cxlmi_cmd_memdev_get_scan_media_results_rsp, [cxlmi_media_error_record; up_to |_| MAX_SCAN_MEDIA_RECORDS];
-    /// Media Operations, discovery class (4402h, CXL r3.2 section
-    /// 8.2.10.9.5.3): at most `discovery_osa.num_ops` supported operations.
-    MediaOperationsDiscovery = 0x4402, cxlmi_cmd_memdev_media_operations_discovery_req
-        => cxlmi_cmd_memdev_media_operations_discovery_rsp,
-        [cxlmi_cmd_memdev_media_ops_supported_list_entry; up_to |q| usize::from(q.discovery_osa.num_ops)];
-}
-
-raw_read_commands! {
-    /// Get LSA (4102h, section 8.2.9.9.2.3): exactly `length` bytes of the
-    /// Label Storage Area.
-    GetLsa = 0x4102, cxlmi_cmd_memdev_get_lsa_req { length };
-}
-
 /// Bytes a Security Receive response carries for `protocol`; only the
 /// security protocol information (protocol 0: 6 reserved bytes, a 2-byte
 /// length and room for 256 protocol ids) is known, as upstream.
@@ -147,9 +158,6 @@ fn security_receive_len(protocol: u8) -> Option<usize> {
     }
 }
 
-/// Security Receive (4601h, CXL r3.2 section 8.2.10.9.7.2): the protocol's
-/// raw data.
-pub struct SecurityReceive;
 impl Command for SecurityReceive {
     const OPCODE: Opcode = Opcode(0x4601);
     type Input<'i> = cxlmi_cmd_memdev_security_receive_req;
@@ -174,10 +182,6 @@ impl Command for SecurityReceive {
 /// configurations.
 const DC_CONFIG_HEAD: usize = 8;
 
-/// Get Dynamic Capacity Configuration (4800h, section 8.2.9.9.9.1): up to
-/// [`MAX_DC_REGIONS`] region configurations, then four counts that follow
-/// the last region returned on the wire. Decode lengths are given in bytes.
-pub struct GetDcConfig;
 impl Command for GetDcConfig {
     const OPCODE: Opcode = Opcode(0x4800);
     type Input<'i> = cxlmi_cmd_memdev_get_dc_config_req;
@@ -215,9 +219,6 @@ pub fn dc_extents_requested(input: &cxlmi_cmd_memdev_get_dc_extent_list_req) -> 
     }
 }
 
-/// Get Dynamic Capacity Extent List (4801h, section 8.2.9.9.9.2): at most
-/// [`dc_extents_requested`] extents.
-pub struct GetDcExtentList;
 impl Command for GetDcExtentList {
     const OPCODE: Opcode = Opcode(0x4801);
     type Input<'i> = cxlmi_cmd_memdev_get_dc_extent_list_req;

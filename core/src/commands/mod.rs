@@ -19,8 +19,13 @@ use crate::cci::Response;
 use crate::error::{Error, Result};
 use crate::wire::Wire;
 
+/// Implemented only by the declaring macros (`command_set!` and the macros
+/// inside it): a command type must be declared there to implement
+/// [`Command`], so the declarations are the complete list of commands.
+pub trait Declared {}
+
 /// One CXL command.
-pub trait Command {
+pub trait Command: Declared {
     const OPCODE: Opcode;
     /// What the caller gives.
     type Input<'i>;
@@ -73,9 +78,13 @@ impl<'a, H, E: Wire> Listed<'a, H, E> {
 /// Declares commands whose request and response are each one fixed struct
 /// (or `()` for none).
 macro_rules! fixed_commands {
+    (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty => $rsp:ty; )*) => {
+        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+    };
     ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty => $rsp:ty; )*) => {$(
         $(#[$doc])*
         pub struct $name;
+        impl $crate::commands::Declared for $name {}
         impl $crate::commands::Command for $name {
             const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
             type Input<'i> = $req;
@@ -159,7 +168,11 @@ pub trait ItemCount {
 macro_rules! item_counts {
     (@max $ty:ty) => { <$ty>::MAX as usize };
     (@max $ty:ty, $max:expr) => { $max };
-    ($( $head:ty { $count:ident: $ty:ty $(, max $max:expr)? } )*) => {$(
+    ($( $head:ty { $count:ident: $ty:ty $(, max $max:expr)? } )*) => {
+        /// Which field of each fixed part counts the entries after it, by C
+        /// name: what the Python module sizes flexible arrays by.
+        pub const ITEM_COUNTS: &[(&str, &str)] = &[$( (stringify!($head), stringify!($count)), )*];
+        $(
         impl $crate::commands::ItemCount for $head {
             const MAX_ITEMS: usize = $crate::commands::item_counts!(@max $ty $(, $max)?);
             fn item_count(&self) -> usize {
@@ -170,7 +183,8 @@ macro_rules! item_counts {
                 self.$count = n as $ty;
             }
         }
-    )*};
+    )*
+    };
 }
 pub(crate) use item_counts;
 
@@ -191,9 +205,13 @@ impl<'a, H: Wire + ItemCount, E: Wire> Listed<'a, H, E> {
 /// (`WithData<head>`: raw bytes; `WithItems<head, entry>`: entries the head
 /// counts) and whose response is empty.
 macro_rules! variable_request_commands {
+    (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $shape:ident<$($arg:ty),+>; )*) => {
+        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+    };
     ($( $(#[$doc:meta])* $name:ident = $op:literal, $shape:ident<$($arg:ty),+>; )*) => {$(
         $(#[$doc])*
         pub struct $name;
+        impl $crate::commands::Declared for $name {}
         impl $crate::commands::Command for $name {
             const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
             type Input<'i> = $crate::commands::$shape<'i, $($arg),+>;
@@ -219,9 +237,13 @@ pub(crate) use variable_request_commands;
 /// length field asks for; a length past the CCI message limit is refused
 /// before anything is sent.
 macro_rules! raw_read_commands {
+    (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty { $len:ident }; )*) => {
+        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+    };
     ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty { $len:ident }; )*) => {$(
         $(#[$doc])*
         pub struct $name;
+        impl $crate::commands::Declared for $name {}
         impl $crate::commands::Command for $name {
             const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
             type Input<'i> = $req;
@@ -252,6 +274,10 @@ pub(crate) use raw_read_commands;
 /// that room, or is `up_to` it; a room no message could carry is refused
 /// before anything is sent.
 macro_rules! listed_commands {
+    (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty
+        => $rsp:ty, [$entry:ty; $size:ident |$q:pat_param| $room:expr]; )*) => {
+        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+    };
     (@size exactly, $rsp:ty, $entry:ty, $room:expr) => {
         $crate::cci::ResponseSize::fixed($crate::commands::room_len::<$rsp, $entry>($room))
     };
@@ -265,6 +291,7 @@ macro_rules! listed_commands {
         => $rsp:ty, [$entry:ty; $size:ident |$q:pat_param| $room:expr]; )*) => {$(
         $(#[$doc])*
         pub struct $name;
+        impl $crate::commands::Declared for $name {}
         impl $name {
             /// Entries kept at most, and so the room the caller's output must have.
             pub fn room($q: &$req) -> usize {
@@ -291,6 +318,36 @@ macro_rules! listed_commands {
     )*};
 }
 pub(crate) use listed_commands;
+
+/// Declares the commands whose [`Command`] implementation is written by
+/// hand below them (the declaration is the type; its `impl` must follow).
+macro_rules! custom_commands {
+    (@entries $( $(#[$doc:meta])* $name:ident; )*) => {
+        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+    };
+    ($( $(#[$doc:meta])* $name:ident; )*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl $crate::commands::Declared for $name {}
+    )*};
+}
+pub(crate) use custom_commands;
+
+/// A command set's module declares all its commands inside one
+/// `command_set!`, through the declaring macros above; besides declaring
+/// them, it lists them as the module's `COMMANDS`, which the
+/// [`catalog`] gathers. So the declarations are the one list of commands.
+macro_rules! command_set {
+    ($( $kind:ident! { $($rows:tt)* } )*) => {
+        $( $kind! { $($rows)* } )*
+
+        /// Every command this module declares, by declaring macro.
+        pub const COMMANDS: &[&[$crate::commands::catalog::Entry]] = &[
+            $( $kind! { @entries $($rows)* }, )*
+        ];
+    };
+}
+pub(crate) use command_set;
 
 /// Encodes a fixed request head followed by `items`, each in wire form.
 pub fn encode_with_items<H: Wire, E: Wire>(head: &H, items: &[E], payload: &mut [u8]) {

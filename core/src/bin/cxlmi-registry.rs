@@ -1,0 +1,28 @@
+//! Prints the command registry as JSON, for build tools that need it without
+//! reading Rust source (python/gen_bindings.py sizes the Python module's
+//! flexible arrays by it):
+//!
+//! ```json
+//! {"commands": [{"opcode": 1, "set": "generic", "name": "Identify"}, ...],
+//!  "item_counts": {"cxlmi_cmd_get_event_records_rsp": "record_count", ...}}
+//! ```
+
+use std::io::Write;
+
+use cxlmi::commands::catalog;
+
+fn main() {
+    let commands: Vec<String> = catalog::commands()
+        .map(|e| format!(r#"{{"opcode": {}, "set": "{}", "name": "{}"}}"#, e.opcode.0, e.set, e.name))
+        .collect();
+    let counts: Vec<String> = catalog::item_counts().map(|(head, field)| format!(r#""{head}": "{field}""#)).collect();
+    let json = format!(
+        "{{\"commands\": [\n  {}\n],\n\"item_counts\": {{\n  {}\n}}}}\n",
+        commands.join(",\n  "),
+        counts.join(",\n  ")
+    );
+    if let Err(e) = std::io::stdout().lock().write_all(json.as_bytes()) {
+        eprintln!("cxlmi-registry: {e}");
+        std::process::exit(1);
+    }
+}
