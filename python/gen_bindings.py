@@ -125,10 +125,12 @@ def parse_functions(text):
     return out
 
 
-def read_item_counts(registry_json):
-    """{struct: the field counting its entries}, from the registry the build printed."""
+def read_registry(registry_json):
+    """The registry the build printed: {struct: the field counting its entries}, and the
+    constants the module offers ({name: value})."""
     with open(registry_json, encoding="utf-8") as f:
-        return json.load(f)["item_counts"]
+        registry = json.load(f)
+    return registry["item_counts"], registry["constants"]
 
 
 def main():
@@ -138,7 +140,7 @@ def main():
     functions += parse_functions(open(os.path.join(src, "include/cxlmi/test.h"), encoding="utf-8").read())
     functions += parse_functions(open(os.path.join(src, "include/cxlmi/emulator.h"), encoding="utf-8").read())
     functions += parse_functions(open(os.path.join(src, "include/cxlmi/target.h"), encoding="utf-8").read())
-    item_counts = read_item_counts(registry_json)
+    item_counts, registry_constants = read_registry(registry_json)
     known = {name for name, _ in structs}
 
     # Flexible members and what counts them.
@@ -226,6 +228,9 @@ def main():
     for c in commands:
         swig.append(f"    {c!r},")
     swig.append(")")
+    swig.append("# Units the core defines (the registry's constants)")
+    for name, value in registry_constants.items():
+        swig.append(f"{name} = {value}")
     swig.append("# The struct-array helper families: (prefix, entry struct)")
     swig.append(f"_ARRAY_FAMILIES = {ARRAY_FAMILIES!r}")
     swig.append("%}")
@@ -234,7 +239,7 @@ def main():
     constants = re.findall(r"^#define ((?:CXL|CXLMI)_\w+) ", types_text, re.M)
     for body in re.findall(r"^enum \w+ \{(.*?)\};", types_text, re.S | re.M):
         constants += re.findall(r"^\s*(CXLMI_\w+)", body, re.M)
-    write(out_pyi, stubs(structs, served, flex, functions, commands, constants))
+    write(out_pyi, stubs(structs, served, flex, functions, commands, constants + list(registry_constants)))
 
 
 PY_TYPES = {"int": "int", "unsigned int": "int", "bool": "bool", "void": "None",

@@ -34,9 +34,6 @@ pub const MAX_EXTENTS: u32 = 32;
 /// Distinct tags the device tracks at most.
 pub const MAX_TAGS: u32 = 16;
 
-/// 256 MB: the unit of region decode lengths on the wire.
-pub const DECODE_UNIT: u64 = cxlmi::commands::DC_CAPACITY_UNIT;
-
 /// The Dynamic Capacity Event Record's UUID (CXL r3.1 Table 8-55), in wire order.
 pub const EVENT_UUID: [u8; 16] = [
     0xca, 0x95, 0xaf, 0xa7, 0xf1, 0x83, 0x40, 0x18, 0x8c, 0x2f, 0x95, 0x26, 0x8e, 0x10, 0x1a, 0x2a,

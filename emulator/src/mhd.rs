@@ -13,7 +13,8 @@
 //! range one head holds (accepted or offered) is never offered to another.
 //! The endpoint opens at head 0, which also answers 5500h and 5501h.
 
-use crate::dc::{DECODE_UNIT, DynamicCapacity, Extent, MAX_EXTENTS, MAX_TAGS, Tag};
+use cxlmi::commands::CAPACITY_UNIT;
+use crate::dc::{DynamicCapacity, Extent, MAX_EXTENTS, MAX_TAGS, Tag};
 use crate::switch::{LTSSM_L0, MAX_SPEED, SPEEDS_VECTOR};
 use crate::type3::Type3;
 use crate::generic;
@@ -258,7 +259,7 @@ impl Pool {
         rsp.capacity_removal_policies = removal::SUPPORTED;
         // Every region's sanitize-on-release setting can be changed.
         rsp.sanitize_on_release_config_mask = ((1u16 << dc.regions.len()) - 1) as u8;
-        rsp.total_dynamic_capacity = dc.total_capacity() / DECODE_UNIT;
+        rsp.total_dynamic_capacity = dc.total_capacity() / CAPACITY_UNIT;
         let masks: Vec<u64> = dc.regions.iter().map(|r| r.supported_block_sizes).collect();
         let mask = |i: usize| masks.get(i).copied().unwrap_or(0);
         rsp.region_0_supported_blk_sz_mask = mask(0);
@@ -287,7 +288,7 @@ impl Pool {
         for g in &regions[..n] {
             let config = cxlmi_fmapi_dc_region_config {
                 base: g.base,
-                decode_len: g.decode_len / DECODE_UNIT,
+                decode_len: g.decode_len / CAPACITY_UNIT,
                 region_len: g.len,
                 block_size: g.block_size,
                 flags: u8::from(g.read_only) << 3,

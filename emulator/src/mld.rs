@@ -22,7 +22,7 @@ pub const LD_COUNT: usize = 4;
 /// Memory Granularity code 0: allocations in multiples of 256 MB (CXL r3.1
 /// Table 7-40).
 const GRANULARITY: u8 = 0;
-const GRANULE: u64 = 256 << 20;
+const GRANULE: u64 = cxlmi::commands::CAPACITY_UNIT << GRANULARITY;
 /// QoS Telemetry Capability: egress port congestion (bit 0) and temporary
 /// throughput reduction (bit 1) supported (CXL r3.1 Table 7-38).
 const QOS_CAPABILITIES: u8 = 0b11;

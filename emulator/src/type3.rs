@@ -11,7 +11,8 @@ use crate::dc::{self, DynamicCapacity, Extent};
 use crate::generic;
 use crate::device::{Cmd, Common, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
 use cxlmi::cci::Opcode;
-use cxlmi::commands::Command;
+use cxlmi::commands::memdev::MEDIA_ERROR_UNIT;
+use cxlmi::commands::{CAPACITY_UNIT, Command};
 use cxlmi::commands::generic::*;
 use cxlmi::commands::memdev::*;
 use cxlmi::types::*;
@@ -21,8 +22,6 @@ use cxlmi::wire::Wire;
 /// real vendor makes them.
 pub const VENDOR_ID: u16 = 0x1e98;
 
-/// 256 MB, the unit capacities are reported in (CXL r3.1 section 8.2.9.9.1.1).
-pub const CAPACITY_UNIT: u64 = 256 << 20;
 /// Static capacity, in 256 MB units.
 const TOTAL_UNITS: u64 = 8;
 const VOLATILE_ONLY_UNITS: u64 = 2;
@@ -168,7 +167,7 @@ pub struct Poison {
 
 impl Poison {
     fn end(&self) -> u64 {
-        self.dpa.saturating_add(u64::from(self.len) * 64)
+        self.dpa.saturating_add(u64::from(self.len) * MEDIA_ERROR_UNIT)
     }
 
     fn record(&self) -> cxlmi_memdev_media_err_record {
@@ -418,10 +417,10 @@ impl Type3 {
     /// aligned (Invalid Input) and inside static capacity or accepted
     /// dynamic capacity (Invalid Physical Address). `len` is in 64-byte units.
     fn check_range(&self, dpa: u64, len: u64) -> Result<(), Rc> {
-        if dpa % 64 != 0 || len == 0 {
+        if dpa % MEDIA_ERROR_UNIT != 0 || len == 0 {
             return Err(Rc::CXLMI_RET_INPUT);
         }
-        let bytes = len.checked_mul(64).ok_or(Rc::CXLMI_RET_PADDR)?;
+        let bytes = len.checked_mul(MEDIA_ERROR_UNIT).ok_or(Rc::CXLMI_RET_PADDR)?;
         let end = dpa.checked_add(bytes).ok_or(Rc::CXLMI_RET_PADDR)?;
         if end <= Self::static_bytes() || self.dc.extents.iter().any(|e| e.contains(dpa, bytes)) {
             Ok(())
@@ -937,7 +936,7 @@ impl Type3 {
         self.media_ready()?;
         let (addr, len) = (r.get_poison_list_phy_addr, r.get_poison_list_phy_addr_len);
         self.check_range(addr, len)?;
-        let end = addr.saturating_add(len.saturating_mul(64));
+        let end = addr.saturating_add(len.saturating_mul(MEDIA_ERROR_UNIT));
         let hits: Vec<Poison> = self.poison.iter().filter(|p| p.dpa < end && p.end() > addr).copied().collect();
         let skip = match self.poison_resume {
             Some((a, l, next)) if (a, l) == (addr, len) => next.min(hits.len()),
@@ -996,13 +995,13 @@ impl Type3 {
                 kept.push(p);
                 continue;
             }
-            let before = (dpa - p.dpa) / 64;
+            let before = (dpa - p.dpa) / MEDIA_ERROR_UNIT;
             let after = u64::from(p.len).saturating_sub(before + 1);
             if before > 0 {
                 kept.push(Poison { len: before as u32, ..p });
             }
             if after > 0 {
-                kept.push(Poison { dpa: dpa + 64, len: after as u32, ..p });
+                kept.push(Poison { dpa: dpa + MEDIA_ERROR_UNIT, len: after as u32, ..p });
             }
         }
         self.poison = kept;
@@ -1219,7 +1218,7 @@ impl Type3 {
         for reg in &regions[..n] {
             let c = cxlmi_dc_region_config {
                 base: reg.base,
-                decode_len: reg.decode_len / dc::DECODE_UNIT,
+                decode_len: reg.decode_len / CAPACITY_UNIT,
                 region_len: reg.len,
                 block_size: reg.block_size,
                 dsmadhandle: reg.dsmad_handle,

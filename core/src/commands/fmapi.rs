@@ -8,7 +8,7 @@
 //! set to the number kept.
 
 use super::{command_set, custom_commands, 
-    Command, DC_CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands, room_len,
+    Command, CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands, room_len,
     variable_request_commands,
 };
 pub use super::WithItems;
@@ -308,7 +308,7 @@ impl Command for GetDcdInfo {
         info.rsvd1 = [0; 2];
         info.rsvd2 = [0; 2];
         info.rsvd3 = 0;
-        info.total_dynamic_capacity = info.total_dynamic_capacity.wrapping_mul(DC_CAPACITY_UNIT);
+        info.total_dynamic_capacity = info.total_dynamic_capacity.wrapping_mul(CAPACITY_UNIT);
         Ok(info)
     }
 }
@@ -336,7 +336,7 @@ impl Command for GetHostDcRegionConfig {
         out.num_regions = rsp.bytes[2];
         let mut regions = out.region_configs;
         let (n, counts) = dc_region_configs(rsp, HOST_DC_REGION_HEAD, rsp.bytes[3].into(), &mut regions, |r| {
-            r.decode_len = r.decode_len.wrapping_mul(DC_CAPACITY_UNIT);
+            r.decode_len = r.decode_len.wrapping_mul(CAPACITY_UNIT);
             r.rsvd = [0; 3];
             r.rsvd2 = [0; 3];
         });

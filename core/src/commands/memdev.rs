@@ -1,7 +1,7 @@
 //! Memory Device commands (CXL r3.1 section 8.2.9.9, Table 8-126).
 
 use super::{command_set, custom_commands, 
-    Command, DC_CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands,
+    Command, CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands,
     raw_read_commands, room_len, variable_request_commands,
 };
 pub use super::{WithData, WithItems};
@@ -24,6 +24,11 @@ pub const MAX_SCAN_MEDIA_RECORDS: usize = 256;
 pub const MAX_DC_EXTENTS_PER_REQUEST: u32 = 8;
 
 pub use super::MAX_DC_REGIONS;
+
+/// Media error records (Get Poison List, Get Scan Media Results) state
+/// their lengths, and their addresses align, in 64-byte units (CXL r3.1
+/// Table 8-140); Inject and Clear Poison work on one such unit.
+pub const MEDIA_ERROR_UNIT: u64 = 64;
 
 command_set! {
     fixed_commands! {
@@ -201,7 +206,7 @@ impl Command for GetDcConfig {
         out.num_regions = rsp.bytes[0];
         let mut regions = out.region_configs;
         let (n, counts) = dc_region_configs(rsp, DC_CONFIG_HEAD, rsp.bytes[1].into(), &mut regions, |r| {
-            r.decode_len = r.decode_len.wrapping_mul(DC_CAPACITY_UNIT);
+            r.decode_len = r.decode_len.wrapping_mul(CAPACITY_UNIT);
         });
         out.regions_returned = n as u8;
         out.region_configs = regions;

@@ -388,9 +388,11 @@ pub(crate) fn room_len<H: Wire, E: Wire>(n: usize) -> usize {
 /// DC Region Configuration (5601h) outputs.
 pub const MAX_DC_REGIONS: usize = 8;
 
-/// 256 MB, the unit dynamic capacity lengths come in on the wire (decode
-/// lengths, total capacity); they are handed out in bytes, as upstream does.
-pub const DC_CAPACITY_UNIT: u64 = 256 << 20;
+/// 256 MB, the unit CXL states memory capacities in on the wire: Identify
+/// Memory Device's and the partitions' capacities (CXL r3.1 sections
+/// 8.2.9.9.1.1, 8.2.9.9.2.1) and dynamic capacity lengths (decode lengths,
+/// total capacity; those the library hands out in bytes, as upstream does).
+pub const CAPACITY_UNIT: u64 = 256 << 20;
 
 /// Decodes dynamic capacity region configurations as Get Dynamic Capacity
 /// Configuration (4800h) and Get Host DC Region Configuration (5601h) both
