@@ -524,8 +524,8 @@ impl DynamicCapacity {
 
 /// Maps a [`DcError`] to the return code the Memory Device and FM-API
 /// dynamic capacity commands answer with.
-pub fn return_code(e: DcError) -> crate::Rc {
-    use crate::Rc;
+pub fn return_code(e: DcError) -> crate::device::Rc {
+    use crate::device::Rc;
     match e {
         DcError::Invalid => Rc::CXLMI_RET_INPUT,
         DcError::Address => Rc::CXLMI_RET_PADDR,
@@ -535,8 +535,8 @@ pub fn return_code(e: DcError) -> crate::Rc {
     }
 }
 
-impl From<DcError> for crate::Rc {
-    fn from(e: DcError) -> crate::Rc {
+impl From<DcError> for crate::device::Rc {
+    fn from(e: DcError) -> crate::device::Rc {
         return_code(e)
     }
 }

@@ -152,6 +152,6 @@ pub fn tunnel_via(
 /// Answers a message forwarded to `component` through a tunnel, which
 /// reaches it as its FM-owned CCI does. A message it drops is a tunnelling
 /// failure: the device answering the tunnel reports Invalid Input.
-pub fn forward_to(component: &mut dyn crate::Component, msg: &[u8], out: &mut Vec<u8>) -> bool {
+pub fn forward_to(component: &mut dyn crate::device::Component, msg: &[u8], out: &mut Vec<u8>) -> bool {
     respond(component, msg, true, out)
 }

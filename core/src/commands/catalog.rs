@@ -13,26 +13,9 @@
 //! [`GetLog`]: super::generic::GetLog
 //! [`GetLogCel`]: super::generic::GetLogCel
 
-use super::Command;
 use crate::cci::Opcode;
 
-/// One typed command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Entry {
-    pub opcode: Opcode,
-    /// The command type's name, e.g. `Identify` (in `cxlmi::commands::generic`).
-    pub name: &'static str,
-    /// Its module under [`crate::commands`]: `generic`, `memdev` or `fmapi`.
-    pub set: &'static str,
-}
-
-impl Entry {
-    /// The entry of command type `C`, named `name`; its set is filled in by
-    /// [`commands`].
-    pub const fn of<C: Command>(name: &'static str) -> Entry {
-        Entry { opcode: C::OPCODE, name, set: "" }
-    }
-}
+pub use super::Entry;
 
 /// Tunnel Management Command (5300h), which the library sends to tunnel
 /// other commands rather than as a command of its own.

@@ -23,7 +23,7 @@ use crate::wire::Wire;
 /// entry for each entry sent.
 macro_rules! items_listed_commands {
     (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty, $item:ty => $rsp:ty, $entry:ty; )*) => {
-        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+        &[$( $crate::commands::Entry::of::<$name>(stringify!($name)), )*]
     };
     ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty, $item:ty => $rsp:ty, $entry:ty; )*) => {$(
         $(#[$doc])*

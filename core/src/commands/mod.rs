@@ -42,6 +42,24 @@ pub trait Command: Declared {
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>>;
 }
 
+/// One typed command, as the registry lists it ([`catalog`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub opcode: Opcode,
+    /// The command type's name, e.g. `Identify` (in `cxlmi::commands::generic`).
+    pub name: &'static str,
+    /// Its module under [`crate::commands`]: `generic`, `memdev` or `fmapi`.
+    pub set: &'static str,
+}
+
+impl Entry {
+    /// The entry of command type `C`, named `name`; its set is filled in by
+    /// [`catalog::commands`].
+    pub const fn of<C: Command>(name: &'static str) -> Entry {
+        Entry { opcode: C::OPCODE, name, set: "" }
+    }
+}
+
 /// A response with a fixed part `H` followed by entries `E`, of which only
 /// as many are kept as were received and as the caller has room for.
 #[derive(Clone, Copy, Debug)]
@@ -79,7 +97,7 @@ impl<'a, H, E: Wire> Listed<'a, H, E> {
 /// (or `()` for none).
 macro_rules! fixed_commands {
     (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty => $rsp:ty; )*) => {
-        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+        &[$( $crate::commands::Entry::of::<$name>(stringify!($name)), )*]
     };
     ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty => $rsp:ty; )*) => {$(
         $(#[$doc])*
@@ -206,7 +224,7 @@ impl<'a, H: Wire + ItemCount, E: Wire> Listed<'a, H, E> {
 /// counts) and whose response is empty.
 macro_rules! variable_request_commands {
     (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $shape:ident<$($arg:ty),+>; )*) => {
-        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+        &[$( $crate::commands::Entry::of::<$name>(stringify!($name)), )*]
     };
     ($( $(#[$doc:meta])* $name:ident = $op:literal, $shape:ident<$($arg:ty),+>; )*) => {$(
         $(#[$doc])*
@@ -238,7 +256,7 @@ pub(crate) use variable_request_commands;
 /// before anything is sent.
 macro_rules! raw_read_commands {
     (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty { $len:ident }; )*) => {
-        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+        &[$( $crate::commands::Entry::of::<$name>(stringify!($name)), )*]
     };
     ($( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty { $len:ident }; )*) => {$(
         $(#[$doc])*
@@ -276,7 +294,7 @@ pub(crate) use raw_read_commands;
 macro_rules! listed_commands {
     (@entries $( $(#[$doc:meta])* $name:ident = $op:literal, $req:ty
         => $rsp:ty, [$entry:ty; $size:ident |$q:pat_param| $room:expr]; )*) => {
-        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+        &[$( $crate::commands::Entry::of::<$name>(stringify!($name)), )*]
     };
     (@size exactly, $rsp:ty, $entry:ty, $room:expr) => {
         $crate::cci::ResponseSize::fixed($crate::commands::room_len::<$rsp, $entry>($room))
@@ -323,7 +341,7 @@ pub(crate) use listed_commands;
 /// hand below them (the declaration is the type; its `impl` must follow).
 macro_rules! custom_commands {
     (@entries $( $(#[$doc:meta])* $name:ident; )*) => {
-        &[$( $crate::commands::catalog::Entry::of::<$name>(stringify!($name)), )*]
+        &[$( $crate::commands::Entry::of::<$name>(stringify!($name)), )*]
     };
     ($( $(#[$doc:meta])* $name:ident; )*) => {$(
         $(#[$doc])*
@@ -342,7 +360,7 @@ macro_rules! command_set {
         $( $kind! { $($rows)* } )*
 
         /// Every command this module declares, by declaring macro.
-        pub const COMMANDS: &[&[$crate::commands::catalog::Entry]] = &[
+        pub const COMMANDS: &[&[$crate::commands::Entry]] = &[
             $( $kind! { @entries $($rows)* }, )*
         ];
     };
