@@ -13,11 +13,9 @@
 #include <time.h>
 
 #include <libcxlmi.h>
-#include <cxlmi/emulator.h>
+#include <cxlmi/target.h>
 
 #include "example-target.h"
-
-#define MAILBOX_DIR "/dev/cxl/"
 
 static const char *prog = "example";
 static const char *target_text = "?";
@@ -68,98 +66,39 @@ void example_parse_args(int argc, char **argv, const char *about, struct example
 		fprintf(stderr, "%s: name a target: mem0, mctp:NET,EID or emu:MODEL (try --help)\n", prog);
 		exit(2);
 	}
-	if (example_parse_target(target, &opts->target)) {
-		fprintf(stderr, "%s: '%s' is not a target: give mem0, /dev/cxl/mem0, mctp:NET,EID "
-			"or emu:MODEL\n", prog, target);
-		exit(2);
-	}
-	target_text = target;
+	/* Whether it is a target at all, cxlmi_open_target() says (see example_open()). */
+	opts->target.text = target_text = target;
+	opts->target.emulated = !strncmp(target, "emu:", 4);
 	/* An emulated component is made fresh for this program and gone when it ends. */
-	if (opts->target.kind == EXAMPLE_TARGET_EMULATOR)
+	if (opts->target.emulated)
 		opts->destructive = true;
-}
-
-/* A whole decimal or 0x-prefixed number no larger than `max`. */
-static int parse_number(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	*out = strtoul(s, &end, 0);
-	return (errno || *end || *out > max) ? -1 : 0;
-}
-
-int example_parse_target(const char *arg, struct example_target *t)
-{
-	memset(t, 0, sizeof(*t));
-	t->text = arg;
-	if (!strncmp(arg, "emu:", 4)) {
-		t->kind = EXAMPLE_TARGET_EMULATOR;
-		t->model = arg + 4;
-		return *t->model ? 0 : -1;
-	}
-	if (!strncmp(arg, "mctp:", 5)) {
-		char net_text[16];
-		const char *comma = strchr(arg + 5, ',');
-		unsigned long net, eid;
-		size_t len;
-
-		if (!comma)
-			return -1;
-		len = (size_t)(comma - (arg + 5));
-		if (len == 0 || len >= sizeof(net_text))
-			return -1;
-		memcpy(net_text, arg + 5, len);
-		net_text[len] = '\0';
-		if (parse_number(net_text, 0xffffffffUL, &net) || parse_number(comma + 1, 0xff, &eid))
-			return -1;
-		t->kind = EXAMPLE_TARGET_MCTP;
-		t->net = (unsigned int)net;
-		t->eid = (uint8_t)eid;
-		return 0;
-	}
-	/* cxlmi_open() takes the name inside /dev/cxl. */
-	if (!strncmp(arg, MAILBOX_DIR, strlen(MAILBOX_DIR)))
-		arg += strlen(MAILBOX_DIR);
-	if (!*arg || strchr(arg, '/') || strchr(arg, ':'))
-		return -1;
-	t->kind = EXAMPLE_TARGET_MAILBOX;
-	t->devname = arg;
-	return 0;
 }
 
 struct cxlmi_endpoint *example_open(struct cxlmi_ctx *ctx, const struct example_target *t)
 {
-	struct cxlmi_endpoint *ep = NULL;
-	const char *call = "?";
+	const char *call = "cxlmi_open_target";
+	struct cxlmi_endpoint *ep = cxlmi_open_target(ctx, t->text);
 
-	switch (t->kind) {
-	case EXAMPLE_TARGET_MAILBOX:
-		call = "cxlmi_open";
-		ep = cxlmi_open(ctx, t->devname);
-		break;
-	case EXAMPLE_TARGET_MCTP:
-		call = "cxlmi_open_mctp";
-		ep = cxlmi_open_mctp(ctx, t->net, t->eid);
-		break;
-	case EXAMPLE_TARGET_EMULATOR:
-		call = "cxlmi_open_emulator";
-		ep = cxlmi_open_emulator(ctx, t->model);
-		break;
-	}
 	if (ep)
 		return ep;
 
-	if (t->kind == EXAMPLE_TARGET_EMULATOR && errno == EINVAL)
+	if (errno == EINVAL && t->emulated) {
 		example_fail("%s: no such model (there are type3, switch, mld and mhd)", call);
-	else if (errno == EACCES || errno == EPERM)
+	} else if (errno == EINVAL) {
+		/* The library logs why (shown with -v); the example says what it takes. */
+		cxlmi_free_ctx(ctx);
+		fprintf(stderr, "%s: '%s' is not a target: give mem0, /dev/cxl/mem0, mctp:NET,EID "
+			"or emu:MODEL\n", prog, t->text);
+		exit(2);
+	} else if (errno == EACCES || errno == EPERM) {
 		example_fail("%s: %s (a CXL device needs root)", call, strerror(errno));
-	else if (t->kind == EXAMPLE_TARGET_MCTP && errno == EAFNOSUPPORT)
+	} else if (errno == EAFNOSUPPORT) {
 		example_fail("%s: %s (this kernel has no MCTP)", call, strerror(errno));
-	else
+	} else if (errno == EOPNOTSUPP && t->emulated) {
+		example_fail("%s: %s (this libcxlmi has no emulator)", call, strerror(errno));
+	} else {
 		example_fail("%s: %s", call, strerror(errno));
+	}
 	return NULL;
 }
 

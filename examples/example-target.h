@@ -3,15 +3,15 @@
  * What the C examples share, so that each of them shows only the management work it is about:
  *
  *  - the command line: one target, and options;
- *  - opening the target with the one libcxlmi call its kind needs;
+ *  - opening the target, with cxlmi_open_target();
  *  - turning the result of a command into "go on", "skip" or a one-line error.
  *
- * A target is one of
+ * A target is what cxlmi_open_target() (<cxlmi/target.h>) opens, the cxlmi tool's syntax:
  *
- *   mem0, /dev/cxl/mem0   a CXL memory device through the kernel's mailbox ioctl (cxlmi_open)
- *   mctp:NET,EID          an MCTP endpoint, for instance mctp:1,8 (cxlmi_open_mctp)
+ *   mem0, /dev/cxl/mem0   a CXL memory device through the kernel's mailbox ioctl
+ *   mctp:NET,EID          an MCTP endpoint, for instance mctp:1,8
  *   emu:MODEL             a component of the library's emulated fabric: emu:type3, emu:switch,
- *                         emu:mld or emu:mhd (cxlmi_open_emulator, <cxlmi/emulator.h>)
+ *                         emu:mld or emu:mhd
  *
  * Not part of the library: example code, compiled into each example.
  */
@@ -23,19 +23,9 @@
 
 #include <libcxlmi.h>
 
-enum example_target_kind {
-	EXAMPLE_TARGET_MAILBOX,		/* /dev/cxl/<name> */
-	EXAMPLE_TARGET_MCTP,
-	EXAMPLE_TARGET_EMULATOR,
-};
-
 struct example_target {
-	enum example_target_kind kind;
-	const char *text;	/* as given on the command line, for messages */
-	const char *devname;	/* MAILBOX: "mem0" */
-	unsigned int net;	/* MCTP */
-	uint8_t eid;		/* MCTP */
-	const char *model;	/* EMULATOR: "type3", ... */
+	const char *text;	/* as given on the command line: what cxlmi_open_target() opens */
+	bool emulated;		/* an emu: target */
 };
 
 /* What the command line asked for, once example_parse_args() has read it. */
@@ -52,10 +42,11 @@ struct example_options {
  */
 void example_parse_args(int argc, char **argv, const char *about, struct example_options *opts);
 
-/* Parses one target argument; 0 on success, -1 (nothing printed) when it is not a target. */
-int example_parse_target(const char *arg, struct example_target *t);
-
-/* Opens the target under `ctx`; on failure prints one line and returns NULL. */
+/*
+ * Opens the target under `ctx` with cxlmi_open_target(); on failure prints one line and returns
+ * NULL. A text that is no target is a usage error, as in example_parse_args(): then it frees
+ * `ctx`, prints the line and exits with status 2.
+ */
 struct cxlmi_endpoint *example_open(struct cxlmi_ctx *ctx, const struct example_target *t);
 
 /* What to do after a command, as example_result() judges its return value. */

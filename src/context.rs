@@ -39,7 +39,12 @@ impl Write for CFile {
 pub unsafe extern "C" fn cxlmi_new_ctx(fp: *mut libc::FILE, log_level: c_int) -> *mut cxlmi_ctx {
     guard(core::ptr::null_mut(), || {
         let log = if fp.is_null() { Logger::stderr(log_level) } else { Logger::new(log_level, Box::new(CFile(fp))) };
-        Box::into_raw(Box::new(cxlmi_ctx { core: Context::new(log), endpoints: Vec::new() }))
+        #[allow(unused_mut)]
+        let mut core = Context::new(log);
+        // emu: targets of cxlmi_open_target; without the emulator they fail with EOPNOTSUPP.
+        #[cfg(feature = "emulator")]
+        core.set_emulator(cxlmi_emulator::open);
+        Box::into_raw(Box::new(cxlmi_ctx { core, endpoints: Vec::new() }))
     })
 }
 
@@ -90,14 +95,14 @@ pub(crate) fn open_from_c(ctx: *mut cxlmi_ctx, open: impl FnOnce(&cxlmi_ctx) -> 
 }
 
 /// Whether an endpoint described as `name` is already open under `ctx`.
-fn is_open(ctx: &cxlmi_ctx, name: &str) -> bool {
+pub(crate) fn is_open(ctx: &cxlmi_ctx, name: &str) -> bool {
     // SAFETY: every listed endpoint is live until it is closed and unlisted.
     ctx.endpoints.iter().any(|&e| unsafe { &*e }.core.describe() == name)
 }
 
 /// Refuses an endpoint open twice: NULL with `errno = EEXIST` (upstream
 /// returns NULL and leaves `errno` alone).
-fn already_open(ctx: &cxlmi_ctx, what: core::fmt::Arguments<'_>) -> Error {
+pub(crate) fn already_open(ctx: &cxlmi_ctx, what: core::fmt::Arguments<'_>) -> Error {
     cxlmi::log_at!(ctx.core.log(), cxlmi::log::LOG_ERR, "{what} already open");
     Error::Io(std::io::Error::from_raw_os_error(libc::EEXIST))
 }

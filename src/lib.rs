@@ -12,6 +12,7 @@ mod emulator;
 mod mock;
 #[cfg(test)]
 mod bounds_tests;
+mod target;
 
 use core::ffi::{c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -24,6 +24,7 @@
 #include "libcxlmi.h"
 #include "cxlmi/test.h"
 #include "cxlmi/emulator.h"
+#include "cxlmi/target.h"
 
 /* The largest CCI message payload (a 20-bit length, CXL r3.1 Figure 7-19): no response the library
  * decodes, tunnelled or not, can make it write more than this into a command's output. */
@@ -390,6 +391,20 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_in
     }
 }
 
+/* The same for cxlmi_open_target, whose emulated targets (emu:MODEL) answer from memory too. */
+%typemap(out) struct cxlmi_endpoint *cxlmi_open_target {
+    if (!$1) {
+        cxlmi_py_oserror("$symname", errno);
+        SWIG_fail;
+    }
+    void *ref = cxlmi_py_ref_to($1, CXLMI_PY_EP, (struct cxlmi_ctx *)arg1);
+    if (!ref)
+        SWIG_exception_fail(SWIG_MemoryError, "$symname: out of memory");
+    if (arg2 && !strncmp(arg2, "emu:", 4))
+        cxlmi_py_deref(ref, CXLMI_PY_EP)->in_memory = 1;
+    $result = cxlmi_py_handle_object_of(CXLMI_PY_EP, ref);
+}
+
 %typemap(out) int CXLMI_PY_STATUS {
     if (cxlmi_py_check("$symname", $1, errno))
         SWIG_fail;
@@ -436,6 +451,7 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_in
 %include "libcxlmi.h"
 %include "cxlmi/test.h"
 %include "cxlmi/emulator.h"
+%include "cxlmi/target.h"
 
 %newobject cxlmi_tunnel_mld;
 %newobject cxlmi_tunnel_switch;
@@ -894,7 +910,7 @@ PyObject *cxlmi_py_mock_get_last_command(struct cxlmi_endpoint *ep)
                                   "A library context: cxlmi_new_ctx() makes one, cxlmi_free_ctx() frees it.") < 0 ||
         cxlmi_py_make_handle_type(m, CXLMI_PY_EP, "cxlmi.cxlmi_endpoint",
                                   "An open endpoint: made by cxlmi_open(), cxlmi_open_mctp(), cxlmi_open_mock(), "
-                                  "cxlmi_open_emulator() or a scan; cxlmi_close() closes it.") < 0)
+                                  "cxlmi_open_emulator(), cxlmi_open_target() or a scan; cxlmi_close() closes it.") < 0)
         return NULL;
 %}
 

@@ -11,7 +11,7 @@ set -u
 
 src=$1 gen=$2
 status=0
-for h in libcxlmi.h cxlmi/api-types.h cxlmi/test.h cxlmi/emulator.h; do
+for h in libcxlmi.h cxlmi/api-types.h cxlmi/test.h cxlmi/emulator.h cxlmi/target.h; do
     if [ ! -f "$gen/$h" ]; then
         echo "header-fresh: the build rendered no $h (in $gen)"
         status=1

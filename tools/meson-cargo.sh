@@ -45,7 +45,7 @@ for kind in so a; do
     fi
     copy_if_changed "$built" "$out_dir/libcxlmi.$kind"
 done
-for h in libcxlmi.h cxlmi/api-types.h cxlmi/test.h cxlmi/emulator.h; do
+for h in libcxlmi.h cxlmi/api-types.h cxlmi/test.h cxlmi/emulator.h cxlmi/target.h; do
     copy_if_changed "$headers/include/$h" "$out_dir/include/$h"
 done
 

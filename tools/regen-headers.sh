@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 tools/meson-cargo.sh "${CARGO:-cargo}" Cargo.toml "${CARGO_TARGET_DIR:-target}" "$out" -p cxlmi-ffi "$@"
-for h in libcxlmi.h cxlmi/api-types.h cxlmi/test.h cxlmi/emulator.h; do
+for h in libcxlmi.h cxlmi/api-types.h cxlmi/test.h cxlmi/emulator.h cxlmi/target.h; do
     if ! cmp -s "$out/include/$h" "include/$h"; then
         cp "$out/include/$h" "include/$h"
         echo "regen-headers: include/$h updated"

@@ -7,20 +7,17 @@ use std::time::{Duration, Instant};
 use cxlmi::commands::generic::*;
 use cxlmi::commands::memdev::*;
 use cxlmi::commands::fmapi::*;
-use cxlmi::commands::{Command as CxlCommand, WithItems, catalog};
+use cxlmi::commands::memdev::MEDIA_ERROR_UNIT;
+use cxlmi::commands::{CAPACITY_UNIT, Command as CxlCommand, WithItems, catalog};
 use cxlmi::types::*;
 use cxlmi::{Context, Endpoint, Error, Opcode, Tunnel};
 use serde_json::{Value, json};
 
 use crate::parse::{c_text, to_hex, uuid};
-use crate::target::{OpenError, Target};
+use crate::target::OpenError;
 use crate::{Command, DcAction, Failure, FwAction, LdAction, On, PoisonAction, TimestampAction};
 use crate::{EXIT_DEVICE, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
 
-/// Capacities come in multiples of 256 MiB (CXL r3.1 section 8.2.9.9.1.1).
-const CAPACITY_UNIT: u64 = 256 << 20;
-/// Poison list lengths come in 64-byte units (CXL r3.1 section 8.2.9.9.4.1).
-const POISON_UNIT: u64 = 64;
 /// Bytes of firmware per Transfer FW part (a multiple of its 128-byte offset unit).
 const FW_PART: usize = 1024;
 /// Bytes of a log read per Get Log.
@@ -113,7 +110,7 @@ impl Session {
     fn open(ctx: &Context, on: &On, cmd: &'static str) -> Result<Session, Failure> {
         let target = on.target.to_string();
         let tunnel = crate::target::tunnel(on.port, on.ld, on.mhd).map_err(|why| usage(&target, cmd, why))?;
-        let ep = match on.target.open(ctx) {
+        let ep = match crate::target::open(ctx, &on.target) {
             Ok(ep) => ep,
             Err(OpenError::NoModel(why)) => return Err(failure(EXIT_OPEN, "system", &target, "", why, None)),
             Err(OpenError::Lib(e)) => {
@@ -203,17 +200,6 @@ impl Session {
             offset += length;
         }
         Ok(entries)
-    }
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Target::Ioctl(name) => write!(f, "{name}"),
-            Target::IoctlPath(path) => write!(f, "{}", path.display()),
-            Target::Mctp { net, eid } => write!(f, "mctp:{net},{eid}"),
-            Target::Emulator(model) => write!(f, "emu:{model}"),
-        }
     }
 }
 
@@ -614,7 +600,7 @@ fn poison_list(s: &mut Session) -> Result<Value, Failure> {
     let m = s.exec::<MemdevIdentify, _>(&(), |m| m)?;
     let req = cxlmi_cmd_memdev_get_poison_list_req {
         get_poison_list_phy_addr: 0,
-        get_poison_list_phy_addr_len: m.total_capacity.saturating_mul(CAPACITY_UNIT) / POISON_UNIT,
+        get_poison_list_phy_addr_len: m.total_capacity.saturating_mul(CAPACITY_UNIT) / MEDIA_ERROR_UNIT,
     };
     let (head, records) = s.exec::<GetPoisonList, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
     let records: Vec<Value> = records
@@ -623,7 +609,7 @@ fn poison_list(s: &mut Session) -> Result<Value, Failure> {
             // The low bits of the address give the error source (CXL r3.1 Table 8-140).
             json!({
                 "address": hex64(r.media_err_addr & !0x3f),
-                "length_bytes": u64::from(r.media_err_len) * POISON_UNIT,
+                "length_bytes": u64::from(r.media_err_len) * MEDIA_ERROR_UNIT,
                 "source": r.media_err_addr & 0x7,
             })
         })

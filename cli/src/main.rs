@@ -270,7 +270,8 @@ fn main() {
         0 => cxlmi::log::Logger::new(cxlmi::log::LOG_ERR, Box::new(kept.clone())),
         _ => cxlmi::log::Logger::stderr(level),
     };
-    let ctx = cxlmi::Context::new(logger);
+    let mut ctx = cxlmi::Context::new(logger);
+    ctx.set_emulator(cxlmi_emulator::open);
     let status = match cmds::run(&ctx, &cli.command, cli.json) {
         Ok(out) => {
             if cli.json {

@@ -8,13 +8,20 @@ use crate::endpoint::Endpoint;
 use crate::error::Result;
 use crate::log::{LOG_DEBUG, LOG_ERR, Logger};
 use crate::log_at;
+use crate::target::Target;
 use crate::transport::mock::Mock;
 use crate::transport::{Transport, ioctl, mctp};
+
+/// Opens a component of the emulated fabric by model name (`emu:MODEL`
+/// targets). The emulator is a crate above this one, so whoever has it
+/// (the C library, the tool) installs it with [`Context::set_emulator`].
+pub type OpenEmulated = fn(&Context, &str) -> Result<Endpoint>;
 
 /// Library-wide settings shared by the endpoints opened under it.
 pub struct Context {
     log: Arc<Logger>,
     probe_enabled: bool,
+    emulator: Option<OpenEmulated>,
 }
 
 /// `LIBCXLMI_PROBE_ENABLED` turns the default probing off with `0`,
@@ -31,7 +38,7 @@ fn probe_enabled_default() -> bool {
 
 impl Context {
     pub fn new(log: Logger) -> Context {
-        Context { log: Arc::new(log), probe_enabled: probe_enabled_default() }
+        Context { log: Arc::new(log), probe_enabled: probe_enabled_default(), emulator: None }
     }
 
     pub fn log(&self) -> &Logger {
@@ -45,6 +52,29 @@ impl Context {
 
     pub fn probe_enabled(&self) -> bool {
         self.probe_enabled
+    }
+
+    /// Makes [`Context::open_target`] open `emu:MODEL` targets with `open`.
+    pub fn set_emulator(&mut self, open: OpenEmulated) {
+        self.emulator = Some(open);
+    }
+
+    /// Opens `target` with the opener its kind needs. An emulated target
+    /// without an emulator installed ([`Context::set_emulator`]) fails with
+    /// [`Error::Unsupported`](crate::Error::Unsupported).
+    pub fn open_target(&self, target: &Target) -> Result<Endpoint> {
+        match target {
+            Target::Mailbox(name) => self.open_ioctl(name),
+            Target::MailboxPath(path) => self.open_ioctl_at(path),
+            Target::Mctp { net, eid } => self.open_mctp(*net, *eid),
+            Target::Emulated(model) => match self.emulator {
+                Some(open) => open(self, model),
+                None => {
+                    log_at!(self.log, LOG_ERR, "cannot open {target}: no emulated fabric here (built without the emulator)");
+                    Err(crate::Error::Unsupported("the emulated fabric"))
+                }
+            },
+        }
     }
 
     /// Opens an endpoint over `transport`, without probing it.

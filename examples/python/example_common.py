@@ -4,7 +4,8 @@
 - make_parser() / parse_args(): the command line every example takes: a device (mem0,
   /dev/cxl/mem0, mctp:NET,EID or emu:MODEL), --emu MODEL or --mock, and -v for the library's
   debug log.
-- open_endpoint(): opens what the command line names, with the one cxlmi call each kind needs.
+- open_endpoint(): opens what the command line names: cxlmi_open_target() reads the device
+  text (the library's one target syntax), cxlmi_open_mock() opens the mock.
 - FAILURES and report(): which exceptions the module raises when a device or a command fails,
   and how the examples turn one into a single line on stderr and a non-zero exit status.
 - run() and run_in_context(): the life of an example around what it shows: create a context,
@@ -34,7 +35,7 @@ FAILURES = (OSError, cxlmi.CXLMIError)
 LOG_QUIET = 0
 LOG_DEBUG = 7
 
-# The models of the library's emulated fabric (cxlmi_open_emulator).
+# The models of the library's emulated fabric (emu:MODEL, cxlmi_open_emulator).
 EMULATOR_MODELS = ("type3", "switch", "mld", "mhd")
 
 # Capacities in the Memory Device commands are counted in units of 256 MiB.
@@ -79,9 +80,9 @@ def make_parser(doc, device=True):
 
 
 def parse_args(parser, device_optional=False):
-    """Parses the command line; adds .name (what to call the target in messages), .mctp
-    ((net, eid) or None), .emu (the emulator model or None) and .log_level. --emu MODEL
-    becomes the device emu:MODEL."""
+    """Parses the command line; adds .name (what to call the target in messages), .emu (the
+    emulator model or None) and .log_level. --emu MODEL becomes the device emu:MODEL. Whether
+    the device is a target at all, cxlmi_open_target() says when it is opened."""
     args = parser.parse_args()
     device = getattr(args, "device", None)
     if getattr(args, "emu", None):
@@ -93,40 +94,23 @@ def parse_args(parser, device_optional=False):
     if not args.mock and not device and not device_optional:
         parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID, emu:MODEL) "
                      "or use --emu MODEL or --mock")
-    args.emu = None
-    if device and device.startswith("emu:"):
-        args.emu = device[len("emu:"):]
-        if not args.emu:
-            parser.error(f"{device}: name an emulator model: " + ", ".join(EMULATOR_MODELS))
-    args.mctp = None
-    if device and device.startswith("mctp:"):
-        try:
-            net, eid = (int(v, 0) for v in device[len("mctp:"):].split(","))
-        except ValueError:
-            parser.error(f"{device}: an MCTP endpoint is mctp:NET,EID, for instance mctp:1,8")
-        if not 0 <= eid <= 0xff:
-            parser.error(f"{device}: an MCTP EID is 0 to 255")
-        args.mctp = (net, eid)
+    args.emu = device[len("emu:"):] if device and device.startswith("emu:") else None
     args.name = "mock" if args.mock else device
     args.log_level = LOG_DEBUG if args.verbose else LOG_QUIET
     return args
 
 
 def open_endpoint(ctx, args):
-    """Opens the endpoint the command line names, under `ctx`. Raises OSError on failure."""
+    """Opens the endpoint the command line names, under `ctx`. Raises OSError on failure
+    (EINVAL: the device is not a target, or names no emulator model)."""
     if args.mock:
         # A mock endpoint answers each command from responses queued with
         # cxlmi_mock_set_response(); a command nobody queued an answer for gets Unsupported.
         return cxlmi.cxlmi_open_mock(ctx)
-    if args.emu:
-        # A fresh component of the emulated fabric: it keeps state (an LSA written reads
-        # back, a sanitize runs in the background) until the endpoint is closed.
-        return cxlmi.cxlmi_open_emulator(ctx, args.emu)
-    if args.mctp:
-        net, eid = args.mctp
-        return cxlmi.cxlmi_open_mctp(ctx, net=net, eid=eid)
-    # "mem0" and "/dev/cxl/mem0" both name /dev/cxl/mem0.
-    return cxlmi.cxlmi_open(ctx, args.device)
+    # mem0 and /dev/cxl/mem0 (the kernel's mailbox), mctp:NET,EID (an MCTP endpoint) or
+    # emu:MODEL (a fresh component of the emulated fabric: it keeps state, an LSA written
+    # reads back and a sanitize runs in the background, until the endpoint is closed).
+    return cxlmi.cxlmi_open_target(ctx, args.device)
 
 
 def run_in_context(args, body):
@@ -167,7 +151,9 @@ def enable_fmapi(ep):
 
 
 def report(name, err):
-    """Prints one line on stderr for a failure of `name`; returns the exit status to use."""
+    """Prints one line on stderr for a failure of `name`; returns the exit status to use: 2
+    (a usage error) when `name` is not a target, 1 otherwise."""
+    status = 1
     if isinstance(err, cxlmi.CXLMIError):
         # For instance "cxlmi_cmd_identify: Unsupported (CXL return code 0x3)".
         reason = str(err)
@@ -180,10 +166,18 @@ def report(name, err):
             reason += " (a CXL device needs root)"
         elif err.errno == errno.EOPNOTSUPP and err.filename == "cxlmi_scan_mctp":
             reason += " (this libcxlmi cannot discover MCTP endpoints over D-Bus)"
+        elif err.errno == errno.EINVAL and err.filename == "cxlmi_open_target":
+            if name.startswith("emu:"):
+                reason += " (the models are " + ", ".join(EMULATOR_MODELS) + ")"
+            else:
+                reason = "not a target: give mem0, /dev/cxl/mem0, mctp:NET,EID or emu:MODEL"
+                status = 2
         elif err.errno == errno.EINVAL and err.filename == "cxlmi_open_emulator":
             reason += " (the models are " + ", ".join(EMULATOR_MODELS) + ")"
+        elif err.errno == errno.EAFNOSUPPORT:
+            reason += " (this kernel has no MCTP)"
     print(f"{program()}: {name}: {reason}", file=sys.stderr)
-    return 1
+    return status
 
 
 def show(label, value, indent="  "):

@@ -1105,6 +1105,59 @@ class TestEmulator(EmulatorTestCase):
         self.assertLessEqual(health.life_used, 100)
 
 
+class TestOpenTarget(EmulatorTestCase):
+    """cxlmi_open_target (cxlmi/target.h): the target syntax of the cxlmi tool and the examples."""
+
+    def test_emulated_targets_open(self):
+        for model, component in EMULATOR_MODELS.items():
+            with self.subTest(model=model):
+                ep = cxlmi.cxlmi_open_target(self.ctx, "emu:" + model)
+                self.addCleanup(cxlmi.cxlmi_close, ep)
+                self.assertIsInstance(ep, cxlmi.cxlmi_endpoint)
+                self.assertEqual(self.identify(ep).component_type, component)
+        ep = cxlmi.cxlmi_open_target(ctx=self.ctx, target="emu:switch")
+        self.assertEqual(self.identify(ep).component_type, COMPONENT_SWITCH)
+        cxlmi.cxlmi_close(ep)
+
+    def test_bad_syntax_raises_einval(self):
+        for text in ("", "x:y", "..", "mctp:1", "mctp:x,8", "mctp:1,256", "mctp:4294967296,1", "emu:",
+                     "emu:nosuchmodel"):
+            with self.subTest(target=text):
+                with self.assertRaises(OSError) as cm:
+                    cxlmi.cxlmi_open_target(self.ctx, text)
+                self.assertEqual(cm.exception.errno, errno.EINVAL)
+                self.assertEqual(cm.exception.filename, "cxlmi_open_target")
+                self.assertNotIsInstance(cm.exception, cxlmi.CXLMIError)
+        self.assertEqual(list(cxlmi.endpoints(self.ctx)), [])
+
+    def test_hardware_targets_fail_as_opening_fails(self):
+        # Without CXL hardware or MCTP here, these are good targets that cannot open: the errno
+        # is the open's (ENOENT, EACCES, EAFNOSUPPORT...), never EINVAL, the errno of a bad target.
+        cxlmi.cxlmi_set_probe_enabled(self.ctx, False)
+        for text in ("mem99", "/nonexistent/cxl/mem0", "mctp:1,8", "mctp:0x1:0x8"):
+            with self.subTest(target=text):
+                try:
+                    cxlmi.cxlmi_close(cxlmi.cxlmi_open_target(self.ctx, text))
+                except OSError as e:
+                    self.assertNotEqual(e.errno, errno.EINVAL)
+                    self.assertEqual(e.filename, "cxlmi_open_target")
+        with self.assertRaises(FileNotFoundError):
+            cxlmi.cxlmi_open_target(self.ctx, "/nonexistent/cxl/mem0")
+
+    def test_none_and_wrong_types(self):
+        with self.assertRaises(OSError) as cm:
+            cxlmi.cxlmi_open_target(self.ctx, None)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(TypeError):
+            cxlmi.cxlmi_open_target(self.ctx, 3)
+        with self.assertRaises(TypeError):
+            cxlmi.cxlmi_open_target(None, "emu:type3")
+        ctx = cxlmi.cxlmi_new_ctx(None, 0)
+        cxlmi.cxlmi_free_ctx(ctx)
+        with self.assertRaises(ValueError):
+            cxlmi.cxlmi_open_target(ctx, "emu:type3")
+
+
 class TestEmulatorTunnels(EmulatorTestCase):
     def test_identify_through_each_switch_port(self):
         ep = self.open("switch")
