@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 
 use crate::parse::{c_text, to_hex, uuid};
 use crate::target::OpenError;
-use crate::{Command, DcAction, Failure, FwAction, LdAction, On, PoisonAction, TimestampAction};
-use crate::{EXIT_DEVICE, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
+use crate::args::{Command, DcAction, EventLog, Failure, FwAction, LdAction, On, PoisonAction, TimestampAction};
+use crate::args::{EXIT_DEVICE, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
 
 /// Bytes of firmware per Transfer FW part (a multiple of its 128-byte offset unit).
 const FW_PART: usize = 1024;
@@ -24,31 +24,6 @@ const FW_PART: usize = 1024;
 const LOG_CHUNK: u32 = 1024;
 /// How often a background operation is polled.
 const POLL: Duration = Duration::from_millis(100);
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug)]
-pub enum EventLog {
-    Info,
-    Warn,
-    Fail,
-    Fatal,
-    Dcd,
-}
-
-impl EventLog {
-    /// Event log numbers (CXL r3.1 Table 8-49).
-    fn number(self) -> u8 {
-        self as u8
-    }
-    fn name(self) -> &'static str {
-        match self {
-            EventLog::Info => "info",
-            EventLog::Warn => "warn",
-            EventLog::Fail => "fail",
-            EventLog::Fatal => "fatal",
-            EventLog::Dcd => "dcd",
-        }
-    }
-}
 
 /// A copy of a packed struct's field (json! would take a reference to it).
 fn val<T: Copy>(v: T) -> T {
