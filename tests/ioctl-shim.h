@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * What tests/ioctl-shim.c (the scripted kernel) shows the test that runs on
- * it. The test finds these with dlsym(): they are there only when the shim
- * is preloaded, and on a real kernel the test does without them.
+ * What the ioctl shim (tests/support/ioctl-shim, preloaded: the scripted
+ * kernel of tests/support/src/scripted.rs) shows the test that runs on it.
+ * The test finds these with dlsym(): they are there only when the shim is
+ * preloaded, and on a real kernel the test does without them.
  */
 #ifndef CXLMI_IOCTL_SHIM_H
 #define CXLMI_IOCTL_SHIM_H
@@ -22,7 +23,7 @@ struct ioctl_shim_stats {
 	uint32_t last_out_room;
 };
 
-/* The shim's counters (type of "ioctl_shim_stats"). */
+/* The kernel's counters as of this call (type of "ioctl_shim_stats"); the next call overwrites them. */
 typedef const struct ioctl_shim_stats *ioctl_shim_stats_fn(void);
 /* The kernel claims command id `id` from now on, as cxl_pmem does when it binds ("ioctl_shim_claim"). */
 typedef void ioctl_shim_claim_fn(uint32_t id);
@@ -32,7 +33,10 @@ typedef void ioctl_shim_fail_next_fn(int err);
 /* The kernel's ids the test names. */
 #define SHIM_ID_SET_ALERT_CONFIG 12
 
-/* What the scripted device answers. */
+/*
+ * What the scripted device answers: the values of scripted.rs's qemu_type3 module, repeated here
+ * for C (a test there, the_c_header_has_the_devices_values, holds the two together).
+ */
 #define SHIM_SERIAL 0x0807060504030201ull
 #define SHIM_FW_REVISION "QEMU CXL type 3"
 #define SHIM_TOTAL_CAPACITY 4	/* in 256 MB units */

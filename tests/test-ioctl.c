@@ -4,9 +4,9 @@
  * cxlmi_open() on a memory device node, then identify, health and partition
  * info, and the commands each kind of kernel refuses.
  *
- * The same program runs on a scripted kernel (tests/ioctl-shim.c, preloaded:
- * meson does that) and on a real one (in QEMU); the environment says what
- * kernel it is, and so what to expect:
+ * The same program runs on a scripted kernel (the ioctl shim of
+ * tests/support/ioctl-shim, preloaded: meson does that) and on a real one
+ * (in QEMU); the environment says what kernel it is, and so what to expect:
  *   CXLMI_TEST_DEVICE=mem0   the node in /dev/cxl
  *   CXLMI_TEST_RAW=0|1       built with CONFIG_CXL_MEM_RAW_COMMANDS
  *   CXLMI_TEST_PMEM=0|1      cxl_pmem is bound (it holds Set LSA and Set Shutdown State)
@@ -79,7 +79,7 @@ int main(void)
 	shim_claim = (ioctl_shim_claim_fn *)dlsym(RTLD_DEFAULT, "ioctl_shim_claim");
 	shim_fail_next = (ioctl_shim_fail_next_fn *)dlsym(RTLD_DEFAULT, "ioctl_shim_fail_next");
 	if (!shim_stats && access(node, F_OK) != 0) {
-		printf("no scripted kernel (tests/ioctl-shim.c) and no %s: skipped\n", node);
+		printf("no scripted kernel (the ioctl shim) and no %s: skipped\n", node);
 		return 77;
 	}
 	printf("      %s kernel, RAW %s, cxl_pmem %s, payload %u\n", shim_stats ? "scripted" : "real",

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# The `cxlmi` tool on a kernel mailbox (/dev/cxl/mem0), with the kernel played by tests/ioctl-shim.c
-# (preloaded) in front of a QEMU-like device, as test-ioctl does for the C API: a distribution kernel
-# without RAW commands and one with them. Checked: identify falls back to Identify Memory Device when
+# The `cxlmi` tool on a kernel mailbox (/dev/cxl/mem0), with the kernel played by the ioctl shim
+# (tests/support/ioctl-shim, preloaded: the scripted kernel of tests/support/src/scripted.rs) in
+# front of a QEMU-like device, as test-ioctl does for the C API: a distribution kernel without RAW
+# commands and one with them. Checked: identify falls back to Identify Memory Device when
 # the kernel cannot send the Generic Identify, and a command the kernel will not send fails with exit
 # status 4 and one line that ends with the library's reason (also in --json as error.detail).
 # Run by meson (suite `cli`) as: test_cli_ioctl.py PATH/TO/cxlmi PATH/TO/ioctl-shim.so

@@ -1,18 +1,27 @@
 //! What the tests share and no library carries: a fake mctpd, the kernel's
 //! CXL mailbox ioctls as a script, and a simulated CXL component.
 
+#[cfg(feature = "fake-mctpd")]
 pub mod fake_mctpd;
 pub mod scripted;
 pub mod sim;
 
-use cxlmi::{Error, Tunnel};
+use cxlmi::Tunnel;
+#[cfg(feature = "errno")]
+use cxlmi::Error;
+
+/// Whether this build links the C library crate (feature `errno`): a shared
+/// object built on it exports the C library's functions too.
+pub const LINKS_C_LIBRARY: bool = cfg!(feature = "errno");
 
 /// The `errno` a C caller would see for an error, for tests written in
 /// those terms: the C library's own mapping.
+#[cfg(feature = "errno")]
 pub trait ErrnoExt {
     fn errno(&self) -> i32;
 }
 
+#[cfg(feature = "errno")]
 impl ErrnoExt for Error {
     fn errno(&self) -> i32 {
         cxlmi_ffi::errno_of(self)

@@ -69,9 +69,15 @@ const _: () = {
 nix::ioctl_read!(query_commands, 0xCE, 1, cxl_mem_query_commands);
 nix::ioctl_readwrite!(send_command, 0xCE, 2, cxl_send_command);
 
+/// The two requests' numbers, for code that answers them (a scripted kernel).
+pub const CXL_MEM_QUERY_COMMANDS: libc::c_ulong =
+    nix::request_code_read!(0xCE, 1, size_of::<cxl_mem_query_commands>()) as libc::c_ulong;
+pub const CXL_MEM_SEND_COMMAND: libc::c_ulong =
+    nix::request_code_readwrite!(0xCE, 2, size_of::<cxl_send_command>()) as libc::c_ulong;
+
 const _: () = {
-    assert!(nix::request_code_read!(0xCE, 1, size_of::<cxl_mem_query_commands>()) as u32 == 0x8008_ce01);
-    assert!(nix::request_code_readwrite!(0xCE, 2, size_of::<cxl_send_command>()) as u32 == 0xc030_ce02);
+    assert!(CXL_MEM_QUERY_COMMANDS as u32 == 0x8008_ce01);
+    assert!(CXL_MEM_SEND_COMMAND as u32 == 0xc030_ce02);
 };
 
 /// `size_in`/`size_out` of a command whose payload size varies.
