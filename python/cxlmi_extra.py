@@ -472,12 +472,8 @@ def _data_command(name, raw, payload, member):
     return command
 
 
-_DATA_COMMANDS = {
-    "cxlmi_cmd_transfer_fw": (_cxlmi.cxlmi_cmd_transfer_fw, "data"),
-    "cxlmi_cmd_set_feature": (_cxlmi.cxlmi_cmd_set_feature, "feature_data"),
-    "cxlmi_cmd_memdev_set_lsa": (_cxlmi.cxlmi_cmd_memdev_set_lsa, "data"),
-    "cxlmi_cmd_memdev_security_send": (_cxlmi.cxlmi_cmd_memdev_security_send, "data"),
-}
+# The commands sending a byte array after their input's fixed part, as gen_bindings.py finds them.
+_DATA_COMMANDS = {name: (getattr(_cxlmi, name), member) for name, member in _DATA_MEMBERS.items()}
 
 for _name, _in, _out, _params in _COMMAND_SHAPES:
     _payload = globals().get(_out or _in) if (_out or _in) else None
