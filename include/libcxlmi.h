@@ -567,6 +567,17 @@ int cxlmi_cmd_set_feature(struct cxlmi_endpoint *ep,
                           size_t feature_data_sz);
 
 /**
+ * Performs a maintenance operation (opcode 0600h), such as the soft or hard
+ * Post Package Repair of a memory row: `parameters_sz` bytes of the
+ * operation's parameters (a `struct cxlmi_maintenance_ppr_params` for a
+ * repair) follow the class and subclass in `in`. Not in upstream libcxlmi.
+ */
+int cxlmi_cmd_perform_maintenance(struct cxlmi_endpoint *ep,
+                                  struct cxlmi_tunnel_info *ti,
+                                  struct cxlmi_cmd_perform_maintenance_req *in,
+                                  size_t parameters_sz);
+
+/**
  * Sends a vendor-specific command (opcode C000h to FFFFh): `in_size` bytes
  * from `in` as the payload, exactly `ret_size` bytes back into `ret`.
  */

@@ -330,6 +330,9 @@ fn cases(k: usize) -> Vec<Case> {
         case!(req::<cxlmi_cmd_set_feature_req>(|_| {}, 7 * k), 0, |ep, ti, i, o| {
             cxlmi_cmd_set_feature(ep, ti, i.cast(), 7 * k)
         }),
+        case!(req::<cxlmi_cmd_perform_maintenance_req>(|_| {}, 12 * k), 0, |ep, ti, i, o| {
+            cxlmi_cmd_perform_maintenance(ep, ti, i.cast(), 12 * k)
+        }),
         case!(vec![0x5a; 3 * k], 5 * k, |ep, ti, i, o| cxlmi_cmd_vendor_specific(
             ep,
             ti,

@@ -271,6 +271,20 @@ pub unsafe extern "C" fn cxlmi_cmd_set_feature(
     unsafe { input_with_data::<SetFeature, _>(ep, ti, r#in, feature_data_sz) }
 }
 
+/// Performs a maintenance operation (opcode 0600h), such as the soft or hard
+/// Post Package Repair of a memory row: `parameters_sz` bytes of the
+/// operation's parameters (a `struct cxlmi_maintenance_ppr_params` for a
+/// repair) follow the class and subclass in `in`. Not in upstream libcxlmi.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cxlmi_cmd_perform_maintenance(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+    r#in: *mut cxlmi_cmd_perform_maintenance_req,
+    parameters_sz: usize,
+) -> c_int {
+    unsafe { input_with_data::<PerformMaintenance, _>(ep, ti, r#in, parameters_sz) }
+}
+
 /// Sends a vendor-specific command (opcode C000h to FFFFh): `in_size` bytes
 /// from `in` as the payload, exactly `ret_size` bytes back into `ret`.
 #[unsafe(no_mangle)]

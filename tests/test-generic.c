@@ -650,6 +650,40 @@ static void test_set_feature(void)
 	cxlmi_mock_clear_responses(ep);
 }
 
+static void test_perform_maintenance(void)
+{
+	struct cxlmi_maintenance_ppr_params ppr = {
+		.flags = 0,
+		.dpa = 0x0000000123456740ull,
+		.nibble_mask = { 0xff, 0xff, 0xff },
+	};
+	struct cxlmi_cmd_perform_maintenance_req *in = filled(sizeof(*in) + sizeof(ppr));
+	/* CXL r3.1 Table 8-104: hard PPR, flags, DPA (little-endian), nibble mask. */
+	static const uint8_t want[14] = {
+		0x01, 0x01, 0x00, 0x40, 0x67, 0x45, 0x23, 0x01, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+	};
+
+	printf("--- perform_maintenance (0600h)\n");
+	CHECK_INT(sizeof(*in), 2, "sizeof perform_maintenance_req");
+	CHECK_INT(sizeof(ppr), 12, "sizeof maintenance_ppr_params");
+	CHECK_INT(sizeof(struct cxlmi_maintenance_sparing_params), 14, "sizeof maintenance_sparing_params");
+	in->operation_class = 1;
+	in->operation_subclass = 1;
+	memcpy(in->parameters, &ppr, sizeof(ppr));
+
+	queue(0x06, 0x00, 0, NULL, 0);
+	CHECK_INT(cxlmi_cmd_perform_maintenance(ep, NULL, in, sizeof(ppr)), 0, "perform_maintenance: hard PPR");
+	CHECK_SENT(ep, 0x06, 0x00, want, sizeof(want), "perform_maintenance");
+	queue(0x06, 0x00, CXLMI_RET_RESOURCEEXHAUSTED, NULL, 0);
+	CHECK_INT(cxlmi_cmd_perform_maintenance(ep, NULL, in, sizeof(ppr)), CXLMI_RET_RESOURCEEXHAUSTED,
+		  "perform_maintenance: no spare row left");
+	CHECK_REFUSED(cxlmi_cmd_perform_maintenance(ep, NULL, NULL, 0), "perform_maintenance: NULL input refused");
+	CHECK_REFUSED(cxlmi_cmd_perform_maintenance(ep, NULL, in, (size_t)1 << 20),
+		      "perform_maintenance: parameters past the message limit refused");
+	free(in);
+	cxlmi_mock_clear_responses(ep);
+}
+
 /*
  * Upstream builds every request field by field in zeroed memory, so reserved
  * bytes go out as zero whatever the caller's struct holds there (the spec
@@ -1252,6 +1286,7 @@ int main(void)
 	test_clear_event_records();
 	test_transfer_fw();
 	test_set_feature();
+	test_perform_maintenance();
 	test_get_supported_logs();
 	test_get_supported_logs_sublist();
 	test_get_log();

@@ -43,6 +43,9 @@ pub const INJECT_POISON_LIMIT: usize = 16;
 pub const PASSPHRASE_ATTEMPTS: u8 = 5;
 /// Firmware slots.
 pub const FW_SLOTS: u8 = 2;
+/// Spare rows for hard Post Package Repair, which replaces a row for good
+/// (soft repairs last until reset and use none).
+pub const HARD_PPR_SPARES: u32 = 2;
 /// Largest firmware image a slot takes.
 pub const FW_MAX_IMAGE: u64 = 4 << 20;
 /// Transfer FW offsets and part lengths are in units of this many bytes
@@ -227,6 +230,8 @@ pub struct Type3 {
     pub scan: Option<Scan>,
     pub security: Security,
     pub scrub: PatrolScrub,
+    /// Spare rows left for hard Post Package Repair.
+    pub hard_ppr_spares: u32,
 }
 
 impl Type3 {
@@ -292,6 +297,7 @@ impl Type3 {
             scan: None,
             security: Security::default(),
             scrub: SCRUB_DEFAULT,
+            hard_ppr_spares: HARD_PPR_SPARES,
         };
         // A device that has just come up reports its health once.
         let mut rec = cxlmi_event_record::zeroed();
@@ -989,6 +995,13 @@ impl Type3 {
         self.media_writable()?;
         let dpa = r.clear_poison_phy_addr;
         self.check_range(dpa, 1)?;
+        self.forget_poison(dpa);
+        Ok(Done::Now)
+    }
+
+    /// Takes the 64-byte line at `dpa` off the poison list, splitting a
+    /// longer poisoned range around it.
+    fn forget_poison(&mut self, dpa: u64) {
         let mut kept = Vec::with_capacity(self.poison.len() + 1);
         for p in self.poison.drain(..) {
             if p.dpa > dpa || p.end() <= dpa {
@@ -1006,7 +1019,40 @@ impl Type3 {
         }
         self.poison = kept;
         self.poison_resume = None;
-        Ok(Done::Now)
+    }
+
+    /// Perform Maintenance (0600h, CXL r3.1 section 8.2.9.7.1): no operation
+    /// (class 00h), and soft or hard Post Package Repair (class 01h,
+    /// Tables 8-103 and 8-104), which replaces the row holding a DPA, so the
+    /// poison there is gone. A hard repair uses up a spare row (Resources
+    /// Exhausted when none is left); Query Resources only asks. Every other
+    /// operation is Invalid Input, as the section has a device answer one it
+    /// does not support.
+    fn perform_maintenance(&mut self, req: &[u8], _out: &mut Vec<u8>) -> Handled {
+        let (op, params) = input_head::<cxlmi_cmd_perform_maintenance_req>(req)?;
+        match (op.operation_class, op.operation_subclass) {
+            (0, 0) => Ok(Done::Now),
+            (1, subclass @ (0 | 1)) => {
+                let ppr: cxlmi_maintenance_ppr_params = input(params)?;
+                self.media_writable()?;
+                let hard = subclass == 1;
+                if hard && self.hard_ppr_spares == 0 {
+                    return Err(Rc::CXLMI_RET_RESOURCEEXHAUSTED);
+                }
+                if ppr.flags & 1 != 0 {
+                    return Ok(Done::Now);
+                }
+                // The row holding the address, whatever its offset in a line.
+                let dpa = ppr.dpa - ppr.dpa % MEDIA_ERROR_UNIT;
+                self.check_range(dpa, 1)?;
+                self.forget_poison(dpa);
+                if hard {
+                    self.hard_ppr_spares -= 1;
+                }
+                Ok(Done::Now)
+            }
+            _ => Err(Rc::CXLMI_RET_INPUT),
+        }
     }
 
     /// Get Scan Media Capabilities (4303h): an estimate of 1 ms per 16 MB.
@@ -1335,6 +1381,7 @@ const COMMANDS: &[Cmd<Type3>] = &[
     cmd(GetSupportedFeatures::OPCODE, NONE, Type3::get_supported_features),
     cmd(GetFeature::OPCODE, NONE, Type3::get_feature),
     cmd(SetFeature::OPCODE, IMMEDIATE_CONFIG_CHANGE, Type3::set_feature),
+    cmd(PerformMaintenance::OPCODE, IMMEDIATE_CONFIG_CHANGE | IMMEDIATE_DATA_CHANGE, Type3::perform_maintenance),
     cmd(MemdevIdentify::OPCODE, NONE, Type3::memdev_identify),
     cmd(GetPartitionInfo::OPCODE, NONE, Type3::get_partition_info),
     cmd(SetPartitionInfo::OPCODE, CONFIG_CHANGE_COLD_RESET | IMMEDIATE_CONFIG_CHANGE, Type3::set_partition_info),

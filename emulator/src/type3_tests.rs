@@ -292,6 +292,37 @@ fn poison_is_injected_listed_and_cleared() {
     inject(&mut ep, 0x20_0000).unwrap();
 }
 
+/// Perform Maintenance (0600h) with Post Package Repair parameters.
+fn repair(ep: &mut Endpoint, subclass: u8, flags: u8, dpa: u64) -> Result<()> {
+    let head = cxlmi_cmd_perform_maintenance_req { operation_class: 1, operation_subclass: subclass, parameters: [] };
+    let ppr = cxlmi::wire::to_vec(&cxlmi_maintenance_ppr_params { flags, dpa, nibble_mask: [0xff; 3] });
+    ep.execute::<PerformMaintenance>(T, &WithData { head, data: &ppr })
+}
+
+#[test]
+fn post_package_repair_replaces_poisoned_rows_and_hard_repairs_use_spares() {
+    let mut ep = open();
+    inject(&mut ep, 0x1000).unwrap();
+    inject(&mut ep, 0x2000).unwrap();
+    // Soft repair of an address inside the poisoned line: the poison is gone.
+    repair(&mut ep, 0, 0, 0x1010).unwrap();
+    assert_eq!(poison_list(&mut ep, 0, 0x10000), [(0x2000 | 3, 1)]);
+    // Hard repairs while spares last; a query asks without using one.
+    repair(&mut ep, 1, 1, 0).unwrap();
+    for _ in 0..type3::HARD_PPR_SPARES {
+        repair(&mut ep, 1, 0, 0x2000).unwrap();
+    }
+    assert!(poison_list(&mut ep, 0, 0x10000).is_empty());
+    assert_eq!(rc(repair(&mut ep, 1, 0, 0x3000)), code(CXLMI_RET_RESOURCEEXHAUSTED));
+    assert_eq!(rc(repair(&mut ep, 1, 1, 0)), code(CXLMI_RET_RESOURCEEXHAUSTED));
+    repair(&mut ep, 0, 0, 0x3000).unwrap();
+    // Outside the device, a short payload, an operation it does not do.
+    assert_eq!(rc(repair(&mut ep, 0, 0, 1 << 50)), code(CXLMI_RET_PADDR));
+    assert_eq!(raw(&mut ep, 0x0600, &[1, 0, 0]), code(CXLMI_RET_PAYLOADLEN));
+    assert_eq!(raw(&mut ep, 0x0600, &[0, 0]), code(CXLMI_RET_SUCCESS));
+    assert_eq!(raw(&mut ep, 0x0600, &[2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), code(CXLMI_RET_INPUT));
+}
+
 #[test]
 fn a_long_poison_list_comes_in_parts() {
     let mut t3 = Type3::new();

@@ -1996,6 +1996,62 @@ struct __attribute__((packed)) cxlmi_cmd_set_feature_req {
 };
 
 /**
+ * Perform Maintenance input (opcode 0600h, CXL r3.1 section 8.2.9.7.1):
+ * which operation (Table 8-110: class 00h no operation, 01h Post Package
+ * Repair, 02h memory sparing, 03h built-in test), followed by its
+ * parameters, for instance a `cxlmi_maintenance_ppr_params`.
+ */
+struct __attribute__((packed)) cxlmi_cmd_perform_maintenance_req {
+    uint8_t operation_class;
+    /**
+     * For Post Package Repair: 00h soft (sPPR), 01h hard (hPPR).
+     */
+    uint8_t operation_subclass;
+    uint8_t parameters[];
+};
+
+/**
+ * The parameters of a soft or hard Post Package Repair (CXL r3.1 Tables
+ * 8-103 and 8-104), after the class and subclass of Perform Maintenance.
+ */
+struct __attribute__((packed)) cxlmi_maintenance_ppr_params {
+    /**
+     * Bit 0: Query Resources (only ask whether the repair could be done).
+     */
+    uint8_t flags;
+    /**
+     * Device physical address to repair.
+     */
+    uint64_t dpa;
+    /**
+     * The DRAM devices to repair, as the DRAM Event Record maps them; all
+     * ones for all of them.
+     */
+    uint8_t nibble_mask[3];
+};
+
+/**
+ * The parameters of memory sparing (CXL r3.1 Table 8-105), after the class
+ * and subclass (00h cacheline, 01h row, 02h bank, 03h rank) of Perform
+ * Maintenance.
+ */
+struct __attribute__((packed)) cxlmi_maintenance_sparing_params {
+    /**
+     * Bit 0: Query Resources; bit 1: hard sparing; bit 2: `sub_channel` is
+     * valid; bit 3: `nibble_mask` is valid (else all devices).
+     */
+    uint8_t flags;
+    uint8_t channel;
+    uint8_t rank;
+    uint8_t nibble_mask[3];
+    uint8_t bank_group;
+    uint8_t bank;
+    uint8_t row[3];
+    uint16_t column;
+    uint8_t sub_channel;
+};
+
+/**
  * Identify Memory Device output (opcode 4000h, CXL r3.1 section 8.2.9.9.1.1).
  */
 struct __attribute__((packed)) cxlmi_cmd_memdev_identify_rsp {

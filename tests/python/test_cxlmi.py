@@ -1970,6 +1970,22 @@ class TestByteCommands(MockTestCase):
         self.assertEqual(self.last(), (0x0502, bytes(range(16)) + struct.pack("<IHB", 1, 0x10, 2)
                                        + bytes(9) + b"\x01\x02\x03"))
 
+    def test_perform_maintenance_post_package_repair(self):
+        # Not in upstream's module: a command added by following docs/adding-a-command.md.
+        ppr = cxlmi.cxlmi_maintenance_ppr_params()
+        ppr.dpa = 0x123456740
+        self.assertEqual(ppr.dpa, 0x123456740)
+        req = cxlmi.cxlmi_cmd_perform_maintenance_req()
+        req.operation_class = 1
+        req.operation_subclass = 0
+        req.parameters = struct.pack("<BQ3s", 0, 0x123456740, b"\xff\xff\xff")
+        self.queue(0x06, 0x00)
+        self.assertEqual(cxlmi.cxlmi_cmd_perform_maintenance(self.ep, None, req), 0)
+        self.assertEqual(self.last(), (0x0600, bytes([1, 0, 0, 0x40, 0x67, 0x45, 0x23, 1, 0, 0, 0]) + b"\xff" * 3))
+        self.queue(0x06, 0x00)
+        self.assertEqual(cxlmi.cxlmi_cmd_perform_maintenance(self.ep, None, req, data_sz=0), 0)
+        self.assertEqual(self.last(), (0x0600, bytes([1, 0])))
+
     def test_set_lsa_and_security_send(self):
         req = cxlmi.cxlmi_cmd_memdev_set_lsa_req()
         req.offset = 8

@@ -67,6 +67,9 @@ command_set! {
         TransferFw = 0x0201, WithData<cxlmi_cmd_transfer_fw_req>;
         /// Set Feature (0502h, CXL r3.2 section 8.2.10.6.3): the feature data follows.
         SetFeature = 0x0502, WithData<cxlmi_cmd_set_feature_req>;
+        /// Perform Maintenance (0600h, section 8.2.9.7.1): the operation's
+        /// parameters follow its class and subclass.
+        PerformMaintenance = 0x0600, WithData<cxlmi_cmd_perform_maintenance_req>;
     }
     raw_read_commands! {
         /// Get Log (0401h, section 8.2.9.5.2): `length` raw log bytes.
@@ -212,6 +215,17 @@ mod tests {
         assert_eq!(id.max_msg_size, 0x0b);
         assert_eq!(id.component_type, 3);
         assert!(sent(&mut ep).is_empty());
+    }
+
+    #[test]
+    fn perform_maintenance_sends_class_subclass_then_parameters() {
+        let mut ep = answering(0x0600, 0, &[]);
+        let ppr = cxlmi_maintenance_ppr_params { flags: 0, dpa: 0x0102_0304_0506_0740, nibble_mask: [0xff; 3] };
+        let params = to_vec(&ppr);
+        let head = cxlmi_cmd_perform_maintenance_req { operation_class: 1, operation_subclass: 1, parameters: [] };
+        ep.execute::<PerformMaintenance>(Tunnel::None, &WithData { head, data: &params }).unwrap();
+        // CXL r3.1 Table 8-104: class, subclass, flags, DPA (LE), nibble mask: 14 bytes.
+        assert_eq!(sent(&mut ep), [1, 1, 0, 0x40, 7, 6, 5, 4, 3, 2, 1, 0xff, 0xff, 0xff]);
     }
 
     #[test]

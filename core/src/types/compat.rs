@@ -206,6 +206,9 @@ macro_rules! for_each_payload_struct {
             #[cfg(not(feature = "cxl2_0"))] cxlmi_cmd_set_event_interrupt_policy_req = 5;
             #[cfg(feature = "cxl2_0")] cxlmi_cmd_set_event_interrupt_policy_req = 4;
             cxlmi_cmd_set_feature_req = 32;
+            cxlmi_cmd_perform_maintenance_req = 2;
+            cxlmi_maintenance_ppr_params = 12;
+            cxlmi_maintenance_sparing_params = 14;
             cxlmi_cmd_set_mctp_event_interrupt_policy_req = 2;
             cxlmi_cmd_set_response_msg_limit_req = 1;
             cxlmi_cmd_set_response_msg_limit_rsp = 1;

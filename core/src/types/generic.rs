@@ -359,3 +359,49 @@ pub struct cxlmi_cmd_set_feature_req {
     pub rsvd: [u8; 9],
     pub feature_data: [u8; 0],
 }
+
+/// Perform Maintenance input (opcode 0600h, CXL r3.1 section 8.2.9.7.1):
+/// which operation (Table 8-110: class 00h no operation, 01h Post Package
+/// Repair, 02h memory sparing, 03h built-in test), followed by its
+/// parameters, for instance a `cxlmi_maintenance_ppr_params`.
+#[repr(C, packed)]
+#[derive(Clone, Copy, Debug, Wire)]
+pub struct cxlmi_cmd_perform_maintenance_req {
+    pub operation_class: u8,
+    /// For Post Package Repair: 00h soft (sPPR), 01h hard (hPPR).
+    pub operation_subclass: u8,
+    pub parameters: [u8; 0],
+}
+
+/// The parameters of a soft or hard Post Package Repair (CXL r3.1 Tables
+/// 8-103 and 8-104), after the class and subclass of Perform Maintenance.
+#[repr(C, packed)]
+#[derive(Clone, Copy, Debug, Wire)]
+pub struct cxlmi_maintenance_ppr_params {
+    /// Bit 0: Query Resources (only ask whether the repair could be done).
+    pub flags: u8,
+    /// Device physical address to repair.
+    pub dpa: u64,
+    /// The DRAM devices to repair, as the DRAM Event Record maps them; all
+    /// ones for all of them.
+    pub nibble_mask: [u8; 3],
+}
+
+/// The parameters of memory sparing (CXL r3.1 Table 8-105), after the class
+/// and subclass (00h cacheline, 01h row, 02h bank, 03h rank) of Perform
+/// Maintenance.
+#[repr(C, packed)]
+#[derive(Clone, Copy, Debug, Wire)]
+pub struct cxlmi_maintenance_sparing_params {
+    /// Bit 0: Query Resources; bit 1: hard sparing; bit 2: `sub_channel` is
+    /// valid; bit 3: `nibble_mask` is valid (else all devices).
+    pub flags: u8,
+    pub channel: u8,
+    pub rank: u8,
+    pub nibble_mask: [u8; 3],
+    pub bank_group: u8,
+    pub bank: u8,
+    pub row: [u8; 3],
+    pub column: u16,
+    pub sub_channel: u8,
+}
