@@ -91,8 +91,10 @@ int main(int argc, char **argv)
 	struct cxlmi_ctx *ctx;
 	int rc;
 
-	example_parse_args(argc, argv, "a CXL component over MCTP: memory device commands, "
-			   "event records, FM-API", &opts);
+	example_parse_args(argc, argv,
+			   "a CXL component over MCTP: memory device commands, "
+			   "event records, FM-API",
+			   &opts);
 
 	ctx = cxlmi_new_ctx(stderr, opts.log_level);
 	if (!ctx) {
@@ -105,8 +107,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	printf("%s (FM-API %s)\n", opts.target.text,
-	       cxlmi_endpoint_has_fmapi(ep) ? "available" : "not available");
+	printf("%s (FM-API %s)\n", opts.target.text, cxlmi_endpoint_has_fmapi(ep) ? "available" : "not available");
 	rc = show_identify(ep, CXLMI_NO_TUNNEL, &id);
 	if (rc == EXAMPLE_OK) {
 		switch (id.component_type) {

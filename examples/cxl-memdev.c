@@ -34,8 +34,10 @@ int main(int argc, char **argv)
 	struct cxlmi_ctx *ctx;
 	int rc;
 
-	example_parse_args(argc, argv, "a CXL memory device: identify, health, partitions, "
-			   "label storage, sanitize", &opts);
+	example_parse_args(argc, argv,
+			   "a CXL memory device: identify, health, partitions, "
+			   "label storage, sanitize",
+			   &opts);
 
 	/* Library messages go to stderr, only with -v. */
 	ctx = cxlmi_new_ctx(stderr, opts.log_level);

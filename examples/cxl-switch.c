@@ -32,8 +32,7 @@
 #include "example-target.h"
 
 /* Steps 4 and 5 for one port. */
-static int behind_port(struct cxlmi_endpoint *ep,
-		       const struct cxlmi_cmd_fmapi_port_state_info_block *port)
+static int behind_port(struct cxlmi_endpoint *ep, const struct cxlmi_cmd_fmapi_port_state_info_block *port)
 {
 	DEFINE_CXLMI_TUNNEL_SWITCH(to_port, port->port_id);
 	unsigned int ld_count = 0;
@@ -80,8 +79,9 @@ static int walk(struct cxlmi_endpoint *ep)
 		return rc;
 	if (id.component_type != COMPONENT_SWITCH) {
 		example_fail("Identify: component type %u is not a switch%s", id.component_type,
-			     id.component_type == COMPONENT_TYPE3 ?
-			     " (it is a memory device: try cxl-memdev or cxl-mctp)" : "");
+			     id.component_type == COMPONENT_TYPE3
+				     ? " (it is a memory device: try cxl-memdev or cxl-mctp)"
+				     : "");
 		return EXAMPLE_FAIL;
 	}
 	rc = need_fmapi(ep);
@@ -109,8 +109,10 @@ int main(int argc, char **argv)
 	struct cxlmi_ctx *ctx;
 	int rc;
 
-	example_parse_args(argc, argv, "walk a CXL switch over FM-API and tunnel to the devices "
-			   "and logical devices behind its ports", &opts);
+	example_parse_args(argc, argv,
+			   "walk a CXL switch over FM-API and tunnel to the devices "
+			   "and logical devices behind its ports",
+			   &opts);
 
 	ctx = cxlmi_new_ctx(stderr, opts.log_level);
 	if (!ctx) {

@@ -15,26 +15,26 @@
 #include "example-steps.h"
 
 /* Memory Device capacities (Identify Memory Device, Get Partition Info) count 256 MiB units. */
-#define CAPACITY_UNIT_MIB	256
+#define CAPACITY_UNIT_MIB 256
 
 /* Background Operation Status (8.2.9.1.2): bit 0 "in progress", bits 7:1 the percentage. */
-#define BG_RUNNING(status)	((status) & 0x01)
-#define BG_PERCENT(status)	((status) >> 1)
-#define BG_POLL_MS		200
-#define BG_POLL_LIMIT		(120 * 1000 / BG_POLL_MS)	/* give up after two minutes */
+#define BG_RUNNING(status) ((status)&0x01)
+#define BG_PERCENT(status) ((status) >> 1)
+#define BG_POLL_MS 200
+#define BG_POLL_LIMIT (120 * 1000 / BG_POLL_MS) /* give up after two minutes */
 
-#define OPCODE_SANITIZE		0x4400
-#define ABORT_AFTER_MS		1000	/* how long the second sanitize runs before the abort */
+#define OPCODE_SANITIZE 0x4400
+#define ABORT_AFTER_MS 1000 /* how long the second sanitize runs before the abort */
 
 /* Get Event Records (8.2.9.2.2) output flags. */
-#define EVENTS_OVERFLOW		0x01
-#define EVENTS_MORE		0x02
-#define EVENTS_MAX_ROUNDS	64	/* reads of one log while clearing it */
+#define EVENTS_OVERFLOW 0x01
+#define EVENTS_MORE 0x02
+#define EVENTS_MAX_ROUNDS 64 /* reads of one log while clearing it */
 
 /* How much of the Label Storage Area the example reads, writes and shows. */
-#define LSA_SHOWN		32
+#define LSA_SHOWN 32
 
-#define LABEL	"    %-26s"
+#define LABEL "    %-26s"
 
 const char *tunnel_text(const struct cxlmi_tunnel_info *ti)
 {
@@ -81,8 +81,7 @@ static const char *component_name(uint8_t type)
 	}
 }
 
-int show_identify(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti,
-		  struct cxlmi_cmd_identify_rsp *out)
+int show_identify(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, struct cxlmi_cmd_identify_rsp *out)
 {
 	struct cxlmi_cmd_identify_rsp id;
 	int rc;
@@ -92,8 +91,8 @@ int show_identify(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti,
 	if (rc != EXAMPLE_OK)
 		return rc;
 	printf("  Identify (%s)\n", tunnel_text(ti));
-	printf(LABEL "%04x:%04x (subsystem %04x:%04x)\n", "vendor:device",
-	       id.vendor_id, id.device_id, id.subsys_vendor_id, id.subsys_id);
+	printf(LABEL "%04x:%04x (subsystem %04x:%04x)\n", "vendor:device", id.vendor_id, id.device_id,
+	       id.subsys_vendor_id, id.subsys_id);
 	printf(LABEL "%016" PRIx64 "\n", "serial number", (uint64_t)id.serial_num);
 	printf(LABEL "%u bytes\n", "largest message", 1u << id.max_msg_size);
 	printf(LABEL "%s (%u)\n", "component", component_name(id.component_type), id.component_type);
@@ -106,10 +105,16 @@ static const char *media_status_name(uint8_t status)
 {
 	/* Get Health Info, Table 8-100 */
 	static const char *const names[] = {
-		"normal", "not ready", "write persistency lost", "all data lost",
-		"write persistency loss on power loss", "write persistency loss on shutdown",
-		"write persistency loss imminent", "data loss on power loss",
-		"data loss on shutdown", "data loss imminent",
+		"normal",
+		"not ready",
+		"write persistency lost",
+		"all data lost",
+		"write persistency loss on power loss",
+		"write persistency loss on shutdown",
+		"write persistency loss imminent",
+		"data loss on power loss",
+		"data loss on shutdown",
+		"data loss imminent",
 	};
 	return status < sizeof(names) / sizeof(names[0]) ? names[status] : "reserved";
 }
@@ -121,12 +126,11 @@ int show_health(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti)
 
 	memset(&h, 0, sizeof(h));
 	printf("  Health (%s)\n", tunnel_text(ti));
-	rc = example_result(call("cxlmi_cmd_memdev_get_health_info", ti),
-			    cxlmi_cmd_memdev_get_health_info(ep, ti, &h), false);
+	rc = example_result(call("cxlmi_cmd_memdev_get_health_info", ti), cxlmi_cmd_memdev_get_health_info(ep, ti, &h),
+			    false);
 	if (rc != EXAMPLE_OK)
 		return rc;
-	printf(LABEL "%s%s%s%s\n", "health",
-	       h.health_status ? "" : "good",
+	printf(LABEL "%s%s%s%s\n", "health", h.health_status ? "" : "good",
 	       h.health_status & 0x01 ? "maintenance needed " : "",
 	       h.health_status & 0x02 ? "performance degraded " : "",
 	       h.health_status & 0x04 ? "replacement needed" : "");
@@ -138,8 +142,7 @@ int show_health(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti)
 		printf(LABEL "%d C\n", "temperature", (int16_t)h.device_temperature);
 	printf(LABEL "%" PRIu32 "\n", "dirty shutdowns", (uint32_t)h.dirty_shutdown_count);
 	printf(LABEL "%" PRIu32 " volatile, %" PRIu32 " persistent\n", "corrected errors",
-	       (uint32_t)h.corrected_volatile_error_count,
-	       (uint32_t)h.corrected_persistent_error_count);
+	       (uint32_t)h.corrected_volatile_error_count, (uint32_t)h.corrected_persistent_error_count);
 	return EXAMPLE_OK;
 }
 
@@ -154,12 +157,11 @@ static int show_partition(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *t
 			    cxlmi_cmd_memdev_get_partition_info(ep, ti, &p), true);
 	if (rc != EXAMPLE_OK)
 		return rc;
-	printf(LABEL "%llu MiB volatile, %llu MiB persistent\n", "active",
-	       mib(p.active_vmem), mib(p.active_pmem));
+	printf(LABEL "%llu MiB volatile, %llu MiB persistent\n", "active", mib(p.active_vmem), mib(p.active_pmem));
 	/* Zero "next" means no change is pending for the next cold reset. */
 	if (p.next_vmem || p.next_pmem)
-		printf(LABEL "%llu MiB volatile, %llu MiB persistent\n", "after next cold reset",
-		       mib(p.next_vmem), mib(p.next_pmem));
+		printf(LABEL "%llu MiB volatile, %llu MiB persistent\n", "after next cold reset", mib(p.next_vmem),
+		       mib(p.next_pmem));
 	return EXAMPLE_OK;
 }
 
@@ -170,17 +172,15 @@ static void hex_line(const char *label, const uint8_t *data, size_t len)
 		printf("%02x%s", data[i], i + 1 < len ? " " : "\n");
 }
 
-static int read_lsa(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, uint32_t len,
-		    uint8_t *buf, bool optional)
+static int read_lsa(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, uint32_t len, uint8_t *buf, bool optional)
 {
 	struct cxlmi_cmd_memdev_get_lsa_req req = { .offset = 0, .length = len };
 
-	return example_result(call("cxlmi_cmd_memdev_get_lsa", ti),
-			      cxlmi_cmd_memdev_get_lsa(ep, ti, &req, buf), optional);
+	return example_result(call("cxlmi_cmd_memdev_get_lsa", ti), cxlmi_cmd_memdev_get_lsa(ep, ti, &req, buf),
+			      optional);
 }
 
-static int write_lsa(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, uint32_t len,
-		     const uint8_t *data)
+static int write_lsa(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, uint32_t len, const uint8_t *data)
 {
 	struct cxlmi_cmd_memdev_set_lsa_req *req;
 	int rc;
@@ -193,15 +193,13 @@ static int write_lsa(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, ui
 	}
 	req->offset = 0;
 	memcpy(req->data, data, len);
-	rc = example_result(call("cxlmi_cmd_memdev_set_lsa", ti),
-			    cxlmi_cmd_memdev_set_lsa(ep, ti, req, len), false);
+	rc = example_result(call("cxlmi_cmd_memdev_set_lsa", ti), cxlmi_cmd_memdev_set_lsa(ep, ti, req, len), false);
 	free(req);
 	return rc;
 }
 
 /* Get LSA, and with `destructive` Set LSA, a read back, and the old contents put back. */
-static int show_lsa(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, uint32_t lsa_size,
-		    bool destructive)
+static int show_lsa(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, uint32_t lsa_size, bool destructive)
 {
 	uint8_t before[LSA_SHOWN], pattern[LSA_SHOWN], after[LSA_SHOWN];
 	uint32_t len = lsa_size < LSA_SHOWN ? lsa_size : LSA_SHOWN;
@@ -240,12 +238,11 @@ static int show_lsa(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, uin
 	return EXAMPLE_OK;
 }
 
-static int bg_status(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti,
-		     struct cxlmi_cmd_bg_op_status_rsp *st, bool optional)
+static int bg_status(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, struct cxlmi_cmd_bg_op_status_rsp *st,
+		     bool optional)
 {
 	memset(st, 0, sizeof(*st));
-	return example_result(call("cxlmi_cmd_bg_op_status", ti), cxlmi_cmd_bg_op_status(ep, ti, st),
-			      optional);
+	return example_result(call("cxlmi_cmd_bg_op_status", ti), cxlmi_cmd_bg_op_status(ep, ti, st), optional);
 }
 
 /* Shows a background operation's progress: on a terminal as one line redrawn in place, otherwise
@@ -253,8 +250,7 @@ static int bg_status(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti,
 static void show_progress(int percent, int *shown)
 {
 	if (isatty(STDOUT_FILENO)) {
-		printf("\r" LABEL "%3d%% [%-20.*s]", "in progress", percent, percent / 5,
-		       "####################");
+		printf("\r" LABEL "%3d%% [%-20.*s]", "in progress", percent, percent / 5, "####################");
 	} else if (percent / 25 != *shown / 25 || *shown < 0) {
 		printf(LABEL "%3d%%\n", "in progress", percent);
 	}
@@ -285,8 +281,8 @@ static int wait_for_background(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_in
 	}
 	if (isatty(STDOUT_FILENO))
 		printf("\n");
-	example_fail("background operation %04xh still running after %d s",
-		     st->opcode, BG_POLL_LIMIT * BG_POLL_MS / 1000);
+	example_fail("background operation %04xh still running after %d s", st->opcode,
+		     BG_POLL_LIMIT * BG_POLL_MS / 1000);
 	return EXAMPLE_FAIL;
 }
 
@@ -327,8 +323,8 @@ static int show_sanitize(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti
 	if (rc != EXAMPLE_OK)
 		return rc;
 	if (BG_RUNNING(st.status)) {
-		printf("    (skipped: background operation %04xh is running, %d%% done)\n",
-		       st.opcode, BG_PERCENT(st.status));
+		printf("    (skipped: background operation %04xh is running, %d%% done)\n", st.opcode,
+		       BG_PERCENT(st.status));
 		return EXAMPLE_SKIP;
 	}
 
@@ -345,8 +341,8 @@ static int show_sanitize(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti
 	if (rc != EXAMPLE_OK)
 		return rc;
 	if (st.opcode != OPCODE_SANITIZE || st.returncode != CXLMI_RET_SUCCESS) {
-		example_fail("sanitize ended with %s (CXL return code 0x%x), opcode %04xh",
-			     bg_result(&st), st.returncode, st.opcode);
+		example_fail("sanitize ended with %s (CXL return code 0x%x), opcode %04xh", bg_result(&st),
+			     st.returncode, st.opcode);
 		return EXAMPLE_FAIL;
 	}
 	printf(LABEL "100%% done: %s\n", "sanitize", bg_result(&st));
@@ -389,13 +385,12 @@ int show_memdev(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, bool de
 
 	memset(&id, 0, sizeof(id));
 	printf("  Memory device (%s)\n", tunnel_text(ti));
-	rc = example_result(call("cxlmi_cmd_memdev_identify", ti),
-			    cxlmi_cmd_memdev_identify(ep, ti, &id), false);
+	rc = example_result(call("cxlmi_cmd_memdev_identify", ti), cxlmi_cmd_memdev_identify(ep, ti, &id), false);
 	if (rc != EXAMPLE_OK)
 		return rc;
 	printf(LABEL "%.16s\n", "firmware revision", id.fw_revision);
-	printf(LABEL "%llu MiB (%llu volatile only, %llu persistent only)\n", "capacity",
-	       mib(id.total_capacity), mib(id.volatile_capacity), mib(id.persistent_capacity));
+	printf(LABEL "%llu MiB (%llu volatile only, %llu persistent only)\n", "capacity", mib(id.total_capacity),
+	       mib(id.volatile_capacity), mib(id.persistent_capacity));
 	printf(LABEL "%llu MiB\n", "partition alignment", mib(id.partition_align));
 
 	if (show_health(ep, ti) == EXAMPLE_FAIL)
@@ -410,8 +405,8 @@ int show_memdev(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, bool de
 }
 
 /* Reads one event log; with `clear`, clears what it read and reads on until the log is empty. */
-static int show_event_log(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti,
-			  uint8_t log, const char *name, bool clear)
+static int show_event_log(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, uint8_t log, const char *name,
+			  bool clear)
 {
 	struct cxlmi_cmd_get_event_records_req req = { .event_log = log };
 	struct cxlmi_cmd_get_event_records_rsp *rsp;
@@ -440,16 +435,15 @@ static int show_event_log(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *t
 		for (unsigned int i = 0; i < rsp->record_count; i++) {
 			const struct cxlmi_event_record *r = &rsp->records[i];
 
-			printf("    %-13s handle %-5u timestamp %-20" PRIu64 " type %02x%02x%02x%02x-...\n",
-			       name, r->handle, (uint64_t)r->timestamp,
-			       r->uuid[0], r->uuid[1], r->uuid[2], r->uuid[3]);
+			printf("    %-13s handle %-5u timestamp %-20" PRIu64 " type %02x%02x%02x%02x-...\n", name,
+			       r->handle, (uint64_t)r->timestamp, r->uuid[0], r->uuid[1], r->uuid[2], r->uuid[3]);
 		}
 		total += rsp->record_count;
 		if (!clear || rsp->record_count == 0)
 			break;
 
 		clr->event_log = log;
-		clr->clear_flags = 0;	/* clear the handles listed, not the whole log */
+		clr->clear_flags = 0; /* clear the handles listed, not the whole log */
 		clr->nr_recs = (uint8_t)rsp->record_count;
 		for (unsigned int i = 0; i < rsp->record_count; i++)
 			clr->handles[i] = rsp->records[i].handle;
@@ -480,7 +474,7 @@ int show_events(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, bool cl
 		int rc = show_event_log(ep, ti, log, logs[log], clear);
 
 		if (rc != EXAMPLE_OK)
-			return rc;	/* Unsupported for one log is Unsupported for all */
+			return rc; /* Unsupported for one log is Unsupported for all */
 	}
 	if (!clear)
 		printf("    (records kept: give --destructive to clear them)\n");
@@ -537,14 +531,22 @@ static const char *port_state_name(uint8_t state)
 {
 	/* Current Port Configuration State, Table 7-19 */
 	switch (state) {
-	case 0x0: return "disabled";
-	case 0x1: return "bind in progress";
-	case 0x2: return "unbind in progress";
-	case 0x3: return "downstream";
-	case 0x4: return "upstream";
-	case 0x5: return "fabric";
-	case 0xf: return "invalid port";
-	default: return "reserved";
+	case 0x0:
+		return "disabled";
+	case 0x1:
+		return "bind in progress";
+	case 0x2:
+		return "unbind in progress";
+	case 0x3:
+		return "downstream";
+	case 0x4:
+		return "upstream";
+	case 0x5:
+		return "fabric";
+	case 0xf:
+		return "invalid port";
+	default:
+		return "reserved";
 	}
 }
 
@@ -552,14 +554,22 @@ static const char *port_device_name(uint8_t type)
 {
 	/* Connected Device Type, Table 7-19 */
 	switch (type) {
-	case 0x0: return "nothing";
-	case 0x1: return "PCIe device";
-	case 0x2: return "CXL type 1 device";
-	case 0x3: return "CXL type 2 device or switch";
-	case 0x4: return "CXL type 3 SLD";
-	case 0x5: return "CXL type 3 MLD";
-	case 0x6: return "PBR component";
-	default: return "reserved";
+	case 0x0:
+		return "nothing";
+	case 0x1:
+		return "PCIe device";
+	case 0x2:
+		return "CXL type 1 device";
+	case 0x3:
+		return "CXL type 2 device or switch";
+	case 0x4:
+		return "CXL type 3 SLD";
+	case 0x5:
+		return "CXL type 3 MLD";
+	case 0x6:
+		return "PBR component";
+	default:
+		return "reserved";
 	}
 }
 
@@ -615,7 +625,7 @@ int show_ports(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti,
 		printf("\n");
 	}
 	if (rsp->num_ports > num_ports)
-		rsp->num_ports = (uint8_t)num_ports;	/* never more blocks than were asked for */
+		rsp->num_ports = (uint8_t)num_ports; /* never more blocks than were asked for */
 	*states = rsp;
 	return EXAMPLE_OK;
 }
@@ -632,8 +642,7 @@ int show_ld_info(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, unsign
 
 	memset(&info, 0, sizeof(info));
 	printf("  Logical devices (%s, FM-API)\n", tunnel_text(ti));
-	rc = example_result(call("cxlmi_cmd_fmapi_get_ld_info", ti),
-			    cxlmi_cmd_fmapi_get_ld_info(ep, ti, &info), true);
+	rc = example_result(call("cxlmi_cmd_fmapi_get_ld_info", ti), cxlmi_cmd_fmapi_get_ld_info(ep, ti, &info), true);
 	if (rc != EXAMPLE_OK)
 		return rc;
 	printf(LABEL "%llu MiB\n", "memory", (unsigned long long)(info.memory_size >> 20));
@@ -656,12 +665,10 @@ int show_ld_info(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, unsign
 	if (rc == EXAMPLE_OK) {
 		unit = alloc->memory_granularity < 3 ? granularity_mib[alloc->memory_granularity] : 0;
 		printf(LABEL "%u MiB\n", "allocation granularity", unit);
-		for (unsigned int i = 0; i < alloc->ld_allocation_list_len &&
-				       i < req.ld_allocation_list_limit; i++) {
+		for (unsigned int i = 0; i < alloc->ld_allocation_list_len && i < req.ld_allocation_list_limit; i++) {
 			const struct cxlmi_cmd_fmapi_ld_allocations_list *a = &alloc->ld_allocation_list[i];
 
-			printf("    LD %-3u %8llu MiB in range 1, %llu MiB in range 2\n",
-			       alloc->start_ld_id + i,
+			printf("    LD %-3u %8llu MiB in range 1, %llu MiB in range 2\n", alloc->start_ld_id + i,
 			       (unsigned long long)a->range_1_allocation_mult * unit,
 			       (unsigned long long)a->range_2_allocation_mult * unit);
 		}

@@ -24,23 +24,22 @@
 #include "example-target.h"
 
 /* Identify (0001h) component types, CXL r3.1 Table 8-36. */
-#define COMPONENT_SWITCH	0x00
-#define COMPONENT_TYPE3		0x03
+#define COMPONENT_SWITCH 0x00
+#define COMPONENT_TYPE3 0x03
 
 /* Connected Device Type of a switch port, CXL r3.1 Table 7-19. */
-#define PORT_DEVICE_NONE	0x0
-#define PORT_DEVICE_TYPE3_SLD	0x4
-#define PORT_DEVICE_TYPE3_MLD	0x5
+#define PORT_DEVICE_NONE 0x0
+#define PORT_DEVICE_TYPE3_SLD 0x4
+#define PORT_DEVICE_TYPE3_MLD 0x5
 
 /* Current Port Configuration State, CXL r3.1 Table 7-19. */
-#define PORT_STATE_DSP		0x3	/* downstream port */
+#define PORT_STATE_DSP 0x3 /* downstream port */
 
 /* "the device behind port 1", "LD 2 behind port 2", "this endpoint": for headings and messages. */
 const char *tunnel_text(const struct cxlmi_tunnel_info *ti);
 
 /* Identify (0001h): what the component is; fills `id` when not NULL. */
-int show_identify(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti,
-		  struct cxlmi_cmd_identify_rsp *id);
+int show_identify(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti, struct cxlmi_cmd_identify_rsp *id);
 
 /* Get Health Info (4200h). */
 int show_health(struct cxlmi_endpoint *ep, struct cxlmi_tunnel_info *ti);

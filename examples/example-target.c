@@ -2,7 +2,7 @@
 /*
  * The C examples' command line, target and error reporting (see example-target.h).
  */
-#define _POSIX_C_SOURCE 200809L	/* nanosleep(), also under -std=c11 */
+#define _POSIX_C_SOURCE 200809L /* nanosleep(), also under -std=c11 */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -87,8 +87,10 @@ struct cxlmi_endpoint *example_open(struct cxlmi_ctx *ctx, const struct example_
 	} else if (errno == EINVAL) {
 		/* The library logs why (shown with -v); the example says what it takes. */
 		cxlmi_free_ctx(ctx);
-		fprintf(stderr, "%s: '%s' is not a target: give mem0, /dev/cxl/mem0, mctp:NET,EID "
-			"or emu:MODEL\n", prog, t->text);
+		fprintf(stderr,
+			"%s: '%s' is not a target: give mem0, /dev/cxl/mem0, mctp:NET,EID "
+			"or emu:MODEL\n",
+			prog, t->text);
 		exit(2);
 	} else if (errno == EACCES || errno == EPERM) {
 		example_fail("%s: %s (a CXL device needs root)", call, strerror(errno));
@@ -106,7 +108,7 @@ void example_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);	/* keep the error after what was printed before it */
+	fflush(stdout); /* keep the error after what was printed before it */
 	fprintf(stderr, "%s: %s: ", prog, target_text);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -24,15 +24,15 @@
 #include <libcxlmi.h>
 
 struct example_target {
-	const char *text;	/* as given on the command line: what cxlmi_open_target() opens */
-	bool emulated;		/* an emu: target */
+	const char *text; /* as given on the command line: what cxlmi_open_target() opens */
+	bool emulated;	  /* an emu: target */
 };
 
 /* What the command line asked for, once example_parse_args() has read it. */
 struct example_options {
 	struct example_target target;
-	int log_level;		/* for cxlmi_new_ctx(): 0, or LOG_DEBUG with -v */
-	bool destructive;	/* --destructive, or an emulated target: commands that change the device may run */
+	int log_level;	  /* for cxlmi_new_ctx(): 0, or LOG_DEBUG with -v */
+	bool destructive; /* --destructive, or an emulated target: commands that change the device may run */
 };
 
 /*
@@ -51,9 +51,9 @@ struct cxlmi_endpoint *example_open(struct cxlmi_ctx *ctx, const struct example_
 
 /* What to do after a command, as example_result() judges its return value. */
 enum example_outcome {
-	EXAMPLE_FAIL = -1,	/* stop: the line saying why is printed */
+	EXAMPLE_FAIL = -1, /* stop: the line saying why is printed */
 	EXAMPLE_OK = 0,
-	EXAMPLE_SKIP = 1,	/* an optional command the component does not offer: go on without it */
+	EXAMPLE_SKIP = 1, /* an optional command the component does not offer: go on without it */
 };
 
 /*

@@ -21,17 +21,17 @@
 #include <cxlmi/test.h>
 
 /* CXL r3.1 8.2.9.1.1 Identify (opcode 0001h): command set 00h, command 01h. */
-#define IDENTIFY_CMD_SET	0x00
-#define IDENTIFY_CMD		0x01
+#define IDENTIFY_CMD_SET 0x00
+#define IDENTIFY_CMD 0x01
 
 /* What the pretend device reports. */
-#define DEMO_VENDOR_ID		0x8086
-#define DEMO_DEVICE_ID		0x0d93
-#define DEMO_SUBSYS_VENDOR_ID	0x8086
-#define DEMO_SUBSYS_ID		0x0001
-#define DEMO_SERIAL		UINT64_C(0x0123456789abcdef)
-#define DEMO_MAX_MSG_SIZE	0x0b	/* 2^11 = 2048 bytes */
-#define DEMO_COMPONENT_TYPE	0x03	/* CXL type 3 device */
+#define DEMO_VENDOR_ID 0x8086
+#define DEMO_DEVICE_ID 0x0d93
+#define DEMO_SUBSYS_VENDOR_ID 0x8086
+#define DEMO_SUBSYS_ID 0x0001
+#define DEMO_SERIAL UINT64_C(0x0123456789abcdef)
+#define DEMO_MAX_MSG_SIZE 0x0b	 /* 2^11 = 2048 bytes */
+#define DEMO_COMPONENT_TYPE 0x03 /* CXL type 3 device */
 
 /* Payloads on the wire are little-endian whatever the host is, so build them byte by byte. */
 static void put_le16(uint8_t *p, uint16_t v)
@@ -60,14 +60,13 @@ static void build_identify_payload(uint8_t pl[18])
 
 static int failures;
 
-#define EXPECT_EQ(what, got, want)						\
-	do {									\
-		if ((uint64_t)(got) != (uint64_t)(want)) {			\
-			fprintf(stderr, "mock-demo: %s is 0x%" PRIx64		\
-				", expected 0x%" PRIx64 "\n", what,		\
-				(uint64_t)(got), (uint64_t)(want));		\
-			failures++;						\
-		}								\
+#define EXPECT_EQ(what, got, want)                                                                        \
+	do {                                                                                              \
+		if ((uint64_t)(got) != (uint64_t)(want)) {                                                \
+			fprintf(stderr, "mock-demo: %s is 0x%" PRIx64 ", expected 0x%" PRIx64 "\n", what, \
+				(uint64_t)(got), (uint64_t)(want));                                       \
+			failures++;                                                                       \
+		}                                                                                         \
 	} while (0)
 
 static int identify(struct cxlmi_endpoint *ep)
@@ -77,8 +76,7 @@ static int identify(struct cxlmi_endpoint *ep)
 	int rc;
 
 	build_identify_payload(payload);
-	if (cxlmi_mock_set_response(ep, IDENTIFY_CMD_SET, IDENTIFY_CMD, CXLMI_RET_SUCCESS,
-				    payload, sizeof(payload))) {
+	if (cxlmi_mock_set_response(ep, IDENTIFY_CMD_SET, IDENTIFY_CMD, CXLMI_RET_SUCCESS, payload, sizeof(payload))) {
 		perror("cxlmi_mock_set_response");
 		return -1;
 	}
@@ -120,8 +118,7 @@ static int unqueued(struct cxlmi_endpoint *ep)
 		perror("cxlmi_cmd_bg_op_status");
 		return -1;
 	}
-	printf("Background Operation Status (nothing queued): rc=%d (%s)\n",
-	       rc, cxlmi_cmd_retcode_tostr(rc));
+	printf("Background Operation Status (nothing queued): rc=%d (%s)\n", rc, cxlmi_cmd_retcode_tostr(rc));
 	EXPECT_EQ("unqueued command return code", rc, CXLMI_RET_UNSUPPORTED);
 	return 0;
 }

@@ -29,16 +29,39 @@ _cxlmi._set_error_class(CXLMIError)
 
 # CXL r3.1 Table 8-34, the return codes as the specification names them.
 _RETCODE_NAMES = (
-    "Success", "Background Command Started", "Invalid Input", "Unsupported", "Internal Error",
-    "Retry Required", "Busy", "Media Disabled", "FW Transfer in Progress",
-    "FW Transfer Out of Order", "FW Verification Failed", "Invalid Slot",
-    "Activation Failed, FW Rolled Back", "Activation Failed, Cold Reset Required",
-    "Invalid Handle", "Invalid Physical Address", "Inject Poison Limit Reached",
-    "Permanent Media Failure", "Aborted", "Invalid Security State", "Incorrect Passphrase",
-    "Unsupported Mailbox or CCI", "Invalid Payload Length", "Invalid Log", "Interrupted",
-    "Unsupported Feature Version", "Unsupported Feature Selection Value",
-    "Feature Transfer in Progress", "Feature Transfer Out of Order", "Resources Exhausted",
-    "Invalid Extent List", "Transfer Out of Order", "Request Abort Not Supported",
+    "Success",
+    "Background Command Started",
+    "Invalid Input",
+    "Unsupported",
+    "Internal Error",
+    "Retry Required",
+    "Busy",
+    "Media Disabled",
+    "FW Transfer in Progress",
+    "FW Transfer Out of Order",
+    "FW Verification Failed",
+    "Invalid Slot",
+    "Activation Failed, FW Rolled Back",
+    "Activation Failed, Cold Reset Required",
+    "Invalid Handle",
+    "Invalid Physical Address",
+    "Inject Poison Limit Reached",
+    "Permanent Media Failure",
+    "Aborted",
+    "Invalid Security State",
+    "Incorrect Passphrase",
+    "Unsupported Mailbox or CCI",
+    "Invalid Payload Length",
+    "Invalid Log",
+    "Interrupted",
+    "Unsupported Feature Version",
+    "Unsupported Feature Selection Value",
+    "Feature Transfer in Progress",
+    "Feature Transfer Out of Order",
+    "Resources Exhausted",
+    "Invalid Extent List",
+    "Transfer Out of Order",
+    "Request Abort Not Supported",
 )
 
 
@@ -69,8 +92,18 @@ CXLMI_EVENT_LOG_DYNAMIC_CAPACITY = 4
 # ------------------------------------------------------------------------------------------------
 # Struct memory: array members and flexible arrays.
 
-_SCALAR_FORMATS = {"B": "<B", "b": "<b", "H": "<H", "h": "<h", "I": "<I", "i": "<i",
-                   "Q": "<Q", "q": "<q", "?": "<?", "c": "<B"}
+_SCALAR_FORMATS = {
+    "B": "<B",
+    "b": "<b",
+    "H": "<H",
+    "h": "<h",
+    "I": "<I",
+    "i": "<i",
+    "Q": "<Q",
+    "q": "<q",
+    "?": "<?",
+    "c": "<B",
+}
 
 
 class ArrayView(object):
@@ -242,8 +275,11 @@ def _flexible_property(tname, mname, off, esize, kind, elem, count_member):
         if not count_member:
             self._cxlmi_data_len = n * esize
 
-    return property(get, set, doc=f"{mname}: the {elem} entries"
-                    + (f" counted by {count_member}" if count_member else " last assigned"))
+    return property(
+        get,
+        set,
+        doc=f"{mname}: the {elem} entries" + (f" counted by {count_member}" if count_member else " last assigned"),
+    )
 
 
 def _variable_entries(owner, off, n, elem, entry_flex):
@@ -285,8 +321,11 @@ def _assign(obj, off, count, esize, kind, elem, value, what, pad=True):
 
 
 # Struct types whose entries have a flexible list: name -> (offset, entry size, count member).
-_FLEX = {t: (off, esize, count) for t, m, off, size, esize, kind, elem, count, array in _MEMBERS
-         if array and size == 0 and count}
+_FLEX = {
+    t: (off, esize, count)
+    for t, m, off, size, esize, kind, elem, count, array in _MEMBERS
+    if array and size == 0 and count
+}
 
 for _t, _m, _off, _size, _esize, _kind, _elem, _count, _array in _MEMBERS:
     _cls = globals().get(_t)
@@ -351,11 +390,11 @@ for _t, _size, _room in _TYPES:
 # ------------------------------------------------------------------------------------------------
 # Byte arrays and struct arrays, the documented helpers.
 
+
 def _as_view(array, what):
     if isinstance(array, ArrayView):
         return array
-    raise TypeError(f"{what}: expected an array member of a cxlmi struct (an ArrayView), "
-                    f"not {type(array).__name__}")
+    raise TypeError(f"{what}: expected an array member of a cxlmi struct (an ArrayView), not {type(array).__name__}")
 
 
 def cxlmi_array_get(array_ptr, size):
@@ -428,6 +467,7 @@ for _prefix, _type in _ARRAY_FAMILIES:
 # when it has one, else the request), the form the documents use:
 #     ident = cxlmi.cxlmi_cmd_identify(); cxlmi.cxlmi_cmd_identify(ep, None, ident)
 
+
 class _NoArgument(object):
     """The default of every command parameter: a command called with none makes its payload."""
 
@@ -442,20 +482,24 @@ def _command(name, raw, payload, params):
     """`name` as a plain function of `params` (so keywords work and a call costs one frame), which
     with no arguments returns a new `payload`."""
     signature = ", ".join(f"{p}=_NOARG" for p in params)
-    source = (f"def {name}({signature}):\n"
-              f"    if {params[0]} is _NOARG:\n"
-              f"        return _make()\n"
-              f"    return _raw({', '.join(params)})\n")
+    source = (
+        f"def {name}({signature}):\n"
+        f"    if {params[0]} is _NOARG:\n"
+        f"        return _make()\n"
+        f"    return _raw({', '.join(params)})\n"
+    )
 
     def make():
         if payload is None:
             raise TypeError(f"{name}() takes {', '.join(params)} (ti None for no tunnel)")
         return payload()
+
     scope = {"_NOARG": _NOARG, "_make": make, "_raw": raw}
     exec(source, scope)
     command = scope[name]
-    command.__doc__ = (f"{name}({', '.join(params)}) -> int: 0, or raises OSError or CXLMIError."
-                       + (f"\nWith no arguments, returns a new {payload.__name__}." if payload else ""))
+    command.__doc__ = f"{name}({', '.join(params)}) -> int: 0, or raises OSError or CXLMIError." + (
+        f"\nWith no arguments, returns a new {payload.__name__}." if payload else ""
+    )
     return command
 
 
@@ -466,9 +510,12 @@ def _data_command(name, raw, payload, member):
         if data_sz is None:
             data_sz = getattr(req, "_cxlmi_data_len", 0)
         return raw(ep, ti, req, data_sz)
+
     command.__name__ = command.__qualname__ = name
-    command.__doc__ = (f"{name}(ep, ti, in, data_sz=None): sends in and data_sz bytes of "
-                       f"in.{member}; data_sz defaults to the length last assigned to in.{member}.")
+    command.__doc__ = (
+        f"{name}(ep, ti, in, data_sz=None): sends in and data_sz bytes of "
+        f"in.{member}; data_sz defaults to the length last assigned to in.{member}."
+    )
     return command
 
 
@@ -516,7 +563,7 @@ cxlmi_endpoint = _cxlmi.cxlmi_endpoint
 def cxlmi_open(ctx, devname):
     """Opens the CXL mailbox device `devname`: "mem0" or "/dev/cxl/mem0"."""
     if isinstance(devname, str) and devname.startswith("/dev/cxl/"):
-        devname = devname[len("/dev/cxl/"):]
+        devname = devname[len("/dev/cxl/") :]
     return _cxlmi.cxlmi_open(ctx, devname)
 
 

@@ -299,7 +299,11 @@ fn cases(k: usize) -> Vec<Case> {
         }),
         case!(req::<cxlmi_cmd_activate_fw_req>(|_| {}, 0), 0, |ep, ti, i, o| cxlmi_cmd_activate_fw(ep, ti, i.cast())),
         case!(none(), 8, |ep, ti, i, o| cxlmi_cmd_get_timestamp(ep, ti, o.cast())),
-        case!(req::<cxlmi_cmd_set_timestamp_req>(|_| {}, 0), 0, |ep, ti, i, o| cxlmi_cmd_set_timestamp(ep, ti, i.cast())),
+        case!(req::<cxlmi_cmd_set_timestamp_req>(|_| {}, 0), 0, |ep, ti, i, o| cxlmi_cmd_set_timestamp(
+            ep,
+            ti,
+            i.cast()
+        )),
         case!(none(), 8 + CXLMI_MAX_SUPPORTED_LOGS * 20, |ep, ti, i, o| cxlmi_cmd_get_supported_logs(ep, ti, o.cast())),
         case!(req::<cxlmi_cmd_get_log_req>(|r| r.length = 16 * k32, 0), 16 * k, |ep, ti, i, o| {
             cxlmi_cmd_get_log(ep, ti, i.cast(), o.cast())
@@ -413,7 +417,11 @@ fn cases(k: usize) -> Vec<Case> {
         case!(req::<cxlmi_cmd_memdev_disable_passphrase_req>(|_| {}, 0), 0, |ep, ti, i, o| {
             cxlmi_cmd_memdev_disable_passphrase(ep, ti, i.cast())
         }),
-        case!(req::<cxlmi_cmd_memdev_unlock_req>(|_| {}, 0), 0, |ep, ti, i, o| cxlmi_cmd_memdev_unlock(ep, ti, i.cast())),
+        case!(req::<cxlmi_cmd_memdev_unlock_req>(|_| {}, 0), 0, |ep, ti, i, o| cxlmi_cmd_memdev_unlock(
+            ep,
+            ti,
+            i.cast()
+        )),
         case!(none(), 0, |ep, ti, i, o| cxlmi_cmd_memdev_freeze_security_state(ep, ti)),
         case!(req::<cxlmi_cmd_memdev_passphrase_secure_erase_req>(|_| {}, 0), 0, |ep, ti, i, o| {
             cxlmi_cmd_memdev_passphrase_secure_erase(ep, ti, i.cast())
@@ -433,15 +441,21 @@ fn cases(k: usize) -> Vec<Case> {
             cxlmi_cmd_memdev_get_dc_config(ep, ti, i.cast(), o.cast())
         }),
         // 0 asks for the most, 8.
-        case!(req::<cxlmi_cmd_memdev_get_dc_extent_list_req>(|r| r.extent_cnt = k32, 0), 16 + 40 * dc_extents, |ep, ti, i, o| {
-            cxlmi_cmd_memdev_get_dc_extent_list(ep, ti, i.cast(), o.cast())
-        }),
-        case!(req::<cxlmi_cmd_memdev_add_dc_response_req>(|r| r.updated_extent_list_size = k32, 24 * k), 0, |ep, ti, i, o| {
-            cxlmi_cmd_memdev_add_dc_response(ep, ti, i.cast())
-        }),
-        case!(req::<cxlmi_cmd_memdev_release_dc_req>(|r| r.updated_extent_list_size = k32, 24 * k), 0, |ep, ti, i, o| {
-            cxlmi_cmd_memdev_release_dc(ep, ti, i.cast())
-        }),
+        case!(
+            req::<cxlmi_cmd_memdev_get_dc_extent_list_req>(|r| r.extent_cnt = k32, 0),
+            16 + 40 * dc_extents,
+            |ep, ti, i, o| { cxlmi_cmd_memdev_get_dc_extent_list(ep, ti, i.cast(), o.cast()) }
+        ),
+        case!(
+            req::<cxlmi_cmd_memdev_add_dc_response_req>(|r| r.updated_extent_list_size = k32, 24 * k),
+            0,
+            |ep, ti, i, o| { cxlmi_cmd_memdev_add_dc_response(ep, ti, i.cast()) }
+        ),
+        case!(
+            req::<cxlmi_cmd_memdev_release_dc_req>(|r| r.updated_extent_list_size = k32, 24 * k),
+            0,
+            |ep, ti, i, o| { cxlmi_cmd_memdev_release_dc(ep, ti, i.cast()) }
+        ),
         // FM-API (5xxxh)
         case!(none(), 73, |ep, ti, i, o| cxlmi_cmd_fmapi_identify_sw_device(ep, ti, o.cast())),
         case!(req::<cxlmi_cmd_fmapi_get_phys_port_state_req>(|r| r.num_ports = k8, k), 4 + 16 * k, |ep, ti, i, o| {
@@ -475,7 +489,11 @@ fn cases(k: usize) -> Vec<Case> {
             4 + k * (4 + 4 * (k + 1)),
             |ep, ti, i, o| cxlmi_cmd_fmapi_get_vcs_info(ep, ti, i.cast(), o.cast())
         ),
-        case!(req::<cxlmi_cmd_fmapi_bind_vppb_req>(|_| {}, 0), 0, |ep, ti, i, o| cxlmi_cmd_fmapi_bind_vppb(ep, ti, i.cast())),
+        case!(req::<cxlmi_cmd_fmapi_bind_vppb_req>(|_| {}, 0), 0, |ep, ti, i, o| cxlmi_cmd_fmapi_bind_vppb(
+            ep,
+            ti,
+            i.cast()
+        )),
         case!(req::<cxlmi_cmd_fmapi_unbind_vppb_req>(|_| {}, 0), 0, |ep, ti, i, o| {
             cxlmi_cmd_fmapi_unbind_vppb(ep, ti, i.cast())
         }),
@@ -488,12 +506,16 @@ fn cases(k: usize) -> Vec<Case> {
             |ep, ti, i, o| cxlmi_cmd_fmapi_send_ld_cxlio_mem_request(ep, ti, i.cast(), o.cast())
         ),
         case!(none(), 11, |ep, ti, i, o| cxlmi_cmd_fmapi_get_ld_info(ep, ti, o.cast())),
-        case!(req::<cxlmi_cmd_fmapi_get_ld_allocations_req>(|r| r.ld_allocation_list_limit = k8, 0), 4 + 16 * k, |ep, ti, i, o| {
-            cxlmi_cmd_fmapi_get_ld_allocations(ep, ti, i.cast(), o.cast())
-        }),
-        case!(req::<cxlmi_cmd_fmapi_set_ld_allocations_req>(|r| r.number_ld = k8, 16 * k), 4 + 16 * k, |ep, ti, i, o| {
-            cxlmi_cmd_fmapi_set_ld_allocations(ep, ti, i.cast(), o.cast())
-        }),
+        case!(
+            req::<cxlmi_cmd_fmapi_get_ld_allocations_req>(|r| r.ld_allocation_list_limit = k8, 0),
+            4 + 16 * k,
+            |ep, ti, i, o| { cxlmi_cmd_fmapi_get_ld_allocations(ep, ti, i.cast(), o.cast()) }
+        ),
+        case!(
+            req::<cxlmi_cmd_fmapi_set_ld_allocations_req>(|r| r.number_ld = k8, 16 * k),
+            4 + 16 * k,
+            |ep, ti, i, o| { cxlmi_cmd_fmapi_set_ld_allocations(ep, ti, i.cast(), o.cast()) }
+        ),
         case!(none(), 7, |ep, ti, i, o| cxlmi_cmd_fmapi_get_qos_control(ep, ti, o.cast())),
         case!(req::<cxlmi_cmd_fmapi_set_qos_control_req>(|_| {}, 0), 7, |ep, ti, i, o| {
             cxlmi_cmd_fmapi_set_qos_control(ep, ti, i.cast(), o.cast())
@@ -511,9 +533,11 @@ fn cases(k: usize) -> Vec<Case> {
         case!(req::<cxlmi_cmd_fmapi_set_qos_bw_limit_req>(|r| r.number_ld = k8, k), 2 + k, |ep, ti, i, o| {
             cxlmi_cmd_fmapi_set_qos_bw_limit(ep, ti, i.cast(), o.cast())
         }),
-        case!(req::<cxlmi_cmd_fmapi_get_multiheaded_info_req>(|r| r.ld_map_list_limit = k8, 0), 8 + k, |ep, ti, i, o| {
-            cxlmi_cmd_fmapi_get_multiheaded_info(ep, ti, i.cast(), o.cast())
-        }),
+        case!(
+            req::<cxlmi_cmd_fmapi_get_multiheaded_info_req>(|r| r.ld_map_list_limit = k8, 0),
+            8 + k,
+            |ep, ti, i, o| { cxlmi_cmd_fmapi_get_multiheaded_info(ep, ti, i.cast(), o.cast()) }
+        ),
         case!(req::<cxlmi_cmd_fmapi_get_head_info_req>(|r| r.num_heads = k8, 0), 4 + 9 * k, |ep, ti, i, o| {
             cxlmi_cmd_fmapi_get_head_info(ep, ti, i.cast(), o.cast())
         }),
@@ -524,9 +548,11 @@ fn cases(k: usize) -> Vec<Case> {
         case!(req::<cxlmi_cmd_fmapi_set_dc_region_config_req>(|_| {}, 0), 0, |ep, ti, i, o| {
             cxlmi_cmd_fmapi_set_dc_region_config(ep, ti, i.cast())
         }),
-        case!(req::<cxlmi_cmd_fmapi_get_dc_region_ext_list_req>(|r| r.extent_count = k32, 0), 24 + 40 * k, |ep, ti, i, o| {
-            cxlmi_cmd_fmapi_get_dc_region_ext_list(ep, ti, i.cast(), o.cast())
-        }),
+        case!(
+            req::<cxlmi_cmd_fmapi_get_dc_region_ext_list_req>(|r| r.extent_count = k32, 0),
+            24 + 40 * k,
+            |ep, ti, i, o| { cxlmi_cmd_fmapi_get_dc_region_ext_list(ep, ti, i.cast(), o.cast()) }
+        ),
         case!(req::<cxlmi_cmd_fmapi_initiate_dc_add_req>(|r| r.ext_count = k32, 40 * k), 0, |ep, ti, i, o| {
             cxlmi_cmd_fmapi_initiate_dc_add(ep, ti, i.cast())
         }),

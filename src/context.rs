@@ -7,11 +7,11 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use crate::{context, cxlmi_ctx, cxlmi_endpoint, endpoint, guard, set_errno};
-use cxlmi::{Context, Endpoint};
 use cxlmi::discovery;
 use cxlmi::error::{Error, RETCODE_TEXT, Result};
-use cxlmi::transport::mctp::Mctp;
 use cxlmi::log::Logger;
+use cxlmi::transport::mctp::Mctp;
+use cxlmi::{Context, Endpoint};
 
 /// A C stdio stream as the context's log.
 struct CFile(*mut libc::FILE);
@@ -83,7 +83,10 @@ pub(crate) fn register(ctx: &mut cxlmi_ctx, core: Endpoint) -> *mut cxlmi_endpoi
 }
 
 /// Opens an endpoint from C with `open`, returning NULL with `errno` set on failure.
-pub(crate) fn open_from_c(ctx: *mut cxlmi_ctx, open: impl FnOnce(&cxlmi_ctx) -> Result<Endpoint>) -> *mut cxlmi_endpoint {
+pub(crate) fn open_from_c(
+    ctx: *mut cxlmi_ctx,
+    open: impl FnOnce(&cxlmi_ctx) -> Result<Endpoint>,
+) -> *mut cxlmi_endpoint {
     guard(core::ptr::null_mut(), || {
         // SAFETY: NULL or a live context.
         let r = unsafe { context(ctx) }.and_then(|c| open(c).map(|ep| register(c, ep)));

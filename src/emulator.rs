@@ -24,7 +24,9 @@ pub unsafe extern "C" fn cxlmi_open_emulator(ctx: *mut cxlmi_ctx, model: *const 
             return Err(Error::InvalidArgument("NULL emulator model"));
         }
         // SAFETY: a NUL-terminated string from the caller.
-        let name = unsafe { CStr::from_ptr(model) }.to_str().map_err(|_| Error::InvalidArgument("emulator model is not UTF-8"))?;
+        let name = unsafe { CStr::from_ptr(model) }
+            .to_str()
+            .map_err(|_| Error::InvalidArgument("emulator model is not UTF-8"))?;
         open_model(&c.core, name)
     })
 }
@@ -37,6 +39,10 @@ fn open_model(ctx: &cxlmi::Context, model: &str) -> cxlmi::Result<cxlmi::Endpoin
 #[cfg(not(feature = "emulator"))]
 fn open_model(ctx: &cxlmi::Context, model: &str) -> cxlmi::Result<cxlmi::Endpoint> {
     let level = cxlmi::log::LOG_ERR;
-    cxlmi::log_at!(ctx.log(), level, "cannot open emulator model '{model}': this library was built without the emulator");
+    cxlmi::log_at!(
+        ctx.log(),
+        level,
+        "cannot open emulator model '{model}': this library was built without the emulator"
+    );
     Err(Error::Unsupported("the emulated fabric"))
 }

@@ -12,13 +12,21 @@ use cxlmi::types::*;
 
 /// Identifies the component (opcode 0001h).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_cmd_identify(ep: *mut cxlmi_endpoint, ti: *mut cxlmi_tunnel_info, ret: *mut cxlmi_cmd_identify_rsp) -> c_int {
+pub unsafe extern "C" fn cxlmi_cmd_identify(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+    ret: *mut cxlmi_cmd_identify_rsp,
+) -> c_int {
     unsafe { output_only::<Identify, _>(ep, ti, ret) }
 }
 
 /// Reads the background operation status (opcode 0002h).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_cmd_bg_op_status(ep: *mut cxlmi_endpoint, ti: *mut cxlmi_tunnel_info, ret: *mut cxlmi_cmd_bg_op_status_rsp) -> c_int {
+pub unsafe extern "C" fn cxlmi_cmd_bg_op_status(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+    ret: *mut cxlmi_cmd_bg_op_status_rsp,
+) -> c_int {
     unsafe { output_only::<BgOpStatus, _>(ep, ti, ret) }
 }
 
@@ -135,7 +143,11 @@ pub unsafe extern "C" fn cxlmi_cmd_event_notification(
 
 /// Reads firmware information (opcode 0200h).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_cmd_get_fw_info(ep: *mut cxlmi_endpoint, ti: *mut cxlmi_tunnel_info, ret: *mut cxlmi_cmd_get_fw_info_rsp) -> c_int {
+pub unsafe extern "C" fn cxlmi_cmd_get_fw_info(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+    ret: *mut cxlmi_cmd_get_fw_info_rsp,
+) -> c_int {
     unsafe { output_only::<GetFwInfo, _>(ep, ti, ret) }
 }
 
@@ -152,19 +164,31 @@ pub unsafe extern "C" fn cxlmi_cmd_transfer_fw(
 
 /// Activates firmware (opcode 0202h).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_cmd_activate_fw(ep: *mut cxlmi_endpoint, ti: *mut cxlmi_tunnel_info, r#in: *mut cxlmi_cmd_activate_fw_req) -> c_int {
+pub unsafe extern "C" fn cxlmi_cmd_activate_fw(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+    r#in: *mut cxlmi_cmd_activate_fw_req,
+) -> c_int {
     unsafe { input_only::<ActivateFw, _>(ep, ti, r#in) }
 }
 
 /// Reads the timestamp (opcode 0300h).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_cmd_get_timestamp(ep: *mut cxlmi_endpoint, ti: *mut cxlmi_tunnel_info, ret: *mut cxlmi_cmd_get_timestamp_rsp) -> c_int {
+pub unsafe extern "C" fn cxlmi_cmd_get_timestamp(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+    ret: *mut cxlmi_cmd_get_timestamp_rsp,
+) -> c_int {
     unsafe { output_only::<GetTimestamp, _>(ep, ti, ret) }
 }
 
 /// Sets the timestamp (opcode 0301h).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_cmd_set_timestamp(ep: *mut cxlmi_endpoint, ti: *mut cxlmi_tunnel_info, r#in: *mut cxlmi_cmd_set_timestamp_req) -> c_int {
+pub unsafe extern "C" fn cxlmi_cmd_set_timestamp(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+    r#in: *mut cxlmi_cmd_set_timestamp_req,
+) -> c_int {
     unsafe { input_only::<SetTimestamp, _>(ep, ti, r#in) }
 }
 
@@ -215,13 +239,21 @@ pub unsafe extern "C" fn cxlmi_cmd_get_log_capabilities(
 
 /// Clears a log (opcode 0403h).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_cmd_clear_log(ep: *mut cxlmi_endpoint, ti: *mut cxlmi_tunnel_info, r#in: *mut cxlmi_cmd_clear_log_req) -> c_int {
+pub unsafe extern "C" fn cxlmi_cmd_clear_log(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+    r#in: *mut cxlmi_cmd_clear_log_req,
+) -> c_int {
     unsafe { input_only::<ClearLog, _>(ep, ti, r#in) }
 }
 
 /// Populates a log (opcode 0404h).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_cmd_populate_log(ep: *mut cxlmi_endpoint, ti: *mut cxlmi_tunnel_info, r#in: *mut cxlmi_cmd_populate_log_req) -> c_int {
+pub unsafe extern "C" fn cxlmi_cmd_populate_log(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+    r#in: *mut cxlmi_cmd_populate_log_req,
+) -> c_int {
     unsafe { input_only::<PopulateLog, _>(ep, ti, r#in) }
 }
 

@@ -18,10 +18,10 @@ use core::ffi::{c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use cxlmi::commands::{Command, ItemCount, Listed, WithData, WithItems, items_len, len_with_items};
-use cxlmi::{Context, Endpoint, Tunnel};
 use cxlmi::error::{Error, Result};
 use cxlmi::types::cxlmi_tunnel_info;
 use cxlmi::wire::Wire;
+use cxlmi::{Context, Endpoint, Tunnel};
 
 /// A library context: the core context and the endpoints opened under it,
 /// newest first (as upstream lists them).
@@ -212,7 +212,11 @@ where
 ///
 /// # Safety
 /// As [`run_command`]; `out` is NULL or writable for one `R`.
-pub(crate) unsafe fn output_only<C, R: Copy>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, out: *mut R) -> c_int
+pub(crate) unsafe fn output_only<C, R: Copy>(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    out: *mut R,
+) -> c_int
 where
     C: for<'i, 'o> Command<Input<'i> = (), Output<'o> = R>,
 {
@@ -223,7 +227,11 @@ where
 ///
 /// # Safety
 /// As [`run_command`]; `inp` is NULL or readable for one `Q`.
-pub(crate) unsafe fn input_only<C, Q: Copy>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const Q) -> c_int
+pub(crate) unsafe fn input_only<C, Q: Copy>(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    inp: *const Q,
+) -> c_int
 where
     C: for<'i, 'o> Command<Input<'i> = Q, Output<'o> = ()>,
 {
@@ -285,7 +293,11 @@ where
 /// # Safety
 /// As [`run_command`]; `out` has room for the fixed part and as many entries
 /// as the command's documented capacity.
-pub(crate) unsafe fn output_listed<C, H: Copy, E: Wire>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, out: *mut H) -> c_int
+pub(crate) unsafe fn output_listed<C, H: Copy, E: Wire>(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    out: *mut H,
+) -> c_int
 where
     C: for<'i, 'o> Command<Input<'i> = (), Output<'o> = Listed<'o, H, E>>,
 {
@@ -298,7 +310,12 @@ where
 /// # Safety
 /// As [`input_only`]; `out` is NULL or writable for as many bytes as the
 /// command returns for `inp`.
-pub(crate) unsafe fn input_bytes<C, Q: Copy>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const Q, out: *mut c_void) -> c_int
+pub(crate) unsafe fn input_bytes<C, Q: Copy>(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    inp: *const Q,
+    out: *mut c_void,
+) -> c_int
 where
     C: for<'i, 'o> Command<Input<'i> = Q, Output<'o> = &'o [u8]>,
 {
@@ -318,7 +335,12 @@ where
 /// # Safety
 /// As [`run_command`]; `inp` is NULL or readable for one `H` and `data_sz`
 /// bytes after it.
-pub(crate) unsafe fn input_with_data<C, H: Wire>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const H, data_sz: usize) -> c_int
+pub(crate) unsafe fn input_with_data<C, H: Wire>(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    inp: *const H,
+    data_sz: usize,
+) -> c_int
 where
     C: for<'i, 'o> Command<Input<'i> = WithData<'i, H>, Output<'o> = ()>,
 {
@@ -354,7 +376,11 @@ pub(crate) unsafe fn read_with_items<'a, H: Wire + ItemCount, E: Wire>(inp: *con
 ///
 /// # Safety
 /// As [`read_with_items`] and [`run_command`].
-pub(crate) unsafe fn input_with_items<C, H, E>(ep: *mut cxlmi_endpoint, ti: *const cxlmi_tunnel_info, inp: *const H) -> c_int
+pub(crate) unsafe fn input_with_items<C, H, E>(
+    ep: *mut cxlmi_endpoint,
+    ti: *const cxlmi_tunnel_info,
+    inp: *const H,
+) -> c_int
 where
     H: Wire + ItemCount,
     E: Wire,

@@ -182,10 +182,18 @@ pub unsafe extern "C" fn cxlmi_cmd_memdev_get_scan_media_results(
 // The pre-rename names of the scan media commands take structs of the same
 // layout under their older names; they run the same commands.
 const _: () = {
-    assert!(size_of::<cxlmi_cmd_get_scan_media_capabilities_req>() == size_of::<cxlmi_cmd_memdev_get_scan_media_capabilities_req>());
-    assert!(size_of::<cxlmi_cmd_get_scan_media_capabilities_rsp>() == size_of::<cxlmi_cmd_memdev_get_scan_media_capabilities_rsp>());
+    assert!(
+        size_of::<cxlmi_cmd_get_scan_media_capabilities_req>()
+            == size_of::<cxlmi_cmd_memdev_get_scan_media_capabilities_req>()
+    );
+    assert!(
+        size_of::<cxlmi_cmd_get_scan_media_capabilities_rsp>()
+            == size_of::<cxlmi_cmd_memdev_get_scan_media_capabilities_rsp>()
+    );
     assert!(size_of::<cxlmi_cmd_scan_media_req>() == size_of::<cxlmi_cmd_memdev_scan_media_req>());
-    assert!(size_of::<cxlmi_cmd_get_scan_media_results_rsp>() == size_of::<cxlmi_cmd_memdev_get_scan_media_results_rsp>());
+    assert!(
+        size_of::<cxlmi_cmd_get_scan_media_results_rsp>() == size_of::<cxlmi_cmd_memdev_get_scan_media_results_rsp>()
+    );
 };
 
 /// The older name of `cxlmi_cmd_memdev_get_scan_media_capabilities` (opcode 4303h).
@@ -299,7 +307,10 @@ pub unsafe extern "C" fn cxlmi_cmd_memdev_unlock(
 
 /// Freezes the security state until the next cold reset (opcode 4504h).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_cmd_memdev_freeze_security_state(ep: *mut cxlmi_endpoint, ti: *mut cxlmi_tunnel_info) -> c_int {
+pub unsafe extern "C" fn cxlmi_cmd_memdev_freeze_security_state(
+    ep: *mut cxlmi_endpoint,
+    ti: *mut cxlmi_tunnel_info,
+) -> c_int {
     unsafe { no_payload::<FreezeSecurityState>(ep, ti) }
 }
 

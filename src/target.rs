@@ -31,21 +31,14 @@ use cxlmi::transport::mctp::Mctp;
 /// absent device, EACCES without the rights, EAFNOSUPPORT on a kernel
 /// without MCTP).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cxlmi_open_target(
-    ctx: *mut cxlmi_ctx,
-    target: *const c_char,
-) -> *mut cxlmi_endpoint {
+pub unsafe extern "C" fn cxlmi_open_target(ctx: *mut cxlmi_ctx, target: *const c_char) -> *mut cxlmi_endpoint {
     open_from_c(ctx, |c| {
         if target.is_null() {
             return Err(Error::InvalidArgument("NULL target"));
         }
         // SAFETY: a NUL-terminated string from the caller.
         let text = unsafe { CStr::from_ptr(target) }.to_str().map_err(|_| {
-            cxlmi::log_at!(
-                c.core.log(),
-                LOG_ERR,
-                "a target is text: memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL"
-            );
+            cxlmi::log_at!(c.core.log(), LOG_ERR, "a target is text: memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL");
             Error::InvalidArgument("target is not UTF-8")
         })?;
         let parsed: Target = text.parse().map_err(|e| {
@@ -61,10 +54,7 @@ pub unsafe extern "C" fn cxlmi_open_target(
 /// cxlmi_open() and cxlmi_open_mctp() do.
 fn refuse_if_open(c: &cxlmi_ctx, target: &Target) -> Result<()> {
     let name = match target {
-        Target::Mailbox(name) => std::path::Path::new(DEV_CXL)
-            .join(name)
-            .to_string_lossy()
-            .into_owned(),
+        Target::Mailbox(name) => std::path::Path::new(DEV_CXL).join(name).to_string_lossy().into_owned(),
         Target::MailboxPath(path) => path.to_string_lossy().into_owned(),
         Target::Mctp { net, eid } => Mctp::name(*net, *eid),
         Target::Emulated(_) => return Ok(()),

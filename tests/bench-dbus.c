@@ -26,7 +26,13 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-enum row { PROBING_OFF, CCI_ONLY, PROBING_ON, SCAN_AGAIN, ROWS };
+enum row {
+	PROBING_OFF,
+	CCI_ONLY,
+	PROBING_ON,
+	SCAN_AGAIN,
+	ROWS
+};
 
 static const char *const row_names[ROWS] = { "probing off", "CCI only", "probing on", "scan again" };
 
@@ -78,8 +84,8 @@ int main(int argc, char **argv)
 	unsetenv("LIBCXLMI_PROBE_ENABLED");
 	snprintf(many, sizeof(many), "%s:0,7,8", count);
 	snprintf(many_cci, sizeof(many_cci), "%s:0,8", count);
-	printf("cxlmi_scan_mctp, %d endpoints, %d scans each: CPU ms per scan (median, least), wall ms (median)\n", want,
-	       runs);
+	printf("cxlmi_scan_mctp, %d endpoints, %d scans each: CPU ms per scan (median, least), wall ms (median)\n",
+	       want, runs);
 	for (int f = 0; f < 2; f++) {
 		for (int cci_only = 0; cci_only < 2; cci_only++) {
 			const char *args[32] = { "--flavour", flavours[f], "--many", cci_only ? many_cci : many };

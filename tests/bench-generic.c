@@ -28,15 +28,27 @@ static uint8_t rsp[4096];
 static uint8_t inbuf[4096];
 static uint8_t outbuf[8192];
 
-static int b_identify(void) { return cxlmi_cmd_identify(ep, NULL, (void *)outbuf); }
-static int b_bg_op_status(void) { return cxlmi_cmd_bg_op_status(ep, NULL, (void *)outbuf); }
-static int b_get_response_msg_limit(void) { return cxlmi_cmd_get_response_msg_limit(ep, NULL, (void *)outbuf); }
+static int b_identify(void)
+{
+	return cxlmi_cmd_identify(ep, NULL, (void *)outbuf);
+}
+static int b_bg_op_status(void)
+{
+	return cxlmi_cmd_bg_op_status(ep, NULL, (void *)outbuf);
+}
+static int b_get_response_msg_limit(void)
+{
+	return cxlmi_cmd_get_response_msg_limit(ep, NULL, (void *)outbuf);
+}
 static int b_set_response_msg_limit(void)
 {
 	struct cxlmi_cmd_set_response_msg_limit_req in = { .limit = 10 };
 	return cxlmi_cmd_set_response_msg_limit(ep, NULL, &in, (void *)outbuf);
 }
-static int b_request_bg_op_abort(void) { return cxlmi_cmd_request_bg_op_abort(ep, NULL); }
+static int b_request_bg_op_abort(void)
+{
+	return cxlmi_cmd_request_bg_op_abort(ep, NULL);
+}
 static int b_get_event_records(void)
 {
 	struct cxlmi_cmd_get_event_records_req in = { .event_log = 1 };
@@ -50,7 +62,10 @@ static int b_clear_event_records(void)
 	in->nr_recs = 3;
 	return cxlmi_cmd_clear_event_records(ep, NULL, in);
 }
-static int b_get_event_interrupt_policy(void) { return cxlmi_cmd_get_event_interrupt_policy(ep, NULL, (void *)outbuf); }
+static int b_get_event_interrupt_policy(void)
+{
+	return cxlmi_cmd_get_event_interrupt_policy(ep, NULL, (void *)outbuf);
+}
 static int b_set_event_interrupt_policy(void)
 {
 	struct cxlmi_cmd_set_event_interrupt_policy_req in = { .informational_settings = 1 };
@@ -70,7 +85,10 @@ static int b_event_notification(void)
 	struct cxlmi_cmd_event_notification_req in = { .event = 1 };
 	return cxlmi_cmd_event_notification(ep, NULL, &in);
 }
-static int b_get_fw_info(void) { return cxlmi_cmd_get_fw_info(ep, NULL, (void *)outbuf); }
+static int b_get_fw_info(void)
+{
+	return cxlmi_cmd_get_fw_info(ep, NULL, (void *)outbuf);
+}
 static int b_transfer_fw(void)
 {
 	struct cxlmi_cmd_transfer_fw_req *in = (void *)inbuf;
@@ -84,13 +102,19 @@ static int b_activate_fw(void)
 	struct cxlmi_cmd_activate_fw_req in = { .action = 1, .slot = 2 };
 	return cxlmi_cmd_activate_fw(ep, NULL, &in);
 }
-static int b_get_timestamp(void) { return cxlmi_cmd_get_timestamp(ep, NULL, (void *)outbuf); }
+static int b_get_timestamp(void)
+{
+	return cxlmi_cmd_get_timestamp(ep, NULL, (void *)outbuf);
+}
 static int b_set_timestamp(void)
 {
 	struct cxlmi_cmd_set_timestamp_req in = { .timestamp = 0x1122334455667788ull };
 	return cxlmi_cmd_set_timestamp(ep, NULL, &in);
 }
-static int b_get_supported_logs(void) { return cxlmi_cmd_get_supported_logs(ep, NULL, (void *)outbuf); }
+static int b_get_supported_logs(void)
+{
+	return cxlmi_cmd_get_supported_logs(ep, NULL, (void *)outbuf);
+}
 static int b_get_log(void)
 {
 	struct cxlmi_cmd_get_log_req in = { .offset = 0, .length = 512 };
@@ -139,7 +163,10 @@ static int b_set_feature(void)
 	in->version = 1;
 	return cxlmi_cmd_set_feature(ep, NULL, in, 64);
 }
-static int b_vendor_specific(void) { return cxlmi_cmd_vendor_specific(ep, NULL, 0xc001, inbuf, 16, outbuf, 16); }
+static int b_vendor_specific(void)
+{
+	return cxlmi_cmd_vendor_specific(ep, NULL, 0xc001, inbuf, 16, outbuf, 16);
+}
 
 struct bench {
 	const char *name;

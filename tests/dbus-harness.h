@@ -150,18 +150,20 @@ static int dh_start(int argc, char **argv)
 	f = fopen(conf, "w");
 	if (!f)
 		return 77;
-	fprintf(f, "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-		   " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-		   "<busconfig>\n"
-		   "  <listen>unix:path=%s/socket</listen>\n"
-		   "  <auth>EXTERNAL</auth>\n"
-		   "  <policy context=\"default\">\n"
-		   "    <allow user=\"*\"/>\n"
-		   "    <allow own=\"*\"/>\n"
-		   "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-		   "    <allow eavesdrop=\"true\"/>\n"
-		   "  </policy>\n"
-		   "</busconfig>\n", dh_dir);
+	fprintf(f,
+		"<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+		" \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+		"<busconfig>\n"
+		"  <listen>unix:path=%s/socket</listen>\n"
+		"  <auth>EXTERNAL</auth>\n"
+		"  <policy context=\"default\">\n"
+		"    <allow user=\"*\"/>\n"
+		"    <allow own=\"*\"/>\n"
+		"    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+		"    <allow eavesdrop=\"true\"/>\n"
+		"  </policy>\n"
+		"</busconfig>\n",
+		dh_dir);
 	fclose(f);
 
 	char config_arg[160];

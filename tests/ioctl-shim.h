@@ -11,11 +11,11 @@
 #include <stdint.h>
 
 struct ioctl_shim_stats {
-	unsigned queries;	/* CXL_MEM_QUERY_COMMANDS answered */
-	unsigned sent;		/* commands that reached the device */
-	unsigned raw_sent;	/* of them RAW (the kernel warned and tainted itself) */
-	unsigned refused;	/* CXL_MEM_SEND_COMMAND refused with an errno */
-	int last_errno;		/* the last refusal's errno */
+	unsigned queries;  /* CXL_MEM_QUERY_COMMANDS answered */
+	unsigned sent;	   /* commands that reached the device */
+	unsigned raw_sent; /* of them RAW (the kernel warned and tainted itself) */
+	unsigned refused;  /* CXL_MEM_SEND_COMMAND refused with an errno */
+	int last_errno;	   /* the last refusal's errno */
 	/* The last command that reached the device. */
 	uint32_t last_id;
 	uint16_t last_opcode;
@@ -39,11 +39,11 @@ typedef void ioctl_shim_fail_next_fn(int err);
  */
 #define SHIM_SERIAL 0x0807060504030201ull
 #define SHIM_FW_REVISION "QEMU CXL type 3"
-#define SHIM_TOTAL_CAPACITY 4	/* in 256 MB units */
+#define SHIM_TOTAL_CAPACITY 4 /* in 256 MB units */
 #define SHIM_VOLATILE 2
 #define SHIM_PERSISTENT 2
 #define SHIM_LIFE_USED 33
 #define SHIM_TEMPERATURE 25
-#define SHIM_EVENT_BACKLOG 20	/* informational events the device holds */
+#define SHIM_EVENT_BACKLOG 20 /* informational events the device holds */
 
 #endif

@@ -40,7 +40,10 @@ struct sockaddr_mctp {
 };
 
 /* The shim's sockets, by descriptor: 0 (not one), UNBOUND or BOUND (to an address of its own). */
-enum { UNBOUND = 1, BOUND };
+enum {
+	UNBOUND = 1,
+	BOUND
+};
 static unsigned char is_mctp[MAX_FDS];
 static unsigned long opened, fail_at;
 static int fail_errno;
@@ -57,12 +60,13 @@ void mctp_shim_fail(unsigned long n, int err)
 }
 
 /* The C library's own `name`, looked up once. */
-#define REAL(name) ({ \
-	static __typeof__(&name) real_; \
-	if (!real_) \
-		real_ = (__typeof__(&name))dlsym(RTLD_NEXT, #name); \
-	real_; \
-})
+#define REAL(name)                                                          \
+	({                                                                  \
+		static __typeof__(&name) real_;                             \
+		if (!real_)                                                 \
+			real_ = (__typeof__(&name))dlsym(RTLD_NEXT, #name); \
+		real_;                                                      \
+	})
 
 /* One system call, as the kernel's AF_MCTP socket() is: the address comes with the first send. */
 int socket(int domain, int type, int protocol)
@@ -114,21 +118,21 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 		errno = EINVAL;
 		return -1;
 	}
-	rsp[0] = 1;		/* response */
-	rsp[1] = req[1];	/* tag */
-	rsp[3] = req[3];	/* command */
-	rsp[4] = req[4];	/* command set */
-	if (req[3] == 0x01 && req[4] == 0x00) {	/* Identify */
+	rsp[0] = 1;				/* response */
+	rsp[1] = req[1];			/* tag */
+	rsp[3] = req[3];			/* command */
+	rsp[4] = req[4];			/* command set */
+	if (req[3] == 0x01 && req[4] == 0x00) { /* Identify */
 		uint8_t *id = rsp + CCI_HEADER;
 
 		put_le(id, 0x8086, 2);
 		put_le(id + 2, 0x0d93, 2);
 		put_le(id + 8, (uint64_t)addr->smctp_network << 8 | addr->smctp_addr, 8);
-		id[16] = 0x0b;		/* 2 KiB messages */
-		id[17] = 0x03;		/* a type 3 device */
+		id[16] = 0x0b; /* 2 KiB messages */
+		id[17] = 0x03; /* a type 3 device */
 		rsp_len += 18;
 	} else {
-		rsp[8] = 0x03;		/* unsupported */
+		rsp[8] = 0x03; /* unsupported */
 	}
 	put_le(rsp + 5, rsp_len - CCI_HEADER, 3);
 	/* autobind: an abstract address of its own, which the answer goes to */

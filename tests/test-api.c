@@ -146,7 +146,8 @@ static void test_null_handling(void)
 	CHECK_INT(errno, EINVAL, "  ... with errno EINVAL");
 	CHECK(sent == 7 && returned == 7, "  ... and writes nothing");
 	errno = 0;
-	CHECK_INT(cxlmi_mock_get_last_command(NULL, &set, &cmd, buf, &size), -1, "cxlmi_mock_get_last_command(NULL) is -1");
+	CHECK_INT(cxlmi_mock_get_last_command(NULL, &set, &cmd, buf, &size), -1,
+		  "cxlmi_mock_get_last_command(NULL) is -1");
 	CHECK_INT(errno, EINVAL, "  ... with errno EINVAL");
 	CHECK(set == 7 && cmd == 7 && size == 4, "  ... and writes nothing");
 
@@ -198,7 +199,8 @@ static void test_iteration(void)
 	c = cxlmi_open_mock(ctx);
 	CHECK(a && b && c && a != b && b != c && a != c, "three mock endpoints open, distinct");
 
-	cxlmi_for_each_endpoint(ctx, e) {
+	cxlmi_for_each_endpoint(ctx, e)
+	{
 		if (n < 4)
 			seen[n] = e;
 		n++;
@@ -210,20 +212,21 @@ static void test_iteration(void)
 
 	/* Close the middle one inside a safe loop, then all of them. */
 	n = 0;
-	cxlmi_for_each_endpoint_safe(ctx, e, next) {
+	cxlmi_for_each_endpoint_safe(ctx, e, next)
+	{
 		if (e == b)
 			cxlmi_close(e);
 		n++;
 	}
 	CHECK_INT(n, 3, "cxlmi_for_each_endpoint_safe visits 3 while closing one");
 	n = 0;
-	cxlmi_for_each_endpoint(ctx, e)
-		n++;
+	cxlmi_for_each_endpoint(ctx, e) n++;
 	CHECK_INT(n, 2, "2 endpoints remain");
 	CHECK(cxlmi_first_endpoint(ctx) == c && cxlmi_next_endpoint(ctx, c) == a, "  ... c then a");
 
 	n = 0;
-	cxlmi_for_each_endpoint_safe(ctx, e, next) {
+	cxlmi_for_each_endpoint_safe(ctx, e, next)
+	{
 		cxlmi_close(e);
 		n++;
 	}
@@ -268,7 +271,10 @@ static void test_timeout_and_fmapi(void)
 
 static void test_retcode_strings(void)
 {
-	static const struct { unsigned code; const char *text; } spot[] = {
+	static const struct {
+		unsigned code;
+		const char *text;
+	} spot[] = {
 		{ 0, "success" },
 		{ 3, "cmd is not supported" },
 		{ 6, "ongoing background operation" },
@@ -293,7 +299,8 @@ static void test_retcode_strings(void)
 		      spot[i].code, spot[i].text, s ? s : "(null)");
 	}
 	CHECK(cxlmi_cmd_retcode_tostr((enum cxlmi_cmd_retcode)33) == NULL, "cxlmi_cmd_retcode_tostr(33) is NULL");
-	CHECK(cxlmi_cmd_retcode_tostr((enum cxlmi_cmd_retcode)0xffff) == NULL, "cxlmi_cmd_retcode_tostr(0xffff) is NULL");
+	CHECK(cxlmi_cmd_retcode_tostr((enum cxlmi_cmd_retcode)0xffff) == NULL,
+	      "cxlmi_cmd_retcode_tostr(0xffff) is NULL");
 	CHECK(cxlmi_cmd_retcode_tostr((enum cxlmi_cmd_retcode)0x80000000u) == NULL,
 	      "cxlmi_cmd_retcode_tostr(0x80000000) is NULL");
 }
@@ -333,7 +340,8 @@ static void test_mock_queue_and_stats(void)
 	queue(ep, 0x00, 0x01, 0, first, sizeof(first));
 	queue(ep, 0x03, 0x00, 0, t, sizeof(t));
 	cxlmi_mock_clear_responses(ep);
-	CHECK_INT(cxlmi_cmd_identify(ep, NULL, &id), CXLMI_RET_UNSUPPORTED, "after clear_responses identify finds nothing");
+	CHECK_INT(cxlmi_cmd_identify(ep, NULL, &id), CXLMI_RET_UNSUPPORTED,
+		  "after clear_responses identify finds nothing");
 	CHECK_INT(cxlmi_cmd_get_timestamp(ep, NULL, &ts), CXLMI_RET_UNSUPPORTED, "  ... nor does get timestamp");
 	stats(ep, &sent, &returned);
 	CHECK_INT(sent, 8, "stats: 8 commands received");
@@ -347,7 +355,8 @@ static void test_mock_queue_and_stats(void)
 	CHECK_INT(returned, 5, "  ... 5");
 
 	/* A response with a payload size but no payload queues an empty one. */
-	CHECK_INT(cxlmi_mock_set_response(ep, 0x00, 0x01, 0, NULL, 18), 0, "set_response(NULL payload, size 18) is accepted");
+	CHECK_INT(cxlmi_mock_set_response(ep, 0x00, 0x01, 0, NULL, 18), 0,
+		  "set_response(NULL payload, size 18) is accepted");
 	memset(&id, 0xa5, sizeof(id));
 	CHECK_INT(cxlmi_cmd_identify(ep, NULL, &id), 0, "  ... identify succeeds");
 	CHECK(tc_all_bytes(&id, sizeof(id), 0), "  ... with an all-zero (zero-filled) response");
@@ -424,13 +433,24 @@ static void test_tunnels(void)
 	DEFINE_CXLMI_TUNNEL_SWITCH_MLD(t_swmld, 2, 7);
 	DEFINE_CXLMI_TUNNEL_MHD(t_mhd);
 	struct cxlmi_tunnel_info *tunnels[] = {
-		&t_mld, &t_sw, &t_swmld, &t_mhd,
-		CXLMI_TUNNEL_MLD(1), CXLMI_TUNNEL_SWITCH(4), CXLMI_TUNNEL_SWITCH_MLD(4, 1), CXLMI_TUNNEL_MHD,
+		&t_mld,
+		&t_sw,
+		&t_swmld,
+		&t_mhd,
+		CXLMI_TUNNEL_MLD(1),
+		CXLMI_TUNNEL_SWITCH(4),
+		CXLMI_TUNNEL_SWITCH_MLD(4, 1),
+		CXLMI_TUNNEL_MHD,
 	};
 	static const char *names[] = {
-		"DEFINE_CXLMI_TUNNEL_MLD(3)", "DEFINE_CXLMI_TUNNEL_SWITCH(5)", "DEFINE_CXLMI_TUNNEL_SWITCH_MLD(2, 7)",
-		"DEFINE_CXLMI_TUNNEL_MHD", "CXLMI_TUNNEL_MLD(1)", "CXLMI_TUNNEL_SWITCH(4)",
-		"CXLMI_TUNNEL_SWITCH_MLD(4, 1)", "CXLMI_TUNNEL_MHD",
+		"DEFINE_CXLMI_TUNNEL_MLD(3)",
+		"DEFINE_CXLMI_TUNNEL_SWITCH(5)",
+		"DEFINE_CXLMI_TUNNEL_SWITCH_MLD(2, 7)",
+		"DEFINE_CXLMI_TUNNEL_MHD",
+		"CXLMI_TUNNEL_MLD(1)",
+		"CXLMI_TUNNEL_SWITCH(4)",
+		"CXLMI_TUNNEL_SWITCH_MLD(4, 1)",
+		"CXLMI_TUNNEL_MHD",
 	};
 	size_t i;
 
@@ -478,7 +498,8 @@ static void test_mock_refusals(void)
 	unsigned sent;
 
 	/* A payload with size 0 queues an empty response. */
-	CHECK_INT(cxlmi_mock_set_response(ep, 0x00, 0x02, 0, payload, 0), 0, "set_response(payload, size 0) is accepted");
+	CHECK_INT(cxlmi_mock_set_response(ep, 0x00, 0x02, 0, payload, 0), 0,
+		  "set_response(payload, size 0) is accepted");
 	cxlmi_mock_clear_responses(ep);
 
 	/* Queuing responses does not count as commands. */
@@ -493,7 +514,8 @@ static void test_mock_refusals(void)
 		other = open_mctp(ctx, 1, 8);
 	if (other) {
 		errno = 0;
-		CHECK_INT(cxlmi_mock_set_response(other, 0, 1, 0, payload, 4), -1, "set_response on an MCTP endpoint is -1");
+		CHECK_INT(cxlmi_mock_set_response(other, 0, 1, 0, payload, 4), -1,
+			  "set_response on an MCTP endpoint is -1");
 		CHECK_INT(errno, EINVAL, "  ... errno EINVAL");
 		errno = 0;
 		CHECK_INT(cxlmi_mock_get_stats(other, &sent, NULL), -1, "get_stats on an MCTP endpoint is -1");

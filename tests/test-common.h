@@ -30,8 +30,8 @@ static unsigned tc_passed TC_UNUSED;
 static unsigned tc_failed TC_UNUSED;
 
 /* Records one check and prints its line; `detail` (may be NULL) is printed on failure. */
-static TC_UNUSED __attribute__((format(printf, 4, 5)))
-bool tc_check(bool ok, int line, const char *detail, const char *fmt, ...)
+static TC_UNUSED __attribute__((format(printf, 4, 5))) bool tc_check(bool ok, int line, const char *detail,
+								     const char *fmt, ...)
 {
 	va_list ap;
 
@@ -54,8 +54,8 @@ bool tc_check(bool ok, int line, const char *detail, const char *fmt, ...)
 #define CHECK(cond, ...) tc_check(!!(cond), __LINE__, #cond, __VA_ARGS__)
 
 /* Integer equality, printing both values when they differ. */
-static TC_UNUSED __attribute__((format(printf, 4, 5)))
-bool tc_check_int(long long got, long long want, int line, const char *fmt, ...)
+static TC_UNUSED __attribute__((format(printf, 4, 5))) bool tc_check_int(long long got, long long want, int line,
+									 const char *fmt, ...)
 {
 	char name[256], detail[96];
 	va_list ap;
@@ -63,13 +63,13 @@ bool tc_check_int(long long got, long long want, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
-	snprintf(detail, sizeof(detail), "got %lld (0x%llx), want %lld (0x%llx)",
-		 got, (unsigned long long)got, want, (unsigned long long)want);
+	snprintf(detail, sizeof(detail), "got %lld (0x%llx), want %lld (0x%llx)", got, (unsigned long long)got, want,
+		 (unsigned long long)want);
 	return tc_check(got == want, line, detail, "%s", name);
 }
 
-static TC_UNUSED __attribute__((format(printf, 4, 5)))
-bool tc_check_u64(unsigned long long got, unsigned long long want, int line, const char *fmt, ...)
+static TC_UNUSED __attribute__((format(printf, 4, 5))) bool
+tc_check_u64(unsigned long long got, unsigned long long want, int line, const char *fmt, ...)
 {
 	char name[256], detail[96];
 	va_list ap;
@@ -101,8 +101,8 @@ static TC_UNUSED void tc_hexdump(const char *label, const void *buf, size_t len,
 }
 
 /* Byte-for-byte comparison; on a mismatch both buffers are dumped with differences starred. */
-static TC_UNUSED __attribute__((format(printf, 5, 6)))
-bool tc_check_bytes(const void *got, const void *want, size_t len, int line, const char *fmt, ...)
+static TC_UNUSED __attribute__((format(printf, 5, 6))) bool tc_check_bytes(const void *got, const void *want,
+									   size_t len, int line, const char *fmt, ...)
 {
 	char name[256], detail[64];
 	bool ok = memcmp(got, want, len) == 0;
@@ -143,9 +143,9 @@ static TC_UNUSED bool tc_all_bytes(const void *buf, size_t len, uint8_t value)
  * The last command a mock endpoint received was command set `set`, command
  * `cmd`, with exactly the `len` payload bytes `want` (NULL when len is 0).
  */
-static TC_UNUSED __attribute__((format(printf, 7, 8)))
-bool tc_check_sent(struct cxlmi_endpoint *ep, uint8_t set, uint8_t cmd, const void *want, size_t len,
-		   int line, const char *fmt, ...)
+static TC_UNUSED __attribute__((format(printf, 7, 8))) bool tc_check_sent(struct cxlmi_endpoint *ep, uint8_t set,
+									  uint8_t cmd, const void *want, size_t len,
+									  int line, const char *fmt, ...)
 {
 	uint8_t got_set = 0xee, got_cmd = 0xee, *got;
 	size_t got_len = len + 1; /* room for one byte more than expected, to see a longer payload */
@@ -173,8 +173,7 @@ bool tc_check_sent(struct cxlmi_endpoint *ep, uint8_t set, uint8_t cmd, const vo
 	return ok;
 }
 
-#define CHECK_SENT(ep, set, cmd, want, len, ...) \
-	tc_check_sent((ep), (set), (cmd), (want), (len), __LINE__, __VA_ARGS__)
+#define CHECK_SENT(ep, set, cmd, want, len, ...) tc_check_sent((ep), (set), (cmd), (want), (len), __LINE__, __VA_ARGS__)
 
 /* Commands a mock endpoint has received so far (UINT32_MAX if it cannot say). */
 static TC_UNUSED unsigned tc_commands_sent(struct cxlmi_endpoint *ep)
@@ -190,9 +189,21 @@ static TC_UNUSED unsigned tc_commands_sent(struct cxlmi_endpoint *ep)
 #define FILL 0xa5
 
 /* Little-endian writers for building wire images by hand. */
-static TC_UNUSED void le16(uint8_t *p, uint16_t v) { p[0] = v & 0xff; p[1] = v >> 8; }
-static TC_UNUSED void le32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (v >> (8 * i)) & 0xff; }
-static TC_UNUSED void le64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (v >> (8 * i)) & 0xff; }
+static TC_UNUSED void le16(uint8_t *p, uint16_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = v >> 8;
+}
+static TC_UNUSED void le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (v >> (8 * i)) & 0xff;
+}
+static TC_UNUSED void le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (v >> (8 * i)) & 0xff;
+}
 
 /* A heap buffer of exactly `n` bytes holding FILL (valgrind sees any overrun). */
 static TC_UNUSED void *filled(size_t n)

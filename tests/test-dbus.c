@@ -57,7 +57,8 @@ static bool reached(struct cxlmi_ctx *ctx, char *got, size_t size)
 	struct cxlmi_endpoint *ep;
 	int n = 0, i, j;
 
-	cxlmi_for_each_endpoint(ctx, ep) {
+	cxlmi_for_each_endpoint(ctx, ep)
+	{
 		struct cxlmi_cmd_identify_rsp id;
 
 		if (n == 2048 || cxlmi_cmd_identify(ep, NULL, &id))
@@ -157,8 +158,10 @@ static void test_flavour(const char *flavour)
 	dh_stop_fake(&fake);
 
 	/* NetworkId as the other flavour sends it. */
-	const char *const other[] = { "--flavour", flavour, "--shape", strcmp(flavour, "openbmc") ? "netid-i" : "netid-u",
-				      "1:8:8", "300:9:7,8", NULL };
+	const char *const other[] = { "--flavour", flavour,
+				      "--shape",   strcmp(flavour, "openbmc") ? "netid-i" : "netid-u",
+				      "1:8:8",	   "300:9:7,8",
+				      NULL };
 	if (CHECK(dh_start_fake(&fake, other), "%s: fake mctpd with the other NetworkId type", flavour)) {
 		ctx = new_ctx(true);
 		check_scan(ctx, 2, "1:8+fmapi 300:9+fmapi", "the other NetworkId type");
@@ -207,7 +210,8 @@ static void test_thousand(const char *flavour)
 	cpu = dh_cpu_ms();
 	CHECK_INT(cxlmi_scan_mctp(ctx), 1000, "%s: 1000 endpoints opened", flavour);
 	printf("     %.1f ms of CPU time, probing each\n", dh_cpu_ms() - cpu);
-	cxlmi_for_each_endpoint(ctx, ep) {
+	cxlmi_for_each_endpoint(ctx, ep)
+	{
 		struct cxlmi_cmd_identify_rsp id;
 
 		n += !cxlmi_cmd_identify(ep, NULL, &id) && cxlmi_endpoint_has_fmapi(ep);

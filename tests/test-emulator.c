@@ -80,7 +80,8 @@ static void tunnels(struct cxlmi_ctx *ctx)
 	CHECK_U64(serial_via(sw, &port2_ld3), 0x7e4d000000000003ull, "switch port 2, LD 3: that LD of the MLD");
 	CHECK_U64(serial_via(mld, &ld2), 0x7e4d000000000002ull, "MLD LD 2");
 	CHECK_U64(serial_via(mhd, &pool), 0x7e48000000000000ull | 0xff, "MHD LD Pool CCI");
-	CHECK_INT(cxlmi_cmd_identify(sw, &port3, &id), CXLMI_RET_INPUT, "empty port 3: the switch answers Invalid Input");
+	CHECK_INT(cxlmi_cmd_identify(sw, &port3, &id), CXLMI_RET_INPUT,
+		  "empty port 3: the switch answers Invalid Input");
 	CHECK_INT(cxlmi_cmd_identify(sw, CXLMI_TUNNEL_MLD(9), &id), CXLMI_RET_INPUT,
 		  "a tunnel to a switch 'LD' it does not have: Invalid Input");
 	cxlmi_close(mld);

@@ -32,37 +32,36 @@ static void queue(uint8_t set, uint8_t cmd, uint16_t rc, const void *payload, si
 }
 
 /* `call` returns -1 with errno `err` and nothing reaches the endpoint. */
-#define CHECK_FAILS(call, err, ...)                                                       \
-	do {                                                                              \
-		unsigned before_ = tc_commands_sent(ep);                                  \
-		int rc_, errno_;                                                          \
-		errno = 0;                                                                \
-		rc_ = (call);                                                             \
-		errno_ = errno;                                                           \
-		CHECK_INT(rc_, -1, __VA_ARGS__);                                          \
-		CHECK_INT(errno_, (err), "  ... errno %s", #err);                         \
-		CHECK_INT(tc_commands_sent(ep), before_, "  ... nothing sent");          \
+#define CHECK_FAILS(call, err, ...)                                             \
+	do {                                                                    \
+		unsigned before_ = tc_commands_sent(ep);                        \
+		int rc_, errno_;                                                \
+		errno = 0;                                                      \
+		rc_ = (call);                                                   \
+		errno_ = errno;                                                 \
+		CHECK_INT(rc_, -1, __VA_ARGS__);                                \
+		CHECK_INT(errno_, (err), "  ... errno %s", #err);               \
+		CHECK_INT(tc_commands_sent(ep), before_, "  ... nothing sent"); \
 	} while (0)
-
 
 /* ------------------------------------------------------------------------ */
 /* Every command in one shape, for the checks all of them share.            */
 
-#define W_OUT(fn, tout)                                                              \
-	static int w_##fn(struct cxlmi_endpoint *e, void *in, void *out)             \
-	{                                                                            \
-		(void)in;                                                            \
-		return cxlmi_cmd_fmapi_##fn(e, NULL, (struct tout *)out);            \
+#define W_OUT(fn, tout)                                                   \
+	static int w_##fn(struct cxlmi_endpoint *e, void *in, void *out)  \
+	{                                                                 \
+		(void)in;                                                 \
+		return cxlmi_cmd_fmapi_##fn(e, NULL, (struct tout *)out); \
 	}
-#define W_IN(fn, tin)                                                                \
-	static int w_##fn(struct cxlmi_endpoint *e, void *in, void *out)             \
-	{                                                                            \
-		(void)out;                                                           \
-		return cxlmi_cmd_fmapi_##fn(e, NULL, (struct tin *)in);              \
+#define W_IN(fn, tin)                                                    \
+	static int w_##fn(struct cxlmi_endpoint *e, void *in, void *out) \
+	{                                                                \
+		(void)out;                                               \
+		return cxlmi_cmd_fmapi_##fn(e, NULL, (struct tin *)in);  \
 	}
-#define W_IO(fn, tin, tout)                                                          \
-	static int w_##fn(struct cxlmi_endpoint *e, void *in, void *out)             \
-	{                                                                            \
+#define W_IO(fn, tin, tout)                                                                 \
+	static int w_##fn(struct cxlmi_endpoint *e, void *in, void *out)                    \
+	{                                                                                   \
 		return cxlmi_cmd_fmapi_##fn(e, NULL, (struct tin *)in, (struct tout *)out); \
 	}
 
@@ -116,7 +115,10 @@ struct command {
 	int args; /* IN | OUT */
 };
 
-#define C(fn, set, cmd, args) { #fn, set, cmd, w_##fn, args }
+#define C(fn, set, cmd, args)               \
+	{                                   \
+#fn, set, cmd, w_##fn, args \
+	}
 static const struct command commands[] = {
 	C(identify_sw_device, 0x51, 0x00, OUT),
 	C(get_phys_port_state, 0x51, 0x01, IN | OUT),
@@ -204,12 +206,12 @@ struct fixed_case {
 	const char *name;
 	uint8_t set, cmd;
 	int (*call)(struct cxlmi_endpoint *e, void *in, void *out);
-	const void *in;           /* the request struct, NULL when there is none */
-	const uint8_t *req_wire;  /* the payload bytes that must be sent */
+	const void *in;		 /* the request struct, NULL when there is none */
+	const uint8_t *req_wire; /* the payload bytes that must be sent */
 	size_t req_len;
-	const uint8_t *rsp_wire;  /* the response payload queued */
+	const uint8_t *rsp_wire; /* the response payload queued */
 	size_t rsp_len;
-	size_t out_size;          /* size of the output struct, 0 when there is none */
+	size_t out_size; /* size of the output struct, 0 when there is none */
 	void (*check)(const void *out);
 };
 
@@ -255,7 +257,9 @@ static const struct cxlmi_cmd_fmapi_phys_port_control_req port_control_in = { .p
 static const uint8_t port_control_req[] = { 7, 2 };
 
 static const struct cxlmi_cmd_fmapi_send_ppb_cxlio_config_request_req ppb_config_in = {
-	.ppb_id = 3, .field_1 = { 0x10, 0x20, 0x30 }, .transaction_data = 0xa1b2c3d4,
+	.ppb_id = 3,
+	.field_1 = { 0x10, 0x20, 0x30 },
+	.transaction_data = 0xa1b2c3d4,
 };
 static const uint8_t ppb_config_req[] = { 3, 0x10, 0x20, 0x30, 0xd4, 0xc3, 0xb2, 0xa1 };
 static const uint8_t return_data_wire[] = { 0x78, 0x56, 0x34, 0x12 };
@@ -296,7 +300,11 @@ static void check_get_sv(const void *p)
 
 /* Reserved fields hold junk here; they must go out as zero. */
 static const struct cxlmi_cmd_fmapi_bind_vppb_req bind_in = {
-	.vcs_id = 1, .vppb_id = 2, .port_id = 3, .rsv1 = 0xee, .ld_id = 0xabcd,
+	.vcs_id = 1,
+	.vppb_id = 2,
+	.port_id = 3,
+	.rsv1 = 0xee,
+	.ld_id = 0xabcd,
 };
 static const uint8_t bind_req[] = { 1, 2, 3, 0, 0xcd, 0xab };
 
@@ -304,7 +312,11 @@ static const struct cxlmi_cmd_fmapi_unbind_vppb_req unbind_in = { .vcs_id = 4, .
 static const uint8_t unbind_req[] = { 4, 5, 2 };
 
 static const struct cxlmi_cmd_fmapi_send_ld_cxlio_config_request_req ld_config_in = {
-	.ppb_id = 9, .field_1 = { 1, 2, 3 }, .ld_id = 0x0102, .rsvd = { 0xee, 0xee }, .transaction_data = 0x11223344,
+	.ppb_id = 9,
+	.field_1 = { 1, 2, 3 },
+	.ld_id = 0x0102,
+	.rsvd = { 0xee, 0xee },
+	.transaction_data = 0x11223344,
 };
 static const uint8_t ld_config_req[] = { 9, 1, 2, 3, 0x02, 0x01, 0, 0, 0x44, 0x33, 0x22, 0x11 };
 static const uint8_t deadbeef_wire[] = { 0xef, 0xbe, 0xad, 0xde };
@@ -338,8 +350,12 @@ static void check_qos_control(const void *p)
 }
 
 static const struct cxlmi_cmd_fmapi_set_qos_control_req set_qos_control_in = {
-	.qos_telemetry_control = 3, .egress_moderate_percentage = 30, .egress_severe_percentage = 80,
-	.backpressure_sample_interval = 5, .recmpbasis = 0xa0b0, .completion_collection_interval = 12,
+	.qos_telemetry_control = 3,
+	.egress_moderate_percentage = 30,
+	.egress_severe_percentage = 80,
+	.backpressure_sample_interval = 5,
+	.recmpbasis = 0xa0b0,
+	.completion_collection_interval = 12,
 };
 static const uint8_t set_qos_control_req[] = { 3, 30, 80, 5, 0xb0, 0xa0, 12 };
 static void check_set_qos_control(const void *p)
@@ -361,9 +377,8 @@ static void check_dcd_info(const void *p)
 {
 	const struct cxlmi_cmd_fmapi_get_dcd_info_rsp *r = p;
 	const uint64_t masks[8] = {
-		r->region_0_supported_blk_sz_mask, r->region_1_supported_blk_sz_mask,
-		r->region_2_supported_blk_sz_mask, r->region_3_supported_blk_sz_mask,
-		r->region_4_supported_blk_sz_mask, r->region_5_supported_blk_sz_mask,
+		r->region_0_supported_blk_sz_mask, r->region_1_supported_blk_sz_mask, r->region_2_supported_blk_sz_mask,
+		r->region_3_supported_blk_sz_mask, r->region_4_supported_blk_sz_mask, r->region_5_supported_blk_sz_mask,
 		r->region_6_supported_blk_sz_mask, r->region_7_supported_blk_sz_mask,
 	};
 
@@ -380,7 +395,9 @@ static void check_dcd_info(const void *p)
 
 /* 5601h: host 0201h, 4 regions of which 2 returned, then the four counts right after them. */
 static const struct cxlmi_cmd_fmapi_get_host_dc_region_config_req reg_config_in = {
-	.host_id = 0x0201, .region_cnt = 2, .start_region_id = 1,
+	.host_id = 0x0201,
+	.region_cnt = 2,
+	.start_region_id = 1,
 };
 static const uint8_t reg_config_req[] = { 0x01, 0x02, 2, 1 };
 static uint8_t reg_config_wire[4 + 2 * 40 + 16];
@@ -407,8 +424,11 @@ static void check_reg_config(const void *p)
 }
 
 static const struct cxlmi_cmd_fmapi_set_dc_region_config_req set_region_in = {
-	.region_id = 5, .rsvd = { 0xee, 0xee, 0xee }, .block_sz = 0x0102030405060708ull,
-	.sanitize_on_release = 1, .rsvd2 = { 0xee, 0xee, 0xee },
+	.region_id = 5,
+	.rsvd = { 0xee, 0xee, 0xee },
+	.block_sz = 0x0102030405060708ull,
+	.sanitize_on_release = 1,
+	.rsvd2 = { 0xee, 0xee, 0xee },
 };
 static const uint8_t set_region_req[] = { 5, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1, 1, 0, 0, 0 };
 
@@ -499,8 +519,8 @@ static void test_fixed_commands(void)
 		{ "get_dcd_info", 0x56, 0x00, w_get_dcd_info, NULL, NULL, 0, dcd_info_wire, 84,
 		  sizeof(struct cxlmi_cmd_fmapi_get_dcd_info_rsp), check_dcd_info },
 		{ "get_dc_reg_config", 0x56, 0x01, w_get_dc_reg_config, &reg_config_in, reg_config_req, 4,
-		  reg_config_wire, sizeof(reg_config_wire), sizeof(struct cxlmi_cmd_fmapi_get_host_dc_region_config_rsp),
-		  check_reg_config },
+		  reg_config_wire, sizeof(reg_config_wire),
+		  sizeof(struct cxlmi_cmd_fmapi_get_host_dc_region_config_rsp), check_reg_config },
 		{ "set_dc_region_config", 0x56, 0x02, w_set_dc_region_config, &set_region_in, set_region_req, 16, NULL,
 		  0, 0, NULL },
 		{ "dc_add_reference", 0x56, 0x06, w_dc_add_reference, &add_ref_in, uuid_a, 16, NULL, 0, 0, NULL },
@@ -529,7 +549,8 @@ static void test_fixed_commands(void)
 		le32(wire + 324, 0xa1a2a3a4);
 		le32(wire + 336, 0xb1b2b3b4);
 		queue(0x56, 0x01, 0, wire, sizeof(wire));
-		CHECK_INT(w_get_dc_reg_config(ep, (void *)&reg_config_in, r), 0, "get_dc_reg_config: 200 regions claimed");
+		CHECK_INT(w_get_dc_reg_config(ep, (void *)&reg_config_in, r), 0,
+			  "get_dc_reg_config: 200 regions claimed");
 		CHECK_INT(r->regions_returned, 8, "  ... regions_returned is the 8 kept");
 		CHECK_U64(r->region_configs[7].base, 0x107, "  ... region 7 base");
 		CHECK_INT(r->num_extents_supported, 0xa1a2a3a4, "  ... num_extents_supported after region 7");
@@ -631,9 +652,7 @@ static void test_vcs_info(void)
 	const uint8_t sent[] = { 1, 2, 2, 0, 1 };
 	/* VCS 0: enabled, USP 5, one vPPB bound to port 5; VCS 1: USP 6, two vPPBs bound to LDs 0 and 1 of port 6. */
 	const uint8_t wire[24] = {
-		2, 0, 0, 0,
-		0, 1, 5, 1, 2, 5, 0xff, 0,
-		1, 1, 6, 2, 3, 6, 0, 0, 3, 6, 1, 0,
+		2, 0, 0, 0, 0, 1, 5, 1, 2, 5, 0xff, 0, 1, 1, 6, 2, 3, 6, 0, 0, 3, 6, 1, 0,
 	};
 	uint8_t want[28] = { 0 };
 	uint8_t lying[4 + 8 + 4 + 5 * 4];
@@ -716,7 +735,8 @@ static void test_ld_cxlio_mem_request(void)
 	for (int i = 0; i < 16; i++)
 		wire[4 + i] = (uint8_t)(0xd0 + i);
 	queue(0x53, 0x02, 0, wire, 12);
-	CHECK_INT(cxlmi_cmd_fmapi_send_ld_cxlio_mem_request(ep, NULL, in, out), 0, "send_ld_cxlio_mem_request: succeeds");
+	CHECK_INT(cxlmi_cmd_fmapi_send_ld_cxlio_mem_request(ep, NULL, in, out), 0,
+		  "send_ld_cxlio_mem_request: succeeds");
 	CHECK_SENT(ep, 0x53, 0x02, sent, sizeof(sent), "send_ld_cxlio_mem_request");
 	CHECK_INT(out->return_size, 8, "  return_size");
 	CHECK_BYTES(out->return_data, wire + 4, 8, "  return_data");
@@ -934,17 +954,22 @@ static void set_extent(struct cxlmi_fmapi_dc_extent *e, int i)
 static void test_dc_extents(void)
 {
 	struct cxlmi_cmd_fmapi_get_dc_region_ext_list_req list_in = {
-		.host_id = 0x0102, .rsvd = { 0xee, 0xee }, .extent_count = 2, .start_ext_index = 0x0a0b0c0d,
+		.host_id = 0x0102,
+		.rsvd = { 0xee, 0xee },
+		.extent_count = 2,
+		.start_ext_index = 0x0a0b0c0d,
 	};
 	const uint8_t list_sent[] = { 0x02, 0x01, 0, 0, 2, 0, 0, 0, 0x0d, 0x0c, 0x0b, 0x0a };
-	const size_t list_size = sizeof(struct cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp) +
-				 2 * sizeof(struct cxlmi_fmapi_dc_extent);
+	const size_t list_size =
+		sizeof(struct cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp) + 2 * sizeof(struct cxlmi_fmapi_dc_extent);
 	struct cxlmi_cmd_fmapi_get_dc_region_ext_list_rsp *list = filled(list_size);
 	uint8_t wire[24 + 3 * 40] = { 0x02, 0x01 };
-	const size_t add_size = sizeof(struct cxlmi_cmd_fmapi_initiate_dc_add_req) + 2 * sizeof(struct cxlmi_fmapi_dc_extent);
+	const size_t add_size =
+		sizeof(struct cxlmi_cmd_fmapi_initiate_dc_add_req) + 2 * sizeof(struct cxlmi_fmapi_dc_extent);
 	struct cxlmi_cmd_fmapi_initiate_dc_add_req *add = filled(add_size);
 	uint8_t add_sent[32 + 2 * 40] = { 0x01, 0x02, 2, 1, 0, 0, 0, 0x20, 1, 0, 0, 0 };
-	const size_t rel_size = sizeof(struct cxlmi_cmd_fmapi_initiate_dc_release_req) + sizeof(struct cxlmi_fmapi_dc_extent);
+	const size_t rel_size =
+		sizeof(struct cxlmi_cmd_fmapi_initiate_dc_release_req) + sizeof(struct cxlmi_fmapi_dc_extent);
 	struct cxlmi_cmd_fmapi_initiate_dc_release_req *rel = filled(rel_size);
 	uint8_t rel_sent[32 + 40] = { 3, 0, 0x21, 0, 0, 0, 0, 0, 0, 1, 0, 0 };
 
@@ -957,7 +982,8 @@ static void test_dc_extents(void)
 	for (int i = 0; i < 3; i++)
 		put_extent(wire + 24 + 40 * i, i);
 	queue(0x56, 0x03, 0, wire, 24 + 80);
-	CHECK_INT(cxlmi_cmd_fmapi_get_dc_region_ext_list(ep, NULL, &list_in, list), 0, "get_dc_region_ext_list: succeeds");
+	CHECK_INT(cxlmi_cmd_fmapi_get_dc_region_ext_list(ep, NULL, &list_in, list), 0,
+		  "get_dc_region_ext_list: succeeds");
 	CHECK_SENT(ep, 0x56, 0x03, list_sent, sizeof(list_sent), "get_dc_region_ext_list (reserved sent as zero)");
 	CHECK_INT(list->host_id, 0x0102, "  host_id");
 	CHECK_INT(list->start_ext_index, 0x0a0b0c0d, "  start_ext_index");
@@ -965,7 +991,8 @@ static void test_dc_extents(void)
 	CHECK_INT(list->total_extents, 30, "  total_extents");
 	CHECK_INT(list->list_generation_num, 0x01020304, "  list_generation_num");
 	for (int i = 0; i < 2; i++) {
-		CHECK_U64(list->extents[i].start_dpa, 0x0000000140000000ull + ((uint64_t)i << 28), "  extent %d start_dpa", i);
+		CHECK_U64(list->extents[i].start_dpa, 0x0000000140000000ull + ((uint64_t)i << 28),
+			  "  extent %d start_dpa", i);
 		CHECK_U64(list->extents[i].len, 0x10000000ull * (i + 1), "  extent %d len", i);
 		CHECK_BYTES(list->extents[i].tag, wire + 24 + 40 * i + 16, 16, "  extent %d tag", i);
 		CHECK_INT(list->extents[i].shared_seq, 0x0b0c + i, "  extent %d shared_seq", i);
@@ -1032,7 +1059,8 @@ static void test_dc_list_tags(void)
 {
 	struct cxlmi_cmd_fmapi_dc_list_tags_req in = { .start_idx = 0x01020304, .tags_count = 2 };
 	const uint8_t sent[] = { 4, 3, 2, 1, 2, 0, 0, 0 };
-	const size_t out_size = sizeof(struct cxlmi_cmd_fmapi_dc_list_tags_rsp) + 2 * sizeof(struct cxlmi_fmapi_dc_tag_entry);
+	const size_t out_size =
+		sizeof(struct cxlmi_cmd_fmapi_dc_list_tags_rsp) + 2 * sizeof(struct cxlmi_fmapi_dc_tag_entry);
 	struct cxlmi_cmd_fmapi_dc_list_tags_rsp *out = filled(out_size);
 	uint8_t wire[16 + 3 * 84] = { 0 };
 

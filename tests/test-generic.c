@@ -30,18 +30,17 @@ static void queue(uint8_t set, uint8_t cmd, uint16_t rc, const void *payload, si
 }
 
 /* `call` returns -1 with errno EINVAL and nothing reaches the endpoint. */
-#define CHECK_REFUSED(call, ...)                                                          \
-	do {                                                                              \
-		unsigned before_ = tc_commands_sent(ep);                                  \
-		int rc_, errno_;                                                          \
-		errno = 0;                                                                \
-		rc_ = (call);                                                             \
-		errno_ = errno;                                                           \
-		CHECK_INT(rc_, -1, __VA_ARGS__);                                          \
-		CHECK_INT(errno_, EINVAL, "  ... errno EINVAL");                          \
-		CHECK_INT(tc_commands_sent(ep), before_, "  ... nothing sent");          \
+#define CHECK_REFUSED(call, ...)                                                \
+	do {                                                                    \
+		unsigned before_ = tc_commands_sent(ep);                        \
+		int rc_, errno_;                                                \
+		errno = 0;                                                      \
+		rc_ = (call);                                                   \
+		errno_ = errno;                                                 \
+		CHECK_INT(rc_, -1, __VA_ARGS__);                                \
+		CHECK_INT(errno_, EINVAL, "  ... errno EINVAL");                \
+		CHECK_INT(tc_commands_sent(ep), before_, "  ... nothing sent"); \
 	} while (0)
-
 
 /* ------------------------------------------------------------------------ */
 /* Commands with a fixed request struct and a fixed response struct, checked */
@@ -52,12 +51,12 @@ struct fixed_case {
 	uint8_t set, cmd;
 	/* Calls the command with `in` (or ignores it) and `out` (or ignores it). */
 	int (*call)(void *in, void *out);
-	const void *in;           /* the request struct, NULL when there is none */
-	const uint8_t *req_wire;  /* the payload bytes that must be sent */
+	const void *in;		 /* the request struct, NULL when there is none */
+	const uint8_t *req_wire; /* the payload bytes that must be sent */
 	size_t req_len;
-	const uint8_t *rsp_wire;  /* the response payload queued */
+	const uint8_t *rsp_wire; /* the response payload queued */
 	size_t rsp_len;
-	size_t out_size;          /* size of the output struct, 0 when there is none */
+	size_t out_size;		/* size of the output struct, 0 when there is none */
 	void (*check)(const void *out); /* checks every decoded field */
 };
 
@@ -120,8 +119,8 @@ static void run_fixed(const struct fixed_case *c)
 	memcpy(big, c->rsp_wire, c->rsp_len);
 	out = c->out_size ? filled(c->out_size) : NULL;
 	queue(c->set, c->cmd, 0, big, sizeof(big));
-	CHECK_INT(c->call((void *)c->in, out), 0, "%s: a %zu-byte response succeeds (cut to %zu)", c->name,
-		  sizeof(big), c->rsp_len);
+	CHECK_INT(c->call((void *)c->in, out), 0, "%s: a %zu-byte response succeeds (cut to %zu)", c->name, sizeof(big),
+		  c->rsp_len);
 	if (c->check && out)
 		c->check(out);
 	free(out);
@@ -139,22 +138,22 @@ static void run_fixed(const struct fixed_case *c)
 }
 
 /* Wrappers giving every command the same shape; `out == NULL` is passed through to test refusals. */
-#define OUT_ONLY(fn, type)                                                 \
-	static int call_##fn(void *in, void *out)                          \
-	{                                                                  \
-		(void)in;                                                  \
-		return cxlmi_cmd_##fn(ep, NULL, (type *)out);              \
+#define OUT_ONLY(fn, type)                                    \
+	static int call_##fn(void *in, void *out)             \
+	{                                                     \
+		(void)in;                                     \
+		return cxlmi_cmd_##fn(ep, NULL, (type *)out); \
 	}
-#define IN_ONLY(fn, type)                                                  \
-	static int call_##fn(void *in, void *out)                          \
-	{                                                                  \
-		(void)out;                                                 \
-		return cxlmi_cmd_##fn(ep, NULL, (type *)in);               \
+#define IN_ONLY(fn, type)                                    \
+	static int call_##fn(void *in, void *out)            \
+	{                                                    \
+		(void)out;                                   \
+		return cxlmi_cmd_##fn(ep, NULL, (type *)in); \
 	}
-#define IN_OUT(fn, tin, tout)                                              \
-	static int call_##fn(void *in, void *out)                          \
-	{                                                                  \
-		return cxlmi_cmd_##fn(ep, NULL, (tin *)in, (tout *)out);   \
+#define IN_OUT(fn, tin, tout)                                            \
+	static int call_##fn(void *in, void *out)                        \
+	{                                                                \
+		return cxlmi_cmd_##fn(ep, NULL, (tin *)in, (tout *)out); \
 	}
 
 OUT_ONLY(identify, struct cxlmi_cmd_identify_rsp)
@@ -183,9 +182,7 @@ static int call_request_bg_op_abort(void *in, void *out)
 
 /* Identify: vendor 1122h, device 3344h, subsystem vendor 5566h, subsystem 7788h, serial, 2^12, type 3. */
 static const uint8_t identify_wire[18] = {
-	0x22, 0x11, 0x44, 0x33, 0x66, 0x55, 0x88, 0x77,
-	0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11,
-	0x0c, 0x03,
+	0x22, 0x11, 0x44, 0x33, 0x66, 0x55, 0x88, 0x77, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x0c, 0x03,
 };
 static void check_identify(const void *p)
 {
@@ -242,7 +239,10 @@ static void check_get_eip(const void *p)
 }
 
 static const struct cxlmi_cmd_set_event_interrupt_policy_req set_eip_in = {
-	.informational_settings = 0x11, .warning_settings = 0x22, .failure_settings = 0x33, .fatal_settings = 0x44,
+	.informational_settings = 0x11,
+	.warning_settings = 0x22,
+	.failure_settings = 0x33,
+	.fatal_settings = 0x44,
 #ifndef SUPPORT_CXL_2_0
 	.dcd_settings = 0x55,
 #endif
@@ -252,8 +252,8 @@ static const uint8_t set_eip_req[5] = { 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t get_mctp_eip_wire[2] = { 0x34, 0x12 };
 static void check_get_mctp_eip(const void *p)
 {
-	CHECK_INT(((const struct cxlmi_cmd_get_mctp_event_interrupt_policy_rsp *)p)->event_interrupt_settings,
-		  0x1234, "  event_interrupt_settings");
+	CHECK_INT(((const struct cxlmi_cmd_get_mctp_event_interrupt_policy_rsp *)p)->event_interrupt_settings, 0x1234,
+		  "  event_interrupt_settings");
 }
 
 static const struct cxlmi_cmd_set_mctp_event_interrupt_policy_req set_mctp_eip_in = {
@@ -266,11 +266,10 @@ static const uint8_t event_notification_req[2] = { 0x02, 0x01 };
 
 /* Get FW Info: 4 slots, slot info 12h (active 2, staged 2), caps 01h, four revision strings. */
 static const uint8_t fw_info_wire[80] = {
-	0x04, 0x12, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	'r', 'e', 'v', '-', '1', '.', '0', 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	'r', 'e', 'v', '-', '2', '.', '0', '.', '1', 0, 0, 0, 0, 0, 0, 0,
-	'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f',
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x04, 0x12, 0x01, 0,   0, 0, 0, 0, 0,	0,   0,	  0,   0,   0,	 0,   0,   'r', 'e', 'v', '-',
+	'1',  '.',  '0',  0,   0, 0, 0, 0, 0,	0,   0,	  0,   'r', 'e', 'v', '-', '2', '.', '0', '.',
+	'1',  0,    0,	  0,   0, 0, 0, 0, '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b',
+	'c',  'd',  'e',  'f', 0, 0, 0, 0, 0,	0,   0,	  0,   0,   0,	 0,   0,   0,	0,   0,	  0,
 };
 static void check_fw_info(const void *p)
 {
@@ -333,8 +332,8 @@ static void test_fixed_commands(void)
 		  EIP_SIZE, NULL, 0, 0, NULL },
 		{ "get_mctp_event_interrupt_policy", 0x01, 0x04, call_get_mctp_event_interrupt_policy, NULL, NULL, 0,
 		  get_mctp_eip_wire, 2, 2, check_get_mctp_eip },
-		{ "set_mctp_event_interrupt_policy", 0x01, 0x05, call_set_mctp_event_interrupt_policy,
-		  &set_mctp_eip_in, set_mctp_eip_req, 2, NULL, 0, 0, NULL },
+		{ "set_mctp_event_interrupt_policy", 0x01, 0x05, call_set_mctp_event_interrupt_policy, &set_mctp_eip_in,
+		  set_mctp_eip_req, 2, NULL, 0, 0, NULL },
 		{ "event_notification", 0x01, 0x06, call_event_notification, &event_notification_in,
 		  event_notification_req, 2, NULL, 0, 0, NULL },
 		{ "get_fw_info", 0x02, 0x00, call_get_fw_info, NULL, NULL, 0, fw_info_wire, sizeof(fw_info_wire),
@@ -342,8 +341,8 @@ static void test_fixed_commands(void)
 		{ "activate_fw", 0x02, 0x02, call_activate_fw, &activate_fw_in, activate_fw_req, 2, NULL, 0, 0, NULL },
 		{ "get_timestamp", 0x03, 0x00, call_get_timestamp, NULL, NULL, 0, timestamp_wire, 8,
 		  sizeof(struct cxlmi_cmd_get_timestamp_rsp), check_get_timestamp },
-		{ "set_timestamp", 0x03, 0x01, call_set_timestamp, &set_timestamp_in, set_timestamp_req, 8, NULL, 0,
-		  0, NULL },
+		{ "set_timestamp", 0x03, 0x01, call_set_timestamp, &set_timestamp_in, set_timestamp_req, 8, NULL, 0, 0,
+		  NULL },
 		{ "get_log_capabilities", 0x04, 0x02, call_get_log_capabilities, &log_caps_in, cel_uuid, 16,
 		  log_caps_rsp, 4, sizeof(struct cxlmi_cmd_get_log_capabilities_rsp), check_log_caps },
 		{ "clear_log", 0x04, 0x03, call_clear_log, &clear_log_in, other_uuid, 16, NULL, 0, 0, NULL },
@@ -371,18 +370,20 @@ static void put_event_record(uint8_t *p, int i)
 {
 	memset(p, 0, EVR_SIZE);
 	for (int j = 0; j < 16; j++)
-		p[j] = (uint8_t)(0x10 * i + j);                  /* uuid */
-	p[16] = 0x80;                                            /* length */
-	p[17] = 0x01; p[18] = 0x02; p[19] = (uint8_t)(0x30 + i); /* flags */
-	le16(p + 20, (uint16_t)(0xab00 + i));                    /* handle */
-	le16(p + 22, (uint16_t)(0x1357 + i));                    /* related_handle */
+		p[j] = (uint8_t)(0x10 * i + j); /* uuid */
+	p[16] = 0x80;				/* length */
+	p[17] = 0x01;
+	p[18] = 0x02;
+	p[19] = (uint8_t)(0x30 + i);				   /* flags */
+	le16(p + 20, (uint16_t)(0xab00 + i));			   /* handle */
+	le16(p + 22, (uint16_t)(0x1357 + i));			   /* related_handle */
 	le64(p + 24, 0x0102030405060708ull + ((uint64_t)i << 56)); /* timestamp */
-	p[32] = 0x11;                                            /* maint_op_class */
-	p[33] = 0x22;                                            /* maint_op_subclass */
-	le16(p + 34, (uint16_t)(0x3344 + i));                    /* ld_id */
-	p[36] = 0x55;                                            /* head_id */
+	p[32] = 0x11;						   /* maint_op_class */
+	p[33] = 0x22;						   /* maint_op_subclass */
+	le16(p + 34, (uint16_t)(0x3344 + i));			   /* ld_id */
+	p[36] = 0x55;						   /* head_id */
 	for (int j = 0; j < 80; j++)
-		p[48 + j] = (uint8_t)(i + 3 * j);                /* data */
+		p[48 + j] = (uint8_t)(i + 3 * j); /* data */
 }
 
 static bool event_record_is(const struct cxlmi_event_record *r, int i)
@@ -404,12 +405,12 @@ static bool event_record_is(const struct cxlmi_event_record *r, int i)
 static uint8_t *event_records_wire(unsigned claimed, int sent, size_t *len)
 {
 	static const uint8_t head[EVR_HEAD] = {
-		0x03, 0x00,                                     /* flags: overflow, more records */
-		0x34, 0x12,                                     /* overflow_err_count */
+		0x03, 0x00,					/* flags: overflow, more records */
+		0x34, 0x12,					/* overflow_err_count */
 		0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* first_overflow_timestamp */
 		0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, /* last_overflow_timestamp */
-		0x00, 0x00,                                     /* record_count, set below */
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0x00, 0x00,					/* record_count, set below */
+		0,    0,    0,	  0,	0,    0,    0,	  0,	0, 0,
 	};
 	uint8_t *w;
 
@@ -487,8 +488,7 @@ static void test_event_records(void)
 	free(w);
 	r = filled(cap);
 	CHECK_INT(cxlmi_cmd_get_event_records(ep, NULL, &in, r), 0, "get_event_records: claims 500, 3 sent");
-	CHECK(r->record_count <= CXLMI_MAX_SUPPORTED_EVENT_RECORDS, "  record_count %u is at most 20",
-	      r->record_count);
+	CHECK(r->record_count <= CXLMI_MAX_SUPPORTED_EVENT_RECORDS, "  record_count %u is at most 20", r->record_count);
 	for (i = 0, ok = 1; i < 3; i++)
 		ok &= event_record_is(&r->records[i], i);
 	CHECK(ok, "  records 0..2 decoded");
@@ -507,7 +507,8 @@ static void test_event_records(void)
 	r = filled(cap);
 	CHECK_INT(cxlmi_cmd_get_event_records(ep, NULL, &in, r), 0, "get_event_records: 4-byte response succeeds");
 	CHECK(r->flags == 3 && r->overflow_err_count == 0x1234 && r->first_overflow_timestamp == 0 &&
-	      r->record_count == 0, "  received fields decoded, the rest zero, 0 records");
+		      r->record_count == 0,
+	      "  received fields decoded, the rest zero, 0 records");
 	CHECK(tc_all_bytes(&r->records[0], cap - EVR_HEAD, FILL), "  no record written");
 	free(r);
 
@@ -576,7 +577,10 @@ static void test_transfer_fw(void)
 	memset(want, 0, sizeof(want));
 	want[0] = 0x01;
 	want[1] = 0x02;
-	want[4] = 0x44; want[5] = 0x33; want[6] = 0x22; want[7] = 0x11;
+	want[4] = 0x44;
+	want[5] = 0x33;
+	want[6] = 0x22;
+	want[7] = 0x11;
 	memcpy(want + 128, data, sizeof(data));
 
 	queue(0x02, 0x01, 0, NULL, 0);
@@ -617,12 +621,11 @@ static void test_set_feature(void)
 	static const uint8_t data[4] = { 0x0a, 0x0b, 0x0c, 0x0d };
 	struct cxlmi_cmd_set_feature_req *in = filled(sizeof(*in) + sizeof(data));
 	static const uint8_t want[32 + 4] = {
-		0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
-		0x44, 0x33, 0x22, 0x11, /* set_feature_flags */
-		0x66, 0x55,             /* offset */
-		0x03,                   /* version */
-		0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0x0a, 0x0b, 0x0c, 0x0d,
+		0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62,
+		0x3b, 0x3f, 0x17, 0x44, 0x33, 0x22, 0x11, /* set_feature_flags */
+		0x66, 0x55,				  /* offset */
+		0x03,					  /* version */
+		0,    0,    0,	  0,	0,    0,    0,	  0,	0,    0x0a, 0x0b, 0x0c, 0x0d,
 	};
 
 	printf("--- set_feature (0502h)\n");
@@ -785,8 +788,8 @@ static void test_get_supported_logs(void)
 	/* Entry 0 by hand: the CEL, 0x11223344 bytes. */
 	{
 		static const uint8_t e0[LOG_ENTRY] = {
-			0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
-			0x44, 0x33, 0x22, 0x11,
+			0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79,
+			0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17, 0x44, 0x33, 0x22, 0x11,
 		};
 		CHECK_BYTES(w + 8, e0, LOG_ENTRY, "entry 0 wire image");
 	}
@@ -827,7 +830,8 @@ static void test_get_supported_logs(void)
 	queue(0x04, 0x00, 0, w, 1);
 	CHECK_INT(cxlmi_cmd_get_supported_logs(ep, NULL, r), 0, "get_supported_logs: 1-byte response succeeds");
 	CHECK_INT(r->num_supported_log_entries, 1, "  count decoded from the byte received");
-	CHECK(r->num_supported_log_entries != 1 || tc_all_bytes(&r->entries[0], LOG_ENTRY, 0), "  entry 0 is the zero fill");
+	CHECK(r->num_supported_log_entries != 1 || tc_all_bytes(&r->entries[0], LOG_ENTRY, 0),
+	      "  entry 0 is the zero fill");
 	free(r);
 	r = filled(cap);
 	queue(0x04, 0x00, CXLMI_RET_BUSY, w, sizeof(w));
@@ -842,7 +846,8 @@ static void test_get_supported_logs_sublist(void)
 {
 	const size_t cap = sizeof(struct cxlmi_cmd_get_supported_logs_sublist_rsp) +
 			   CXLMI_MAX_SUPPORTED_LOGS * sizeof(struct cxlmi_supported_log_entry);
-	struct cxlmi_cmd_get_supported_logs_sublist_req in = { .max_supported_log_entries = 5, .start_log_entry_index = 1 };
+	struct cxlmi_cmd_get_supported_logs_sublist_req in = { .max_supported_log_entries = 5,
+							       .start_log_entry_index = 1 };
 	static const uint8_t req[2] = { 0x05, 0x01 };
 	static const uint8_t head[8] = { 0x02, 0x00, 0x09, 0x01, 0x01, 0, 0, 0 };
 	struct cxlmi_cmd_get_supported_logs_sublist_rsp *r;
@@ -869,7 +874,8 @@ static void test_get_supported_logs_sublist(void)
 	w[0] = 200;
 	r = filled(cap);
 	queue(0x04, 0x05, 0, w, sizeof(w));
-	CHECK_INT(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, &in, r), 0, "get_supported_logs_sublist: claims 200, 10 sent");
+	CHECK_INT(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, &in, r), 0,
+		  "get_supported_logs_sublist: claims 200, 10 sent");
 	CHECK_INT(r->num_supported_log_entries, CXLMI_MAX_SUPPORTED_LOGS, "  count clamped to 7");
 	for (i = 0, ok = 1; i < CXLMI_MAX_SUPPORTED_LOGS; i++)
 		ok &= log_entry_is(&r->entries[i], i);
@@ -878,17 +884,23 @@ static void test_get_supported_logs_sublist(void)
 
 	r = filled(cap);
 	queue(0x04, 0x05, 0, w, 4);
-	CHECK_INT(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, &in, r), 0, "get_supported_logs_sublist: 4-byte response");
-	CHECK(r->total_num_supported_log_entries == 0x0109 && r->start_log_entry_index == 0, "  received part decoded, rest zero");
-	CHECK(r->num_supported_log_entries <= CXLMI_MAX_SUPPORTED_LOGS, "  count %u at most 7", r->num_supported_log_entries);
+	CHECK_INT(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, &in, r), 0,
+		  "get_supported_logs_sublist: 4-byte response");
+	CHECK(r->total_num_supported_log_entries == 0x0109 && r->start_log_entry_index == 0,
+	      "  received part decoded, rest zero");
+	CHECK(r->num_supported_log_entries <= CXLMI_MAX_SUPPORTED_LOGS, "  count %u at most 7",
+	      r->num_supported_log_entries);
 	free(r);
 
 	r = filled(cap);
 	queue(0x04, 0x05, CXLMI_RET_BUSY, NULL, 0);
-	CHECK_INT(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, &in, r), CXLMI_RET_BUSY, "get_supported_logs_sublist: busy returns 6");
+	CHECK_INT(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, &in, r), CXLMI_RET_BUSY,
+		  "get_supported_logs_sublist: busy returns 6");
 	CHECK(tc_all_bytes(r, cap, FILL), "  output untouched");
-	CHECK_REFUSED(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, NULL, r), "get_supported_logs_sublist: NULL input refused");
-	CHECK_REFUSED(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, &in, NULL), "get_supported_logs_sublist: NULL output refused");
+	CHECK_REFUSED(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, NULL, r),
+		      "get_supported_logs_sublist: NULL input refused");
+	CHECK_REFUSED(cxlmi_cmd_get_supported_logs_sublist(ep, NULL, &in, NULL),
+		      "get_supported_logs_sublist: NULL output refused");
 	free(r);
 	cxlmi_mock_clear_responses(ep);
 }
@@ -897,9 +909,9 @@ static void test_get_log(void)
 {
 	struct cxlmi_cmd_get_log_req in;
 	static const uint8_t req[24] = {
-		0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
-		0x44, 0x33, 0x22, 0x11, /* offset */
-		0x10, 0x00, 0x00, 0x00, /* length 16 */
+		0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79,
+		0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17, 0x44, 0x33, 0x22, 0x11, /* offset */
+		0x10, 0x00, 0x00, 0x00,					    /* length 16 */
 	};
 	uint8_t log[40], want[16] = { 0 };
 	uint8_t *out;
@@ -951,9 +963,9 @@ static void test_get_log_cel(void)
 {
 	struct cxlmi_cmd_get_log_req in;
 	static const uint8_t req[24] = {
-		0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
-		0x00, 0x00, 0x00, 0x00, /* offset */
-		0x0c, 0x00, 0x00, 0x00, /* length 12: 3 entries */
+		0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79,
+		0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17, 0x00, 0x00, 0x00, 0x00, /* offset */
+		0x0c, 0x00, 0x00, 0x00,					    /* length 12: 3 entries */
 	};
 	static const uint8_t cel[16] = {
 		0x01, 0x00, 0x22, 0x00, /* 0001h: effects 0022h */
@@ -1022,14 +1034,14 @@ static void put_feature_entry(uint8_t *p, int i)
 {
 	memset(p, 0, FEAT_ENTRY);
 	for (int j = 0; j < 16; j++)
-		p[j] = (uint8_t)(0xc0 + 16 * i + j);           /* feature_id */
-	le16(p + 16, (uint16_t)(0x0100 + i));                  /* feature_index */
-	le16(p + 18, 0x1122);                                  /* get_feature_size */
-	le16(p + 20, 0x3344);                                  /* set_feature_size */
-	le32(p + 22, 0x55667788u + (uint32_t)i);               /* attribute_flags */
-	p[26] = 0x01;                                          /* get_feature_version */
-	p[27] = 0x02;                                          /* set_feature_version */
-	le16(p + 28, 0x99aa);                                  /* set_feature_effects */
+		p[j] = (uint8_t)(0xc0 + 16 * i + j); /* feature_id */
+	le16(p + 16, (uint16_t)(0x0100 + i));	     /* feature_index */
+	le16(p + 18, 0x1122);			     /* get_feature_size */
+	le16(p + 20, 0x3344);			     /* set_feature_size */
+	le32(p + 22, 0x55667788u + (uint32_t)i);     /* attribute_flags */
+	p[26] = 0x01;				     /* get_feature_version */
+	p[27] = 0x02;				     /* set_feature_version */
+	le16(p + 28, 0x99aa);			     /* set_feature_effects */
 }
 
 static bool feature_entry_is(const struct cxlmi_supported_feature_entry *e, int i)
@@ -1079,9 +1091,11 @@ static void test_get_supported_features(void)
 	cap = 8 + in.count;
 	r = filled(cap);
 	queue(0x05, 0x00, 0, w, sizeof(w));
-	CHECK_INT(cxlmi_cmd_get_supported_features(ep, NULL, &in, r), 0, "get_supported_features: 100 bytes asked, 5 claimed and sent");
+	CHECK_INT(cxlmi_cmd_get_supported_features(ep, NULL, &in, r), 0,
+		  "get_supported_features: 100 bytes asked, 5 claimed and sent");
 	CHECK_INT(r->num_supported_feature_entries, 2, "  count clamped to the 2 whole entries asked for");
-	CHECK(feature_entry_is(&r->supported_feature_entries[0], 0) && feature_entry_is(&r->supported_feature_entries[1], 1),
+	CHECK(feature_entry_is(&r->supported_feature_entries[0], 0) &&
+		      feature_entry_is(&r->supported_feature_entries[1], 1),
 	      "  entries 0, 1");
 	CHECK(tc_all_bytes((uint8_t *)r + 8 + 2 * FEAT_ENTRY, 4, FILL), "  the 4 spare bytes untouched");
 	free(r);
@@ -1090,7 +1104,8 @@ static void test_get_supported_features(void)
 	in.count = 0;
 	r = filled(8);
 	queue(0x05, 0x00, 0, w, sizeof(w));
-	CHECK_INT(cxlmi_cmd_get_supported_features(ep, NULL, &in, r), 0, "get_supported_features: 0 bytes asked, 5 claimed");
+	CHECK_INT(cxlmi_cmd_get_supported_features(ep, NULL, &in, r), 0,
+		  "get_supported_features: 0 bytes asked, 5 claimed");
 	CHECK_INT(r->num_supported_feature_entries, 0, "  count 0 (valgrind: nothing past the 8-byte buffer)");
 	CHECK_INT(r->device_supported_features, 0x0010, "  device_supported_features");
 	free(r);
@@ -1115,10 +1130,13 @@ static void test_get_supported_features(void)
 
 	r = filled(8 + in.count);
 	queue(0x05, 0x00, CXLMI_RET_BUSY, NULL, 0);
-	CHECK_INT(cxlmi_cmd_get_supported_features(ep, NULL, &in, r), CXLMI_RET_BUSY, "get_supported_features: busy returns 6");
+	CHECK_INT(cxlmi_cmd_get_supported_features(ep, NULL, &in, r), CXLMI_RET_BUSY,
+		  "get_supported_features: busy returns 6");
 	CHECK(tc_all_bytes(r, 8 + in.count, FILL), "  output untouched");
-	CHECK_REFUSED(cxlmi_cmd_get_supported_features(ep, NULL, NULL, r), "get_supported_features: NULL input refused");
-	CHECK_REFUSED(cxlmi_cmd_get_supported_features(ep, NULL, &in, NULL), "get_supported_features: NULL output refused");
+	CHECK_REFUSED(cxlmi_cmd_get_supported_features(ep, NULL, NULL, r),
+		      "get_supported_features: NULL input refused");
+	CHECK_REFUSED(cxlmi_cmd_get_supported_features(ep, NULL, &in, NULL),
+		      "get_supported_features: NULL output refused");
 	in.count = 0xffffffff;
 	/* The byte count is a limit for the component, so it is sent as asked
 	 * (nothing queued: the mock answers unsupported). */
@@ -1132,10 +1150,10 @@ static void test_get_feature(void)
 {
 	struct cxlmi_cmd_get_feature_req in;
 	static const uint8_t req[21] = {
-		0x5e, 0x18, 0x19, 0xd9, 0x11, 0xa9, 0x40, 0x0c, 0x81, 0x1f, 0xd6, 0x07, 0x19, 0x40, 0x3d, 0x86,
-		0x02, 0x01, /* offset */
-		0x06, 0x00, /* count */
-		0x01,       /* selection: default value */
+		0x5e, 0x18, 0x19, 0xd9, 0x11, 0xa9, 0x40, 0x0c, 0x81,
+		0x1f, 0xd6, 0x07, 0x19, 0x40, 0x3d, 0x86, 0x02, 0x01, /* offset */
+		0x06, 0x00,					      /* count */
+		0x01,						      /* selection: default value */
 	};
 	uint8_t data[3000], want[6] = { 0 };
 	struct cxlmi_cmd_get_feature_rsp *out;
@@ -1207,45 +1225,57 @@ static void test_vendor_specific(void)
 	printf("--- vendor_specific (C000h-FFFFh)\n");
 	out = filled(6);
 	queue(0xc0, 0x12, 0, rsp, 6);
-	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, sizeof(in), out, 6), 0, "vendor_specific C012h: 5 in, 6 out");
+	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, sizeof(in), out, 6), 0,
+		  "vendor_specific C012h: 5 in, 6 out");
 	CHECK_SENT(ep, 0xc0, 0x12, in, sizeof(in), "vendor_specific C012h");
 	CHECK_BYTES(out, rsp, 6, "  response bytes");
 	free(out);
 
 	out = filled(6);
 	queue(0xc0, 0x12, 0, rsp, sizeof(rsp));
-	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, sizeof(in), out, 6), 0, "vendor_specific: 10-byte response for 6");
+	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, sizeof(in), out, 6), 0,
+		  "vendor_specific: 10-byte response for 6");
 	CHECK_BYTES(out, rsp, 6, "  the first 6 bytes (valgrind: nothing more)");
 	free(out);
 
 	out = filled(6);
 	queue(0xc0, 0x12, 0, rsp, 3);
-	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, sizeof(in), out, 6), 0, "vendor_specific: 3-byte response for 6");
+	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, sizeof(in), out, 6), 0,
+		  "vendor_specific: 3-byte response for 6");
 	memcpy(want, rsp, 3);
 	CHECK_BYTES(out, want, 6, "  3 bytes then zeros");
 	free(out);
 
 	queue(0xff, 0xff, 0, NULL, 0);
-	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xffff, NULL, 0, NULL, 0), 0, "vendor_specific FFFFh: no payload either way");
+	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xffff, NULL, 0, NULL, 0), 0,
+		  "vendor_specific FFFFh: no payload either way");
 	CHECK_SENT(ep, 0xff, 0xff, NULL, 0, "vendor_specific FFFFh");
 	queue(0xc0, 0x00, 0, rsp, 2);
 	out = filled(2);
-	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc000, NULL, 0, out, 2), 0, "vendor_specific C000h: output only");
+	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc000, NULL, 0, out, 2), 0,
+		  "vendor_specific C000h: output only");
 	CHECK_BYTES(out, rsp, 2, "  response bytes");
 	free(out);
 
 	out = filled(6);
 	queue(0xc0, 0x12, CXLMI_RET_BUSY, rsp, 6);
-	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, sizeof(in), out, 6), CXLMI_RET_BUSY, "vendor_specific: busy returns 6");
+	CHECK_INT(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, sizeof(in), out, 6), CXLMI_RET_BUSY,
+		  "vendor_specific: busy returns 6");
 	CHECK(tc_all_bytes(out, 6, FILL), "  output untouched");
 
 	queue(0xbf, 0xff, 0, rsp, 6);
-	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xbfff, in, sizeof(in), out, 6), "vendor_specific: opcode BFFFh refused");
-	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0x0001, in, sizeof(in), out, 6), "vendor_specific: opcode 0001h refused");
-	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, NULL, 5, out, 6), "vendor_specific: NULL in with in_size 5 refused");
-	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, 0, out, 6), "vendor_specific: in with in_size 0 refused");
-	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, 5, NULL, 6), "vendor_specific: NULL ret with ret_size 6 refused");
-	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, 5, out, 0), "vendor_specific: ret with ret_size 0 refused");
+	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xbfff, in, sizeof(in), out, 6),
+		      "vendor_specific: opcode BFFFh refused");
+	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0x0001, in, sizeof(in), out, 6),
+		      "vendor_specific: opcode 0001h refused");
+	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, NULL, 5, out, 6),
+		      "vendor_specific: NULL in with in_size 5 refused");
+	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, 0, out, 6),
+		      "vendor_specific: in with in_size 0 refused");
+	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, 5, NULL, 6),
+		      "vendor_specific: NULL ret with ret_size 6 refused");
+	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, 5, out, 0),
+		      "vendor_specific: ret with ret_size 0 refused");
 	CHECK_REFUSED(cxlmi_cmd_vendor_specific(ep, NULL, 0xc012, in, (size_t)1 << 20, out, 6),
 		      "vendor_specific: in_size 2^20 (past the 20-bit limit) refused");
 	CHECK(tc_all_bytes(out, 6, FILL), "  output untouched by the refusals");
@@ -1268,7 +1298,8 @@ static void test_null_endpoint(void)
 	CHECK_INT(cxlmi_cmd_get_supported_logs(NULL, NULL, logs), -1, "get_supported_logs(NULL endpoint) is -1");
 	CHECK_INT(errno, EINVAL, "  ... errno EINVAL");
 	errno = 0;
-	CHECK_INT(cxlmi_cmd_vendor_specific(NULL, NULL, 0xc000, b, 4, b, 4), -1, "vendor_specific(NULL endpoint) is -1");
+	CHECK_INT(cxlmi_cmd_vendor_specific(NULL, NULL, 0xc000, b, 4, b, 4), -1,
+		  "vendor_specific(NULL endpoint) is -1");
 	CHECK_INT(errno, EINVAL, "  ... errno EINVAL");
 	free(logs);
 }

@@ -33,19 +33,19 @@ static bool env_is(const char *name, const char *value)
 }
 
 /* -1 with errno EOPNOTSUPP, and a log line with `why` since the last mark. */
-#define CHECK_REFUSED(rc, why, ...)                                                              \
-	do {                                                                                     \
-		int rc_ = (rc), errno_ = errno;                                                  \
-		CHECK(rc_ == -1 && errno_ == EOPNOTSUPP, __VA_ARGS__);                           \
-		CHECK(tc_logged(why), "  ... and the log says why: %s", why);                    \
+#define CHECK_REFUSED(rc, why, ...)                                           \
+	do {                                                                  \
+		int rc_ = (rc), errno_ = errno;                               \
+		CHECK(rc_ == -1 && errno_ == EOPNOTSUPP, __VA_ARGS__);        \
+		CHECK(tc_logged(why), "  ... and the log says why: %s", why); \
 	} while (0)
 
 /* `call` is refused as CHECK_REFUSED says; only the log it writes counts. */
-#define REFUSES(call, why, ...)                                                                  \
-	do {                                                                                     \
-		tc_log_mark();                                                                   \
-		errno = 0;                                                                       \
-		CHECK_REFUSED((call), why, __VA_ARGS__);                                         \
+#define REFUSES(call, why, ...)                          \
+	do {                                             \
+		tc_log_mark();                           \
+		errno = 0;                               \
+		CHECK_REFUSED((call), why, __VA_ARGS__); \
 	} while (0)
 
 int main(void)
@@ -99,7 +99,8 @@ int main(void)
 		return finish();
 	}
 	CHECK_INT(tc_log_count("mailbox mode"), 1, "the mailbox mode is logged once");
-	CHECK(tc_logged(raw ? "other opcodes RAW" : "no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS)"),
+	CHECK(tc_logged(raw ? "other opcodes RAW"
+			    : "no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS)"),
 	      "the mode says whether RAW commands are taken");
 	snprintf(want, sizeof(want), "payload %u bytes", payload);
 	CHECK(tc_logged(want), "the mode has the payload size (%s)", want);
@@ -132,7 +133,7 @@ int main(void)
 	}
 
 	/* Set Partition Info is 9 bytes; the kernel's id takes exactly 0Ah, and gets them. */
-	set_part.volatile_capacity = part.active_vmem;	/* what it is: no change */
+	set_part.volatile_capacity = part.active_vmem; /* what it is: no change */
 	set_part.flags = 0;
 	tc_log_mark();
 	rc = cxlmi_cmd_memdev_set_partition_info(ep, NULL, &set_part);

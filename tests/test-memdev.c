@@ -17,7 +17,6 @@
  */
 #include "test-common.h"
 
-
 static struct cxlmi_endpoint *ep;     /* the mock endpoint */
 static struct cxlmi_endpoint *target; /* what the call wrappers use: ep, or NULL */
 
@@ -28,26 +27,25 @@ static void queue(uint8_t set, uint8_t cmd, uint16_t rc, const void *payload, si
 }
 
 /* `call` returns -1 with errno EINVAL and nothing reaches the endpoint. */
-#define CHECK_REFUSED(call, ...)                                                  \
-	do {                                                                      \
-		unsigned before_ = tc_commands_sent(ep);                          \
-		int rc_, errno_;                                                  \
-		errno = 0;                                                        \
-		rc_ = (call);                                                     \
-		errno_ = errno;                                                   \
-		CHECK_INT(rc_, -1, __VA_ARGS__);                                  \
-		CHECK_INT(errno_, EINVAL, "  ... errno EINVAL");                  \
-		CHECK_INT(tc_commands_sent(ep), before_, "  ... nothing sent");  \
+#define CHECK_REFUSED(call, ...)                                                \
+	do {                                                                    \
+		unsigned before_ = tc_commands_sent(ep);                        \
+		int rc_, errno_;                                                \
+		errno = 0;                                                      \
+		rc_ = (call);                                                   \
+		errno_ = errno;                                                 \
+		CHECK_INT(rc_, -1, __VA_ARGS__);                                \
+		CHECK_INT(errno_, EINVAL, "  ... errno EINVAL");                \
+		CHECK_INT(tc_commands_sent(ep), before_, "  ... nothing sent"); \
 	} while (0)
 
 /* `call` made with a NULL endpoint is refused. */
-#define CHECK_NULL_EP(call, ...)                       \
-	do {                                           \
-		target = NULL;                         \
-		CHECK_REFUSED(call, __VA_ARGS__);      \
-		target = ep;                           \
+#define CHECK_NULL_EP(call, ...)                  \
+	do {                                      \
+		target = NULL;                    \
+		CHECK_REFUSED(call, __VA_ARGS__); \
+		target = ep;                      \
 	} while (0)
-
 
 /* ------------------------------------------------------------------------ */
 /* Commands with fixed request and response structs: one table-driven check. */
@@ -56,12 +54,12 @@ struct fixed_case {
 	const char *name;
 	uint8_t set, cmd;
 	int (*call)(void *in, void *out);
-	const void *in;          /* the request struct, NULL when there is none */
+	const void *in;		 /* the request struct, NULL when there is none */
 	const uint8_t *req_wire; /* the payload that must be sent */
 	size_t req_len;
 	const uint8_t *rsp_wire; /* the response payload queued */
 	size_t rsp_len;
-	size_t out_size;         /* the output struct's size, 0 when there is none */
+	size_t out_size; /* the output struct's size, 0 when there is none */
 	void (*check)(const void *out);
 };
 
@@ -95,29 +93,29 @@ static void run_fixed(const struct fixed_case *c)
 	cxlmi_mock_clear_responses(ep);
 }
 
-#define OUT_ONLY(fn, type)                                              \
-	static int call_##fn(void *in, void *out)                       \
-	{                                                               \
-		(void)in;                                               \
-		return cxlmi_cmd_##fn(target, NULL, (type *)out);       \
+#define OUT_ONLY(fn, type)                                        \
+	static int call_##fn(void *in, void *out)                 \
+	{                                                         \
+		(void)in;                                         \
+		return cxlmi_cmd_##fn(target, NULL, (type *)out); \
 	}
-#define IN_ONLY(fn, type)                                               \
-	static int call_##fn(void *in, void *out)                       \
-	{                                                               \
-		(void)out;                                              \
-		return cxlmi_cmd_##fn(target, NULL, (type *)in);        \
+#define IN_ONLY(fn, type)                                        \
+	static int call_##fn(void *in, void *out)                \
+	{                                                        \
+		(void)out;                                       \
+		return cxlmi_cmd_##fn(target, NULL, (type *)in); \
 	}
-#define IN_OUT(fn, tin, tout)                                               \
-	static int call_##fn(void *in, void *out)                           \
-	{                                                                   \
+#define IN_OUT(fn, tin, tout)                                                \
+	static int call_##fn(void *in, void *out)                            \
+	{                                                                    \
 		return cxlmi_cmd_##fn(target, NULL, (tin *)in, (tout *)out); \
 	}
-#define NO_PAYLOAD(fn)                                                  \
-	static int call_##fn(void *in, void *out)                       \
-	{                                                               \
-		(void)in;                                               \
-		(void)out;                                              \
-		return cxlmi_cmd_##fn(target, NULL);                    \
+#define NO_PAYLOAD(fn)                               \
+	static int call_##fn(void *in, void *out)    \
+	{                                            \
+		(void)in;                            \
+		(void)out;                           \
+		return cxlmi_cmd_##fn(target, NULL); \
 	}
 
 OUT_ONLY(memdev_identify, struct cxlmi_cmd_memdev_identify_rsp)
@@ -150,16 +148,16 @@ OUT_ONLY(memdev_get_sld_qos_status, struct cxlmi_cmd_memdev_get_sld_qos_status_r
 
 /* Identify Memory Device; 69 bytes, 67 without the CXL 3.x DC event log size. */
 static const uint8_t identify_wire[69] = {
-	'F', 'W', '-', '1', '.', '2', '.', '3', 0, 0, 0, 0, 0, 0, 0, 0,
-	0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* total */
-	0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, /* volatile */
-	0x80, 0x70, 0x60, 0x50, 0x40, 0x30, 0x20, 0x10, /* persistent */
-	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* partition alignment */
-	0x0b, 0x0a, 0x0d, 0x0c, 0x0f, 0x0e, 0x11, 0x10, /* event log sizes */
-	0x00, 0x00, 0x02, 0x00,                         /* LSA size */
-	0x01, 0x02, 0x03,                               /* poison list max MER */
-	0x05, 0x04, 0x06, 0x07,                         /* inject limit, caps */
-	0x09, 0x08,                                     /* DC event log size (3.x) */
+	'F',  'W',  '-',  '1',	'.',  '2',  '.',  '3',	0,    0,    0,	  0,
+	0,    0,    0,	  0,	0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, /* total */
+	0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,				/* volatile */
+	0x80, 0x70, 0x60, 0x50, 0x40, 0x30, 0x20, 0x10,				/* persistent */
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,				/* partition alignment */
+	0x0b, 0x0a, 0x0d, 0x0c, 0x0f, 0x0e, 0x11, 0x10,				/* event log sizes */
+	0x00, 0x00, 0x02, 0x00,							/* LSA size */
+	0x01, 0x02, 0x03,							/* poison list max MER */
+	0x05, 0x04, 0x06, 0x07,							/* inject limit, caps */
+	0x09, 0x08,								/* DC event log size (3.x) */
 };
 static void check_identify(const void *p)
 {
@@ -200,7 +198,8 @@ static void check_partition(const void *p)
 }
 
 static const struct cxlmi_cmd_memdev_set_partition_info_req set_partition_in = {
-	.volatile_capacity = 0x0102030405060708ull, .flags = 1,
+	.volatile_capacity = 0x0102030405060708ull,
+	.flags = 1,
 };
 static const uint8_t set_partition_req[9] = { 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x01 };
 
@@ -286,10 +285,14 @@ static void check_caps(const void *p)
 }
 
 static const struct cxlmi_cmd_memdev_scan_media_req scan_in = {
-	.scan_media_physaddr = 0x0102030405060740ull, .scan_media_physaddr_length = 0x0a0b0c0d, .scan_media_flags = 1,
+	.scan_media_physaddr = 0x0102030405060740ull,
+	.scan_media_physaddr_length = 0x0a0b0c0d,
+	.scan_media_flags = 1,
 };
 static const struct cxlmi_cmd_scan_media_req old_scan_in = {
-	.scan_media_physaddr = 0x0102030405060740ull, .scan_media_physaddr_length = 0x0a0b0c0d, .scan_media_flags = 1,
+	.scan_media_physaddr = 0x0102030405060740ull,
+	.scan_media_physaddr_length = 0x0a0b0c0d,
+	.scan_media_flags = 1,
 };
 static const uint8_t scan_req[17] = {
 	0x40, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x0d, 0x0c, 0x0b, 0x0a, 0, 0, 0, 0, 0x01,
@@ -340,7 +343,9 @@ static void check_qos_control(const void *p)
 	CHECK_INT(r->backpressure_sample_interval, 8, "  backpressure_sample_interval");
 }
 static const struct cxlmi_cmd_memdev_set_sld_qos_control_req set_qos_in = {
-	.qos_telemetry_control = 1, .egress_moderate_percentage = 20, .egress_severe_percentage = 70,
+	.qos_telemetry_control = 1,
+	.egress_moderate_percentage = 20,
+	.egress_severe_percentage = 70,
 	.backpressure_sample_interval = 15,
 };
 static const uint8_t set_qos_req[4] = { 1, 20, 70, 15 };
@@ -351,9 +356,11 @@ static void check_qos_status(const void *p)
 		  "  backpressure_avg_percentage");
 }
 
-#define FIXED(n, s, c, call_, in_, req_, req_len_, rsp_, rsp_len_, out_, check_)                                 \
-	{ .name = n, .set = s, .cmd = c, .call = call_, .in = in_, .req_wire = req_, .req_len = req_len_,         \
-	  .rsp_wire = rsp_, .rsp_len = rsp_len_, .out_size = out_, .check = check_ }
+#define FIXED(n, s, c, call_, in_, req_, req_len_, rsp_, rsp_len_, out_, check_)                                \
+	{                                                                                                       \
+		.name = n, .set = s, .cmd = c, .call = call_, .in = in_, .req_wire = req_, .req_len = req_len_, \
+		.rsp_wire = rsp_, .rsp_len = rsp_len_, .out_size = out_, .check = check_                        \
+	}
 
 static void test_fixed_commands(void)
 {
@@ -367,8 +374,8 @@ static void test_fixed_commands(void)
 		      set_partition_req, 9, NULL, 0, 0, NULL),
 		FIXED("memdev_get_health_info", 0x42, 0x00, call_memdev_get_health_info, NULL, NULL, 0, health_wire, 18,
 		      18, check_health),
-		FIXED("memdev_get_alert_config", 0x42, 0x01, call_memdev_get_alert_config, NULL, NULL, 0, alert_wire, 16,
-		      16, check_alert),
+		FIXED("memdev_get_alert_config", 0x42, 0x01, call_memdev_get_alert_config, NULL, NULL, 0, alert_wire,
+		      16, 16, check_alert),
 		FIXED("memdev_set_alert_config", 0x42, 0x02, call_memdev_set_alert_config, &set_alert_in, set_alert_req,
 		      12, NULL, 0, 0, NULL),
 		FIXED("memdev_get_shutdown_state", 0x42, 0x03, call_memdev_get_shutdown_state, NULL, NULL, 0,
@@ -383,7 +390,8 @@ static void test_fixed_commands(void)
 		      &caps_in, caps_req, 16, caps_wire, 4, 4, check_caps),
 		FIXED("get_scan_media_capabilities (old name)", 0x43, 0x03, call_get_scan_media_capabilities,
 		      &old_caps_in, caps_req, 16, caps_wire, 4, 4, check_caps),
-		FIXED("memdev_scan_media", 0x43, 0x04, call_memdev_scan_media, &scan_in, scan_req, 17, NULL, 0, 0, NULL),
+		FIXED("memdev_scan_media", 0x43, 0x04, call_memdev_scan_media, &scan_in, scan_req, 17, NULL, 0, 0,
+		      NULL),
 		FIXED("scan_media (old name)", 0x43, 0x04, call_scan_media, &old_scan_in, scan_req, 17, NULL, 0, 0,
 		      NULL),
 		FIXED("memdev_sanitize", 0x44, 0x00, call_memdev_sanitize, NULL, NULL, 0, NULL, 0, 0, NULL),
@@ -395,8 +403,8 @@ static void test_fixed_commands(void)
 		FIXED("memdev_disable_passphrase", 0x45, 0x02, call_memdev_disable_passphrase, &disable_pass_in,
 		      disable_pass_req, 64, NULL, 0, 0, NULL),
 		FIXED("memdev_unlock", 0x45, 0x03, call_memdev_unlock, &unlock_in, unlock_req, 32, NULL, 0, 0, NULL),
-		FIXED("memdev_freeze_security_state", 0x45, 0x04, call_memdev_freeze_security_state, NULL, NULL, 0, NULL,
-		      0, 0, NULL),
+		FIXED("memdev_freeze_security_state", 0x45, 0x04, call_memdev_freeze_security_state, NULL, NULL, 0,
+		      NULL, 0, 0, NULL),
 		FIXED("memdev_passphrase_secure_erase", 0x45, 0x05, call_memdev_passphrase_secure_erase, &erase_in,
 		      erase_req, 64, NULL, 0, 0, NULL),
 		FIXED("memdev_get_sld_qos_control", 0x47, 0x00, call_memdev_get_sld_qos_control, NULL, NULL, 0,
@@ -447,7 +455,8 @@ static void test_lsa(void)
 	CHECK_REFUSED(cxlmi_cmd_memdev_get_lsa(ep, NULL, &get, NULL), "get_lsa: NULL output refused");
 	CHECK_REFUSED(cxlmi_cmd_memdev_get_lsa(NULL, NULL, &get, out), "get_lsa: NULL endpoint refused");
 	get.length = 1u << 20;
-	CHECK_REFUSED(cxlmi_cmd_memdev_get_lsa(ep, NULL, &get, out), "get_lsa: a length past the message limit refused");
+	CHECK_REFUSED(cxlmi_cmd_memdev_get_lsa(ep, NULL, &get, out),
+		      "get_lsa: a length past the message limit refused");
 	free(out);
 
 	printf("--- memdev_set_lsa (4103h)\n");
@@ -465,7 +474,8 @@ static void test_lsa(void)
 	queue(0x41, 0x03, CXLMI_RET_INPUT, NULL, 0);
 	CHECK_INT(cxlmi_cmd_memdev_set_lsa(ep, NULL, set, 5), CXLMI_RET_INPUT, "set_lsa: return code 2");
 	CHECK_REFUSED(cxlmi_cmd_memdev_set_lsa(ep, NULL, set, SIZE_MAX), "set_lsa: SIZE_MAX data bytes refused");
-	CHECK_REFUSED(cxlmi_cmd_memdev_set_lsa(ep, NULL, set, (1u << 20) - 8), "set_lsa: data past the message limit refused");
+	CHECK_REFUSED(cxlmi_cmd_memdev_set_lsa(ep, NULL, set, (1u << 20) - 8),
+		      "set_lsa: data past the message limit refused");
 	CHECK_REFUSED(cxlmi_cmd_memdev_set_lsa(ep, NULL, NULL, 5), "set_lsa: NULL input refused");
 	CHECK_REFUSED(cxlmi_cmd_memdev_set_lsa(NULL, NULL, set, 5), "set_lsa: NULL endpoint refused");
 	free(set);
@@ -495,7 +505,8 @@ static uint8_t *media_error_wire(size_t head_len, size_t count_off, uint16_t cou
 static void test_poison_list(void)
 {
 	struct cxlmi_cmd_memdev_get_poison_list_req req = {
-		.get_poison_list_phy_addr = 0x0102030405060740ull, .get_poison_list_phy_addr_len = 0x1112131415161718ull,
+		.get_poison_list_phy_addr = 0x0102030405060740ull,
+		.get_poison_list_phy_addr_len = 0x1112131415161718ull,
 	};
 	static const uint8_t req_wire[16] = {
 		0x40, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11,
@@ -537,7 +548,8 @@ static void test_poison_list(void)
 
 	memset(out, FILL, cap);
 	queue(0x43, 0x00, CXLMI_RET_MEDIADISABLED, NULL, 0);
-	CHECK_INT(cxlmi_cmd_get_poison_list(ep, NULL, &req, out), CXLMI_RET_MEDIADISABLED, "get_poison_list: return code 7");
+	CHECK_INT(cxlmi_cmd_get_poison_list(ep, NULL, &req, out), CXLMI_RET_MEDIADISABLED,
+		  "get_poison_list: return code 7");
 	CHECK(tc_all_bytes(out, cap, FILL), "  ... output untouched");
 	CHECK_REFUSED(cxlmi_cmd_get_poison_list(ep, NULL, NULL, out), "get_poison_list: NULL input refused");
 	CHECK_REFUSED(cxlmi_cmd_get_poison_list(ep, NULL, &req, NULL), "get_poison_list: NULL output refused");
@@ -570,7 +582,8 @@ static void test_scan_media_results(int old)
 	CHECK_INT(call_scan_results(old, out), 0, "%s: 1 record succeeds", name);
 	CHECK_SENT(ep, 0x43, 0x05, NULL, 0, "%s", name);
 	CHECK_U64(out->scan_media_restart_physaddr, 0x0102030405060740ull, "  scan_media_restart_physaddr");
-	CHECK_U64(out->scan_media_restart_physaddr_length, 0x1112131415161718ull, "  scan_media_restart_physaddr_length");
+	CHECK_U64(out->scan_media_restart_physaddr_length, 0x1112131415161718ull,
+		  "  scan_media_restart_physaddr_length");
 	CHECK_INT(out->scan_media_flags, 5, "  scan_media_flags");
 	CHECK_INT(out->media_error_count, 1, "  media_error_count");
 	CHECK_U64(out->record[0].media_error_address, 0x1122334455667700ull, "  record[0].media_error_address");
@@ -602,7 +615,9 @@ static void test_scan_media_results(int old)
 static void test_media_operations(void)
 {
 	struct cxlmi_cmd_memdev_media_operations_discovery_req disc = {
-		.media_operation_class = 0, .media_operation_subclass = 0, .dpa_range_count = 0,
+		.media_operation_class = 0,
+		.media_operation_subclass = 0,
+		.dpa_range_count = 0,
 		.discovery_osa = { .start_index = 0x0102, .num_ops = 3 },
 	};
 	static const uint8_t disc_req[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x01, 0x03, 0x00 };
@@ -642,8 +657,10 @@ static void test_media_operations(void)
 	CHECK_INT(cxlmi_cmd_memdev_media_operations_discovery(ep, NULL, &disc, out), CXLMI_RET_UNSUPPORTED,
 		  "discovery: return code 3");
 	CHECK(tc_all_bytes(out, sizeof(*out), FILL), "  ... output untouched");
-	CHECK_REFUSED(cxlmi_cmd_memdev_media_operations_discovery(ep, NULL, NULL, out), "discovery: NULL input refused");
-	CHECK_REFUSED(cxlmi_cmd_memdev_media_operations_discovery(ep, NULL, &disc, NULL), "discovery: NULL output refused");
+	CHECK_REFUSED(cxlmi_cmd_memdev_media_operations_discovery(ep, NULL, NULL, out),
+		      "discovery: NULL input refused");
+	CHECK_REFUSED(cxlmi_cmd_memdev_media_operations_discovery(ep, NULL, &disc, NULL),
+		      "discovery: NULL output refused");
 	CHECK_REFUSED(cxlmi_cmd_memdev_media_operations_discovery(NULL, NULL, &disc, out),
 		      "discovery: NULL endpoint refused");
 	free(out);
@@ -709,8 +726,10 @@ static void test_security_passthrough(void)
 	CHECK_INT(cxlmi_cmd_memdev_security_send(ep, NULL, send, 4), 0, "security_send of 4 bytes succeeds");
 	CHECK_SENT(ep, 0x46, 0x00, send_req, sizeof(send_req), "security_send");
 	queue(0x46, 0x00, CXLMI_RET_SECURITY, NULL, 0);
-	CHECK_INT(cxlmi_cmd_memdev_security_send(ep, NULL, send, 4), CXLMI_RET_SECURITY, "security_send: return code 13h");
-	CHECK_REFUSED(cxlmi_cmd_memdev_security_send(ep, NULL, send, SIZE_MAX), "security_send: SIZE_MAX bytes refused");
+	CHECK_INT(cxlmi_cmd_memdev_security_send(ep, NULL, send, 4), CXLMI_RET_SECURITY,
+		  "security_send: return code 13h");
+	CHECK_REFUSED(cxlmi_cmd_memdev_security_send(ep, NULL, send, SIZE_MAX),
+		      "security_send: SIZE_MAX bytes refused");
 	CHECK_REFUSED(cxlmi_cmd_memdev_security_send(ep, NULL, NULL, 4), "security_send: NULL input refused");
 	CHECK_REFUSED(cxlmi_cmd_memdev_security_send(NULL, NULL, send, 4), "security_send: NULL endpoint refused");
 	free(send);
@@ -720,7 +739,8 @@ static void test_security_passthrough(void)
 		w[i] = (uint8_t)(i * 7);
 	out = filled(264); /* protocol 0: exactly 264 bytes */
 	queue(0x46, 0x01, 0, w, sizeof(w));
-	CHECK_INT(cxlmi_cmd_memdev_security_receive(ep, NULL, &recv, out), 0, "security_receive of protocol 0 succeeds");
+	CHECK_INT(cxlmi_cmd_memdev_security_receive(ep, NULL, &recv, out), 0,
+		  "security_receive of protocol 0 succeeds");
 	CHECK_SENT(ep, 0x46, 0x01, recv_req, 8, "security_receive");
 	CHECK_BYTES(out, w, 264, "security_receive: the 264 bytes of protocol 0");
 	memset(out, FILL, 264);
@@ -729,11 +749,14 @@ static void test_security_passthrough(void)
 		  "security_receive: return code 4");
 	CHECK(tc_all_bytes(out, 264, FILL), "  ... output untouched");
 	recv.security_protocol = 0xef;
-	CHECK_REFUSED(cxlmi_cmd_memdev_security_receive(ep, NULL, &recv, out), "security_receive: protocol efh refused");
+	CHECK_REFUSED(cxlmi_cmd_memdev_security_receive(ep, NULL, &recv, out),
+		      "security_receive: protocol efh refused");
 	recv.security_protocol = 0;
 	CHECK_REFUSED(cxlmi_cmd_memdev_security_receive(ep, NULL, NULL, out), "security_receive: NULL input refused");
-	CHECK_REFUSED(cxlmi_cmd_memdev_security_receive(ep, NULL, &recv, NULL), "security_receive: NULL output refused");
-	CHECK_REFUSED(cxlmi_cmd_memdev_security_receive(NULL, NULL, &recv, out), "security_receive: NULL endpoint refused");
+	CHECK_REFUSED(cxlmi_cmd_memdev_security_receive(ep, NULL, &recv, NULL),
+		      "security_receive: NULL output refused");
+	CHECK_REFUSED(cxlmi_cmd_memdev_security_receive(NULL, NULL, &recv, out),
+		      "security_receive: NULL endpoint refused");
 	free(out);
 	cxlmi_mock_clear_responses(ep);
 }
@@ -751,11 +774,11 @@ static size_t dc_config_wire(uint8_t *w, uint8_t num, uint8_t returned, int n)
 	w[1] = returned;
 	for (int i = 0; i < n; i++, off += 40) {
 		le64(w + off, 0x0102030405060000ull + ((uint64_t)i << 32));
-		le64(w + off + 8, 4 + i);                  /* decode length, 256 MB units */
+		le64(w + off + 8, 4 + i);		   /* decode length, 256 MB units */
 		le64(w + off + 16, 0x1112131415161718ull); /* region length */
-		le64(w + off + 24, 0x200000);              /* block size */
-		le32(w + off + 32, 0x0a0b0c0d + i);        /* DSMAD handle */
-		w[off + 36] = i == 0 ? 0x09 : 0x00;        /* flags */
+		le64(w + off + 24, 0x200000);		   /* block size */
+		le32(w + off + 32, 0x0a0b0c0d + i);	   /* DSMAD handle */
+		w[off + 36] = i == 0 ? 0x09 : 0x00;	   /* flags */
 	}
 	le32(w + off, 0x21222324);
 	le32(w + off + 4, 0x31323334);
@@ -798,14 +821,16 @@ static void test_dc_config(void)
 	/* Claims 255 regions with 8 sent: the 8 the output holds. */
 	len = dc_config_wire(w, 255, 255, 8);
 	queue(0x48, 0x00, 0, w, len);
-	CHECK_INT(cxlmi_cmd_memdev_get_dc_config(ep, NULL, &req, out), 0, "get_dc_config claiming 255 regions succeeds");
+	CHECK_INT(cxlmi_cmd_memdev_get_dc_config(ep, NULL, &req, out), 0,
+		  "get_dc_config claiming 255 regions succeeds");
 	CHECK_INT(out->regions_returned, 8, "  ... regions_returned is the 8 written");
 	CHECK_INT(out->region_configs[7].dsmadhandle, 0x0a0b0c14, "  ... region_configs[7] decoded");
 	CHECK_INT(out->num_tags_available, 0x51525354, "  ... counts after the 8 regions");
 
 	memset(out, FILL, sizeof(*out));
 	queue(0x48, 0x00, CXLMI_RET_UNSUPPORTED, NULL, 0);
-	CHECK_INT(cxlmi_cmd_memdev_get_dc_config(ep, NULL, &req, out), CXLMI_RET_UNSUPPORTED, "get_dc_config: return code 3");
+	CHECK_INT(cxlmi_cmd_memdev_get_dc_config(ep, NULL, &req, out), CXLMI_RET_UNSUPPORTED,
+		  "get_dc_config: return code 3");
 	CHECK(tc_all_bytes(out, sizeof(*out), FILL), "  ... output untouched");
 	CHECK_REFUSED(cxlmi_cmd_memdev_get_dc_config(ep, NULL, NULL, out), "get_dc_config: NULL input refused");
 	CHECK_REFUSED(cxlmi_cmd_memdev_get_dc_config(ep, NULL, &req, NULL), "get_dc_config: NULL output refused");
@@ -820,7 +845,9 @@ static void test_dc_extent_list(void)
 	uint8_t req_wire[8] = { 0x02, 0, 0, 0, 0x04, 0x03, 0x02, 0x01 };
 	struct cxlmi_cmd_memdev_get_dc_extent_list_rsp *out;
 	uint8_t w[16 + 8 * 40] = { 0 };
-	const struct { uint32_t asked, sent; } counts[] = { { 0, 8 }, { 1, 1 }, { 8, 8 }, { 9, 8 }, { 0xffffffff, 8 } };
+	const struct {
+		uint32_t asked, sent;
+	} counts[] = { { 0, 8 }, { 1, 1 }, { 8, 8 }, { 9, 8 }, { 0xffffffff, 8 } };
 
 	printf("--- memdev_get_dc_extent_list (4801h)\n");
 	le32(w, 7); /* claims 7, 8 sent, the caller asked for 2 */
@@ -865,8 +892,10 @@ static void test_dc_extent_list(void)
 	CHECK_INT(cxlmi_cmd_memdev_get_dc_extent_list(ep, NULL, &req, out), CXLMI_RET_RESOURCEEXHAUSTED,
 		  "get_dc_extent_list: return code 1dh");
 	CHECK(tc_all_bytes(out, sizeof(*out) + 80, FILL), "  ... output untouched");
-	CHECK_REFUSED(cxlmi_cmd_memdev_get_dc_extent_list(ep, NULL, NULL, out), "get_dc_extent_list: NULL input refused");
-	CHECK_REFUSED(cxlmi_cmd_memdev_get_dc_extent_list(ep, NULL, &req, NULL), "get_dc_extent_list: NULL output refused");
+	CHECK_REFUSED(cxlmi_cmd_memdev_get_dc_extent_list(ep, NULL, NULL, out),
+		      "get_dc_extent_list: NULL input refused");
+	CHECK_REFUSED(cxlmi_cmd_memdev_get_dc_extent_list(ep, NULL, &req, NULL),
+		      "get_dc_extent_list: NULL output refused");
 	CHECK_REFUSED(cxlmi_cmd_memdev_get_dc_extent_list(NULL, NULL, &req, out),
 		      "get_dc_extent_list: NULL endpoint refused");
 	free(out);
@@ -875,7 +904,8 @@ static void test_dc_extent_list(void)
 
 static int call_dc_extents(int release, void *in)
 {
-	return release ? cxlmi_cmd_memdev_release_dc(target, NULL, in) : cxlmi_cmd_memdev_add_dc_response(target, NULL, in);
+	return release ? cxlmi_cmd_memdev_release_dc(target, NULL, in)
+		       : cxlmi_cmd_memdev_add_dc_response(target, NULL, in);
 }
 
 static void test_dc_extents_out(int release)

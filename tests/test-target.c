@@ -23,7 +23,7 @@ static void not_targets(struct cxlmi_ctx *ctx)
 {
 	static const struct {
 		const char *text;
-		const char *logged;	/* what the log line says was expected */
+		const char *logged; /* what the log line says was expected */
 	} bad[] = {
 		{ "", "expected memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL" },
 		{ "x:y", "expected memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL" },
@@ -50,8 +50,7 @@ static void not_targets(struct cxlmi_ctx *ctx)
 	}
 	tc_log_mark();
 	errno = 0;
-	CHECK(cxlmi_open_target(ctx, "emu:nosuchmodel") == NULL && errno == EINVAL,
-	      "emu:nosuchmodel: NULL, EINVAL");
+	CHECK(cxlmi_open_target(ctx, "emu:nosuchmodel") == NULL && errno == EINVAL, "emu:nosuchmodel: NULL, EINVAL");
 	CHECK(tc_logged("nosuchmodel") && tc_logged("switch"), "the log names the model and the known ones");
 	CHECK(cxlmi_first_endpoint(ctx) == NULL, "failed opens leave no endpoint behind");
 }
@@ -62,7 +61,10 @@ static void emulated(struct cxlmi_ctx *ctx)
 		const char *text;
 		uint8_t component_type;
 	} emu[] = {
-		{ "emu:type3", 3 }, { "emu:switch", 0 }, { "emu:mld", 3 }, { "emu:mhd", 3 },
+		{ "emu:type3", 3 },
+		{ "emu:switch", 0 },
+		{ "emu:mld", 3 },
+		{ "emu:mhd", 3 },
 	};
 
 	for (size_t i = 0; i < sizeof(emu) / sizeof(emu[0]); i++) {
@@ -90,8 +92,8 @@ static void emulated(struct cxlmi_ctx *ctx)
 static void hardware(struct cxlmi_ctx *ctx)
 {
 	static const char *const good[] = {
-		"mem0", "mem99", "/dev/cxl/mem99", "/nonexistent/cxl/mem0",
-		"mctp:1,8", "mctp:1:8", "mctp:0x1,0x8", "mctp:4294967295,255",
+		"mem0",	    "mem99",	"/dev/cxl/mem99", "/nonexistent/cxl/mem0",
+		"mctp:1,8", "mctp:1:8", "mctp:0x1,0x8",	  "mctp:4294967295,255",
 	};
 
 	/* No identify over MCTP: a real network would make each open wait for its timeout. */

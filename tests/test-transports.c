@@ -23,8 +23,7 @@ static int count_endpoints(struct cxlmi_ctx *ctx)
 	struct cxlmi_endpoint *ep;
 	int n = 0;
 
-	cxlmi_for_each_endpoint(ctx, ep)
-		n++;
+	cxlmi_for_each_endpoint(ctx, ep) n++;
 	return n;
 }
 

@@ -13,6 +13,7 @@ parent declaring its children (`mod x;`) is not an import; naming one of their i
 tests may look at anything. It prints each circle found as `a -> b -> a` and exits 1, else prints
 the number of modules and imports checked and exits 0.
 """
+
 import os
 import re
 import sys
@@ -34,7 +35,7 @@ def without_tests(text):
     for m in re.finditer(r"#\[cfg\((?:all\()?test[^\]]*\]\s*", text):
         if m.start() < i:
             continue
-        out.append(text[i:m.start()])
+        out.append(text[i : m.start()])
         j = m.end()
         # The item that follows: up to its `;` or its balanced `{...}`.
         depth = 0

@@ -24,7 +24,11 @@ pub const EXIT_OPEN: i32 = 4;
 pub const EXIT_TRANSPORT: i32 = 5;
 
 #[derive(Parser)]
-#[command(name = "cxlmi", version, about = "CXL Management Interface: identify, monitor and manage CXL devices and switches")]
+#[command(
+    name = "cxlmi",
+    version,
+    about = "CXL Management Interface: identify, monitor and manage CXL devices and switches"
+)]
 #[command(after_help = "Targets: memN or /dev/cxl/memN (mailbox ioctl), mctp:NET,EID (MCTP), \
 emu:type3, emu:switch, emu:mld, emu:mhd (the built-in emulated fabric).\n\
 Exit status: 0 success, 2 usage, 3 the device returned a CXL error, 4 the target could not be opened, \
@@ -196,7 +200,9 @@ pub enum PoisonAction {
 pub enum TimestampAction {
     Get,
     /// Set the clock: nanoseconds since the Unix epoch, or `now` (the default)
-    Set { value: Option<String> },
+    Set {
+        value: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Clone)]

@@ -4,19 +4,19 @@
 
 use std::time::{Duration, Instant};
 
-use cxlmi::commands::generic::*;
-use cxlmi::commands::memdev::*;
 use cxlmi::commands::fmapi::*;
+use cxlmi::commands::generic::*;
 use cxlmi::commands::memdev::MEDIA_ERROR_UNIT;
+use cxlmi::commands::memdev::*;
 use cxlmi::commands::{CAPACITY_UNIT, Command as CxlCommand, WithItems, catalog};
 use cxlmi::types::*;
 use cxlmi::{Context, Endpoint, Error, Opcode, Tunnel};
 use serde_json::{Value, json};
 
-use crate::parse::{c_text, to_hex, uuid};
-use crate::target::OpenError;
 use crate::args::{Command, DcAction, EventLog, Failure, FwAction, LdAction, On, PoisonAction, TimestampAction};
 use crate::args::{EXIT_DEVICE, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
+use crate::parse::{c_text, to_hex, uuid};
+use crate::target::OpenError;
 
 /// Bytes of firmware per Transfer FW part (a multiple of its 128-byte offset unit).
 const FW_PART: usize = 1024;
@@ -109,7 +109,11 @@ impl Session {
 
     /// Sends one typed command; the decoded output is turned into owned
     /// values by `f` before the endpoint's buffer is reused.
-    fn exec<C: CxlCommand, R>(&mut self, input: &C::Input<'_>, f: impl FnOnce(C::Output<'_>) -> R) -> Result<R, Failure> {
+    fn exec<C: CxlCommand, R>(
+        &mut self,
+        input: &C::Input<'_>,
+        f: impl FnOnce(C::Output<'_>) -> R,
+    ) -> Result<R, Failure> {
         match self.ep.execute::<C>(self.tunnel, input) {
             Ok(out) => Ok(f(out)),
             Err(e) => Err(lib_failure(&self.target, self.cmd, &e)),
@@ -163,14 +167,23 @@ impl Session {
     fn cel(&mut self) -> Result<Vec<(u16, u16)>, Failure> {
         let logs = self.exec::<GetSupportedLogs, _>(&(), |l| l.entries().collect::<Vec<_>>())?;
         let Some(size) = logs.iter().find(|l| l.uuid == CEL_UUID).map(|l| l.log_size) else {
-            return Err(failure(EXIT_TRANSPORT, "transport", &self.target, self.cmd, "the component lists no Command Effects Log".into(), None));
+            return Err(failure(
+                EXIT_TRANSPORT,
+                "transport",
+                &self.target,
+                self.cmd,
+                "the component lists no Command Effects Log".into(),
+                None,
+            ));
         };
         let mut entries = Vec::new();
         let mut offset = 0u32;
         while offset < size {
             let length = (size - offset).min(LOG_CHUNK);
             let req = cxlmi_cmd_get_log_req { uuid: CEL_UUID, offset, length };
-            let part = self.exec::<GetLogCel, _>(&req, |l| l.entries().map(|e| (e.opcode, e.command_effect)).collect::<Vec<_>>())?;
+            let part = self.exec::<GetLogCel, _>(&req, |l| {
+                l.entries().map(|e| (e.opcode, e.command_effect)).collect::<Vec<_>>()
+            })?;
             entries.extend(part);
             offset += length;
         }
@@ -195,7 +208,9 @@ pub fn run(ctx: &Context, command: &Command, json: bool) -> Result<Output, Failu
     let name = command.name();
     let on = match command {
         Command::List => return Ok(list(ctx).into()),
-        Command::Identify(on) | Command::Health(on) | Command::Ports(on) | Command::Vcs(on) | Command::Commands(on) => on,
+        Command::Identify(on) | Command::Health(on) | Command::Ports(on) | Command::Vcs(on) | Command::Commands(on) => {
+            on
+        }
         Command::Partition { on, .. }
         | Command::Events { on, .. }
         | Command::Fw { on, .. }
@@ -223,7 +238,9 @@ pub fn run(ctx: &Context, command: &Command, json: bool) -> Result<Output, Failu
         Command::Ports(_) => ports(&mut s)?,
         Command::Vcs(_) => vcs(&mut s)?,
         Command::Ld { action, .. } => ld(&mut s, action.clone().unwrap_or(LdAction::Info))?,
-        Command::Raw { opcode, payload, out_len, .. } => return raw(&mut s, *opcode, payload.as_ref().map_or(&[][..], |p| &p.0[..]), *out_len),
+        Command::Raw { opcode, payload, out_len, .. } => {
+            return raw(&mut s, *opcode, payload.as_ref().map_or(&[][..], |p| &p.0[..]), *out_len);
+        }
         Command::Commands(_) => commands(&mut s)?,
     };
     Ok(value.into())
@@ -605,7 +622,8 @@ fn poison(s: &mut Session, action: PoisonAction) -> Result<Value, Failure> {
             ("injected", addr)
         }
         PoisonAction::Clear { addr } => {
-            let req = cxlmi_cmd_memdev_clear_poison_req { clear_poison_phy_addr: addr, clear_poison_write_data: [0; 64] };
+            let req =
+                cxlmi_cmd_memdev_clear_poison_req { clear_poison_phy_addr: addr, clear_poison_write_data: [0; 64] };
             s.exec::<ClearPoison, _>(&req, |_| ())?;
             ("cleared", addr)
         }
@@ -618,7 +636,9 @@ fn poison(s: &mut Session, action: PoisonAction) -> Result<Value, Failure> {
 
 fn sanitize(s: &mut Session, abort_after: Option<f64>, json: bool) -> Result<Value, Failure> {
     let abort_after = match abort_after {
-        Some(secs) if !(secs.is_finite() && secs >= 0.0) => return Err(s.usage("--abort-after takes seconds, 0 or more")),
+        Some(secs) if !(secs.is_finite() && secs >= 0.0) => {
+            return Err(s.usage("--abort-after takes seconds, 0 or more"));
+        }
         Some(secs) => Some(Duration::from_secs_f64(secs)),
         None => None,
     };
@@ -729,7 +749,8 @@ fn dc(s: &mut Session, action: DcAction) -> Result<Value, Failure> {
             let mut extents = Vec::new();
             let (mut total, mut generation);
             loop {
-                let req = cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: 0, start_extent_idx: extents.len() as u32 };
+                let req =
+                    cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: 0, start_extent_idx: extents.len() as u32 };
                 let (head, got) = s.exec::<GetDcExtentList, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
                 total = head.total_num_extents;
                 generation = head.generation_num;
@@ -786,7 +807,8 @@ fn ports(s: &mut Session) -> Result<Value, Failure> {
     let sw = switch_identity(s)?;
     let ids: Vec<u8> = (0..sw.num_physical_ports).collect();
     let head = cxlmi_cmd_fmapi_get_phys_port_state_req { num_ports: 0, ports: [] };
-    let blocks = s.exec::<GetPhysPortState, _>(&WithItems { head, items: &ids }, |l| l.entries().collect::<Vec<_>>())?;
+    let blocks =
+        s.exec::<GetPhysPortState, _>(&WithItems { head, items: &ids }, |l| l.entries().collect::<Vec<_>>())?;
     let ports: Vec<Value> = blocks
         .iter()
         .map(|p| {
@@ -815,7 +837,8 @@ fn ports(s: &mut Session) -> Result<Value, Failure> {
 fn vcs(s: &mut Session) -> Result<Value, Failure> {
     let sw = switch_identity(s)?;
     let ids: Vec<u8> = (0..sw.num_vcs).collect();
-    let head = cxlmi_cmd_fmapi_get_vcs_info_req { start_vppb: 0, vppb_list_limit: u8::MAX, num_vcs: 0, vcs_id_list: [] };
+    let head =
+        cxlmi_cmd_fmapi_get_vcs_info_req { start_vppb: 0, vppb_list_limit: u8::MAX, num_vcs: 0, vcs_id_list: [] };
     let blocks = s.exec::<GetVcsInfo, _>(&WithItems { head, items: &ids }, |info| {
         info.blocks()
             .map(|b| {
@@ -881,7 +904,8 @@ fn ld(s: &mut Session, action: LdAction) -> Result<Value, Failure> {
 
 fn raw(s: &mut Session, opcode: u16, payload: &[u8], out_len: usize) -> Result<Output, Failure> {
     let size = cxlmi::cci::ResponseSize::between(0, out_len);
-    let (rc, bytes) = match s.ep.transact(s.tunnel, Opcode(opcode), payload.len(), |p| p.copy_from_slice(payload), size) {
+    let (rc, bytes) = match s.ep.transact(s.tunnel, Opcode(opcode), payload.len(), |p| p.copy_from_slice(payload), size)
+    {
         Ok(rsp) => (0u16, rsp.sent().to_vec()),
         // Background Command Started is a success without a payload.
         Err(Error::Device(1)) => (1, Vec::new()),
@@ -894,7 +918,12 @@ fn raw(s: &mut Session, opcode: u16, payload: &[u8], out_len: usize) -> Result<O
         "length": bytes.len(),
         "payload": to_hex(&bytes),
     });
-    let mut text = format!("opcode       {}\nreturn code  {}\nlength       {}\n", hex16(opcode), crate::retcode::describe(rc), bytes.len());
+    let mut text = format!(
+        "opcode       {}\nreturn code  {}\nlength       {}\n",
+        hex16(opcode),
+        crate::retcode::describe(rc),
+        bytes.len()
+    );
     for (i, line) in bytes.chunks(16).enumerate() {
         let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
         text.push_str(&format!("{:04x}  {}\n", i * 16, hex.join(" ")));

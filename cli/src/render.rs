@@ -109,9 +109,8 @@ fn table(items: &[Value], indent: usize, out: &mut String) {
         .map(|i| keys.iter().map(|k| i.get(k.as_str()).map(|v| cell(k, v)).unwrap_or_default()).collect())
         .collect();
     let heads: Vec<String> = keys.iter().map(|k| label(k)).collect();
-    let widths: Vec<usize> = (0..keys.len())
-        .map(|c| rows.iter().map(|r| r[c].len()).chain([heads[c].len()]).max().unwrap_or(0))
-        .collect();
+    let widths: Vec<usize> =
+        (0..keys.len()).map(|c| rows.iter().map(|r| r[c].len()).chain([heads[c].len()]).max().unwrap_or(0)).collect();
     let line = |cells: &[String]| {
         let s: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
         format!("{pad}{}\n", s.join("  ").trim_end())
@@ -129,9 +128,10 @@ fn cell(key: &str, v: &Value) -> String {
             items.iter().map(|i| format!("[{}]", cell("", i))).collect::<Vec<_>>().join(" ")
         }
         // Sizes stay short in a table cell.
-        Value::Number(n) if key.ends_with("_bytes") => {
-            n.as_u64().map(|b| size(b).split(" (").nth(1).map(|u| u.trim_end_matches(')').to_string()).unwrap_or_else(|| size(b))).unwrap_or_default()
-        }
+        Value::Number(n) if key.ends_with("_bytes") => n
+            .as_u64()
+            .map(|b| size(b).split(" (").nth(1).map(|u| u.trim_end_matches(')').to_string()).unwrap_or_else(|| size(b)))
+            .unwrap_or_default(),
         _ => scalar(key, v),
     }
 }

@@ -239,6 +239,9 @@ mod tests {
         assert!(matches!(check_response(&req, &lying, ResponseSize::between(18, 40)), Err(Error::Protocol(_))));
         let mut request_not_response = ok.clone();
         request_not_response[0] = CATEGORY_REQUEST;
-        assert!(matches!(check_response(&req, &request_not_response, ResponseSize::fixed(18)), Err(Error::Protocol(_))));
+        assert!(matches!(
+            check_response(&req, &request_not_response, ResponseSize::fixed(18)),
+            Err(Error::Protocol(_))
+        ));
     }
 }

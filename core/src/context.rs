@@ -70,7 +70,11 @@ impl Context {
             Target::Emulated(model) => match self.emulator {
                 Some(open) => open(self, model),
                 None => {
-                    log_at!(self.log, LOG_ERR, "cannot open {target}: no emulated fabric here (built without the emulator)");
+                    log_at!(
+                        self.log,
+                        LOG_ERR,
+                        "cannot open {target}: no emulated fabric here (built without the emulator)"
+                    );
                     Err(crate::Error::Unsupported("the emulated fabric"))
                 }
             },
@@ -224,4 +228,3 @@ impl Context {
         Ok(opened)
     }
 }
-

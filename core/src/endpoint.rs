@@ -29,7 +29,16 @@ pub struct Endpoint {
 impl Endpoint {
     pub(crate) fn new(transport: Box<dyn Transport>, log: Arc<Logger>) -> Endpoint {
         let timeout_ms = transport.default_timeout_ms();
-        Endpoint { transport, log, has_fmapi: false, timeout_ms, mailbox_mode: None, req_buf: Vec::new(), rsp_buf: Vec::new(), tunnel_scratch: Default::default() }
+        Endpoint {
+            transport,
+            log,
+            has_fmapi: false,
+            timeout_ms,
+            mailbox_mode: None,
+            req_buf: Vec::new(),
+            rsp_buf: Vec::new(),
+            tunnel_scratch: Default::default(),
+        }
     }
 
     pub fn log(&self) -> &Logger {

@@ -72,12 +72,10 @@ impl FromStr for Target {
                 .split_once(',')
                 .or_else(|| rest.split_once(':'))
                 .ok_or_else(|| ParseTargetError::MctpSyntax(s.into()))?;
-            let net = number(net)
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| ParseTargetError::MctpNet(s.into()))?;
-            let eid = number(eid)
-                .and_then(|n| u8::try_from(n).ok())
-                .ok_or_else(|| ParseTargetError::MctpEid(s.into()))?;
+            let net =
+                number(net).and_then(|n| u32::try_from(n).ok()).ok_or_else(|| ParseTargetError::MctpNet(s.into()))?;
+            let eid =
+                number(eid).and_then(|n| u8::try_from(n).ok()).ok_or_else(|| ParseTargetError::MctpEid(s.into()))?;
             return Ok(Target::Mctp { net, eid });
         }
         if let Some(model) = s.strip_prefix("emu:") {
@@ -105,11 +103,7 @@ impl fmt::Display for Target {
             Target::Mailbox(name) => write!(f, "{name}"),
             Target::MailboxPath(path) => {
                 let shown = path.to_string_lossy();
-                if shown.contains('/') {
-                    write!(f, "{shown}")
-                } else {
-                    write!(f, "./{shown}")
-                }
+                if shown.contains('/') { write!(f, "{shown}") } else { write!(f, "./{shown}") }
             }
             Target::Mctp { net, eid } => write!(f, "mctp:{net},{eid}"),
             Target::Emulated(model) => write!(f, "emu:{model}"),
@@ -131,22 +125,13 @@ mod tests {
     #[test]
     fn each_kind() {
         assert_eq!(t("mem0"), Ok(Target::Mailbox("mem0".into())));
-        assert_eq!(
-            t("/dev/cxl/mem0"),
-            Ok(Target::MailboxPath("/dev/cxl/mem0".into()))
-        );
+        assert_eq!(t("/dev/cxl/mem0"), Ok(Target::MailboxPath("/dev/cxl/mem0".into())));
         assert_eq!(t("./mem0"), Ok(Target::MailboxPath("./mem0".into())));
         assert_eq!(t("mctp:1,8"), Ok(Target::Mctp { net: 1, eid: 8 }));
         assert_eq!(t("mctp:1:8"), Ok(Target::Mctp { net: 1, eid: 8 }));
         assert_eq!(t("mctp:0x10,0x20"), Ok(Target::Mctp { net: 16, eid: 32 }));
         assert_eq!(t("mctp:0XfF,0Xff"), Ok(Target::Mctp { net: 255, eid: 255 }));
-        assert_eq!(
-            t("mctp:4294967295,255"),
-            Ok(Target::Mctp {
-                net: u32::MAX,
-                eid: 255
-            })
-        );
+        assert_eq!(t("mctp:4294967295,255"), Ok(Target::Mctp { net: u32::MAX, eid: 255 }));
         assert_eq!(t("emu:type3"), Ok(Target::Emulated("type3".into())));
         // Parsed here, refused when opened: the emulator knows its models.
         assert_eq!(t("emu:nope"), Ok(Target::Emulated("nope".into())));
@@ -186,38 +171,15 @@ mod tests {
     #[test]
     fn messages_name_what_was_expected() {
         let e = t("x:y").unwrap_err().to_string();
-        assert_eq!(
-            e,
-            "'x:y' is not a target: expected memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL"
-        );
-        assert_eq!(
-            t("mctp:1").unwrap_err().to_string(),
-            "'mctp:1': an MCTP target is mctp:NET,EID"
-        );
-        assert!(
-            t("mctp:1,999")
-                .unwrap_err()
-                .to_string()
-                .contains("EID is a number up to 255")
-        );
-        assert!(
-            t("emu:")
-                .unwrap_err()
-                .to_string()
-                .contains("e.g. emu:type3")
-        );
+        assert_eq!(e, "'x:y' is not a target: expected memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL");
+        assert_eq!(t("mctp:1").unwrap_err().to_string(), "'mctp:1': an MCTP target is mctp:NET,EID");
+        assert!(t("mctp:1,999").unwrap_err().to_string().contains("EID is a number up to 255"));
+        assert!(t("emu:").unwrap_err().to_string().contains("e.g. emu:type3"));
     }
 
     #[test]
     fn display_round_trips() {
-        for text in [
-            "mem0",
-            "/dev/cxl/mem0",
-            "mctp:1,8",
-            "mctp:0x10:0x20",
-            "emu:switch",
-            "./mem1",
-        ] {
+        for text in ["mem0", "/dev/cxl/mem0", "mctp:1,8", "mctp:0x10:0x20", "emu:switch", "./mem1"] {
             let target = t(text).unwrap();
             assert_eq!(t(&target.to_string()), Ok(target.clone()), "{text}");
         }
@@ -225,10 +187,7 @@ mod tests {
         // Built by hand without a '/', a path is still written as one.
         let path = Target::MailboxPath("mem0".into());
         assert_eq!(path.to_string(), "./mem0");
-        assert_eq!(
-            t(&path.to_string()),
-            Ok(Target::MailboxPath("./mem0".into()))
-        );
+        assert_eq!(t(&path.to_string()), Ok(Target::MailboxPath("./mem0".into())));
     }
 
     fn quiet() -> Context {
@@ -238,36 +197,24 @@ mod tests {
     #[test]
     fn emulated_without_an_emulator_is_unsupported() {
         let ctx = quiet();
-        assert!(matches!(
-            ctx.open_target(&Target::Emulated("type3".into())),
-            Err(Error::Unsupported(_))
-        ));
+        assert!(matches!(ctx.open_target(&Target::Emulated("type3".into())), Err(Error::Unsupported(_))));
     }
 
     #[test]
     fn emulated_goes_to_the_installed_opener() {
         fn opener(ctx: &Context, model: &str) -> crate::Result<Endpoint> {
-            if model == "mock" {
-                Ok(ctx.open_mock())
-            } else {
-                Err(Error::InvalidArgument("unknown emulator model"))
-            }
+            if model == "mock" { Ok(ctx.open_mock()) } else { Err(Error::InvalidArgument("unknown emulator model")) }
         }
         let mut ctx = quiet();
         ctx.set_emulator(opener);
         assert!(ctx.open_target(&Target::Emulated("mock".into())).is_ok());
-        assert!(matches!(
-            ctx.open_target(&Target::Emulated("nope".into())),
-            Err(Error::InvalidArgument(_))
-        ));
+        assert!(matches!(ctx.open_target(&Target::Emulated("nope".into())), Err(Error::InvalidArgument(_))));
     }
 
     #[test]
     fn mailbox_targets_open_device_nodes() {
         let ctx = quiet();
         let absent = Target::MailboxPath("/nonexistent/cxl/mem0".into());
-        assert!(
-            matches!(ctx.open_target(&absent), Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound)
-        );
+        assert!(matches!(ctx.open_target(&absent), Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound));
     }
 }

@@ -215,7 +215,8 @@ mod tests {
         let inner_rsp = message(CATEGORY_RESPONSE, 0, IDENTIFY, 0, &[9; 18]);
         // Tags: the inner wrapping is taken first (1), the outer second (2).
         let middle = wrapped_response(1, &inner_rsp);
-        let (r, t, rsp) = run(Tunnel::PortThenLd { port: 5, ld: 2 }, wrapped_response(2, &middle), ResponseSize::fixed(18));
+        let (r, t, rsp) =
+            run(Tunnel::PortThenLd { port: 5, ld: 2 }, wrapped_response(2, &middle), ResponseSize::fixed(18));
         assert_eq!(r.unwrap(), 18);
         let mut inner_wrap = message(0, 1, OPCODE, 0, &[2, 0, 12, 0]);
         inner_wrap.extend_from_slice(&message(0, 0, IDENTIFY, 0, &[]));
@@ -239,7 +240,10 @@ mod tests {
         assert!(matches!(run(Tunnel::Port(1), cut, ResponseSize::fixed(18)).0, Err(Error::Protocol(_))));
         // inner answers another opcode
         let other = message(CATEGORY_RESPONSE, 0, Opcode(0x0002), 0, &[7; 18]);
-        assert!(matches!(run(Tunnel::Port(1), wrapped_response(1, &other), ResponseSize::fixed(18)).0, Err(Error::Protocol(_))));
+        assert!(matches!(
+            run(Tunnel::Port(1), wrapped_response(1, &other), ResponseSize::fixed(18)).0,
+            Err(Error::Protocol(_))
+        ));
         // outer too short for a tunnel header
         let bare = message(CATEGORY_RESPONSE, 1, OPCODE, 0, &[0, 0]);
         assert!(matches!(run(Tunnel::Port(1), bare, ResponseSize::fixed(18)).0, Err(Error::Protocol(_))));
@@ -247,7 +251,10 @@ mod tests {
         let outer_err = message(CATEGORY_RESPONSE, 1, OPCODE, 3, &[]);
         assert!(matches!(run(Tunnel::Port(1), outer_err, ResponseSize::fixed(18)).0, Err(Error::Device(3))));
         let inner_err = message(CATEGORY_RESPONSE, 0, IDENTIFY, 2, &[]);
-        assert!(matches!(run(Tunnel::Port(1), wrapped_response(1, &inner_err), ResponseSize::fixed(18)).0, Err(Error::Device(2))));
+        assert!(matches!(
+            run(Tunnel::Port(1), wrapped_response(1, &inner_err), ResponseSize::fixed(18)).0,
+            Err(Error::Device(2))
+        ));
     }
 
     #[test]

@@ -11,14 +11,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
-use cxlmi_test_support::fake_mctpd::{Behaviour, Endpoint as FakeEndpoint, Fake, Flavour, Shape};
-use cxlmi::discovery::mctpd::{CODECONSTRUCT, Found, Mctpd, OPENBMC};
 use cxlmi::commands::generic::Identify;
-use cxlmi::{Context, Endpoint, Tunnel};
+use cxlmi::discovery::mctpd::{CODECONSTRUCT, Found, Mctpd, OPENBMC};
 use cxlmi::error::Error;
 use cxlmi::log::Logger;
 use cxlmi::transport::mctp::{Address, Datagram, Sockets};
+use cxlmi::{Context, Endpoint, Tunnel};
 use cxlmi_test_support::ErrnoExt;
+use cxlmi_test_support::fake_mctpd::{Behaviour, Endpoint as FakeEndpoint, Fake, Flavour, Shape};
 use cxlmi_test_support::sim::Component;
 
 /// A dbus-daemon of our own, killed (with its directory removed) on drop.

@@ -52,9 +52,13 @@ mod tests {
             }
             // SAFETY: valid per the trait's contract.
             let input = unsafe { core::slice::from_raw_parts(cmd.r#in.payload as *const u8, cmd.r#in.size as usize) };
-            let out =
-                unsafe { core::slice::from_raw_parts_mut(cmd.out.payload as *mut u8, cmd.out.size as usize) };
-            self.seen.lock().unwrap().push(Seen { id: cmd.id, opcode: cmd.raw_opcode, input: input.to_vec(), out_room: cmd.out.size });
+            let out = unsafe { core::slice::from_raw_parts_mut(cmd.out.payload as *mut u8, cmd.out.size as usize) };
+            self.seen.lock().unwrap().push(Seen {
+                id: cmd.id,
+                opcode: cmd.raw_opcode,
+                input: input.to_vec(),
+                out_room: cmd.out.size,
+            });
             let (retval, payload) = (self.reply)(cmd.raw_opcode, input);
             let n = payload.len().min(out.len());
             out[..n].copy_from_slice(&payload[..n]);
@@ -90,7 +94,11 @@ mod tests {
         log: Captured,
     }
 
-    fn rig_with(probe: bool, fail: Option<i32>, reply: impl FnMut(u16, &[u8]) -> (u32, Vec<u8>) + Send + 'static) -> Rig {
+    fn rig_with(
+        probe: bool,
+        fail: Option<i32>,
+        reply: impl FnMut(u16, &[u8]) -> (u32, Vec<u8>) + Send + 'static,
+    ) -> Rig {
         let log = Captured::default();
         let mut ctx = Context::new(Logger::new(LOG_DEBUG, Box::new(log.clone())));
         ctx.set_probe_enabled(probe);
@@ -131,8 +139,14 @@ mod tests {
         assert_eq!({ id.device_id }, 0x0d93);
         assert_eq!(*r.seen.lock().unwrap(), [Seen { id: 2, opcode: 0x0001, input: vec![], out_room: 18 }]);
         // A command with a payload: Set Timestamp (0301h), 8 bytes in, none out.
-        r.ep.transact(Tunnel::None, Opcode(0x0301), 8, |p| p.copy_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8]), ResponseSize::fixed(0))
-            .unwrap_err(); // the component does not support it...
+        r.ep.transact(
+            Tunnel::None,
+            Opcode(0x0301),
+            8,
+            |p| p.copy_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8]),
+            ResponseSize::fixed(0),
+        )
+        .unwrap_err(); // the component does not support it...
         let seen = r.seen.lock().unwrap();
         assert_eq!(seen[1], Seen { id: 2, opcode: 0x0301, input: vec![1, 2, 3, 4, 5, 6, 7, 8], out_room: 0 });
     }
@@ -248,7 +262,12 @@ mod tests {
             (tunnel(3, -1, 1, false), head(0, 3, &identify_request()), (4 + HEADER_LEN + 18) as u32, vec![(0, 3)]),
             (tunnel(-1, 2, 1, false), head(0, 2, &identify_request()), (4 + HEADER_LEN + 18) as u32, vec![(0, 2)]),
             (tunnel(5, 4, 2, false), head(0, 5, &inner_wrap), (4 + one + HEADER_LEN + 18) as u32, vec![(0, 5), (0, 4)]),
-            (tunnel(-1, -1, 1, true), head(1, 0xff, &identify_request()), (4 + HEADER_LEN + 18) as u32, vec![(1, 0xff)]),
+            (
+                tunnel(-1, -1, 1, true),
+                head(1, 0xff, &identify_request()),
+                (4 + HEADER_LEN + 18) as u32,
+                vec![(1, 0xff)],
+            ),
         ];
         for (t, input, out_room, hops) in cases {
             let reached = Arc::new(Mutex::new(Vec::new()));
@@ -306,6 +325,7 @@ mod tests {
 /// The kernel's rules, through the public endpoint API, with a scripted
 /// kernel that plays drivers/cxl/core/mbox.c.
 mod kernel_rules {
+    use super::tests::Captured;
     use cxlmi::cci::{Opcode, ResponseSize};
     use cxlmi::commands::generic::{GetEventRecords, Identify};
     use cxlmi::commands::memdev::{GetHealthInfo, GetPartitionInfo, MemdevIdentify, SetPartitionInfo};
@@ -318,7 +338,6 @@ mod kernel_rules {
     use cxlmi_test_support::ErrnoExt;
     use cxlmi_test_support::scripted::{Config, Handle, ID_SET_LSA, Kernel, Sent};
     use cxlmi_test_support::sim::{Component, Hop};
-    use super::tests::Captured;
 
     struct Rig {
         ep: Endpoint,
@@ -333,7 +352,13 @@ mod kernel_rules {
         /// Sends `opcode` with `input`, room for `out` bytes back.
         fn send(&mut self, opcode: u16, input: &[u8], out: usize) -> Result<usize> {
             self.ep
-                .transact(Tunnel::None, Opcode(opcode), input.len(), |p| p.copy_from_slice(input), ResponseSize::between(0, out))
+                .transact(
+                    Tunnel::None,
+                    Opcode(opcode),
+                    input.len(),
+                    |p| p.copy_from_slice(input),
+                    ResponseSize::between(0, out),
+                )
                 .map(|r| r.len)
         }
         /// The errno of a command that must fail.
@@ -362,7 +387,9 @@ mod kernel_rules {
                 p[0x14] = 15;
                 (0, p)
             }
-            0x4101 | 0x4103 | 0x4202 | 0x4204 | 0x0500 | 0x0300 => (0, if opcode == 0x0300 { vec![9; 8] } else { vec![] }),
+            0x4101 | 0x4103 | 0x4202 | 0x4204 | 0x0500 | 0x0300 => {
+                (0, if opcode == 0x0300 { vec![9; 8] } else { vec![] })
+            }
             _ => {
                 let _ = input;
                 (3, vec![])
@@ -399,7 +426,10 @@ mod kernel_rules {
         assert!(!by_id.contains(&0x4203));
         let claimed: Vec<u16> = mode.claimed().map(|n| n.opcode.0).collect();
         assert_eq!(claimed, [0x4103, 0x4204]);
-        assert_eq!(mode.route(Opcode(0x4200)), Route::Id(kernel::NAMED[5], cxl_command_info { id: 7, flags: 1, size_in: 0, size_out: 0x12 }));
+        assert_eq!(
+            mode.route(Opcode(0x4200)),
+            Route::Id(kernel::NAMED[5], cxl_command_info { id: 7, flags: 1, size_in: 0, size_out: 0x12 })
+        );
         assert_eq!(mode.route(Opcode(0x0001)), Route::Refused(Refusal::NoRaw));
         assert_eq!(mode.route(Opcode(0x4103)), Route::Refused(Refusal::Claimed));
         assert_eq!(mode.route(Opcode(0x4203)), Route::Refused(Refusal::NotEnabled));
@@ -411,7 +441,13 @@ mod kernel_rules {
 
         let r = rig(Config::with_raw());
         assert!(r.ep.mailbox_mode().unwrap().raw());
-        assert!(r.log().contains("; other opcodes RAW (the kernel warns and taints itself on the first); payload 2048 bytes (sysfs)"), "{}", r.log());
+        assert!(
+            r.log().contains(
+                "; other opcodes RAW (the kernel warns and taints itself on the first); payload 2048 bytes (sysfs)"
+            ),
+            "{}",
+            r.log()
+        );
         assert_eq!(r.ep.mailbox_mode().unwrap().route(Opcode(0x0001)), Route::Raw);
     }
 
@@ -454,7 +490,11 @@ mod kernel_rules {
             let mut r = rig(config);
             assert_eq!(r.errno(0x4204, &[1], 0), EOPNOTSUPP);
             assert_eq!(r.errno(0x4103, &[0; 12], 0), EOPNOTSUPP);
-            assert!(r.log().contains("Set Shutdown State (4204h) not sent: the kernel holds it for itself"), "{}", r.log());
+            assert!(
+                r.log().contains("Set Shutdown State (4204h) not sent: the kernel holds it for itself"),
+                "{}",
+                r.log()
+            );
             assert!(r.log().contains("Set Label Storage Area (4103h) not sent: the kernel holds it for itself"));
             let s = r.kernel.state();
             assert!(s.sent.is_empty() && s.refused.is_empty() && !s.raw_warned);
@@ -471,7 +511,11 @@ mod kernel_rules {
         let ids: Vec<(u32, u16)> = r.kernel.state().sent.iter().map(|s| (s.id, s.opcode)).collect();
         assert_eq!(ids, [(ID_RAW, 0x0001), (1, 0x4000), (7, 0x4200)]);
         assert!(r.kernel.state().raw_warned);
-        assert!(r.log().contains("0001h: RAW") && r.log().contains("4200h: kernel id 7 (Get Health Info)"), "{}", r.log());
+        assert!(
+            r.log().contains("0001h: RAW") && r.log().contains("4200h: kernel id 7 (Get Health Info)"),
+            "{}",
+            r.log()
+        );
     }
 
     #[test]
@@ -490,8 +534,12 @@ mod kernel_rules {
             let input = vec![0; if op == 0x0202 { 2 } else { 0 }];
             assert_eq!(r.errno(op, &input, 0), EOPNOTSUPP, "{op:04x}");
             let log = r.log();
-            let line = log.lines().find(|l| l.contains(&format!("{op:04x}h")) && l.contains("not sent")).unwrap_or_default();
-            assert!(line.contains(&format!("not sent: the kernel refuses it as a RAW command: {why}")), "{op:04x}: {log}");
+            let line =
+                log.lines().find(|l| l.contains(&format!("{op:04x}h")) && l.contains("not sent")).unwrap_or_default();
+            assert!(
+                line.contains(&format!("not sent: the kernel refuses it as a RAW command: {why}")),
+                "{op:04x}: {log}"
+            );
         }
         // The kernel said no before sending or warning; a second try asks it no more.
         let refused = r.kernel.state().refused.len();
@@ -508,7 +556,9 @@ mod kernel_rules {
         // Under lockdown every RAW command is refused; commands by id still work.
         let mut r = rig(Config { lockdown: true, ..Config::with_raw() });
         assert_eq!(r.ep.execute::<Identify>(Tunnel::None, &()).unwrap_err().errno(), EOPNOTSUPP);
-        assert!(r.log().contains("0001h not sent: the kernel refuses it as a RAW command (kernel lockdown, or a newer deny list)"));
+        assert!(r.log().contains(
+            "0001h not sent: the kernel refuses it as a RAW command (kernel lockdown, or a newer deny list)"
+        ));
         r.ep.execute::<GetHealthInfo>(Tunnel::None, &()).unwrap();
     }
 
@@ -603,7 +653,13 @@ mod kernel_rules {
         let tunnel = Tunnel::Port(2);
         let mut r = rig(Config::distro());
         assert_eq!(r.ep.execute::<Identify>(tunnel, &()).unwrap_err().errno(), EOPNOTSUPP);
-        assert!(r.log().contains("tunnelled command (5300h) not sent: tunnelling needs RAW commands, which this kernel does not take"), "{}", r.log());
+        assert!(
+            r.log().contains(
+                "tunnelled command (5300h) not sent: tunnelling needs RAW commands, which this kernel does not take"
+            ),
+            "{}",
+            r.log()
+        );
         assert!(r.kernel.state().sent.is_empty());
 
         let mut c = Component::new(|hops: &[Hop], op, _: &[u8]| {
@@ -632,7 +688,11 @@ mod kernel_rules {
         // kernel's ENOTTY says the device does not have it.
         let mut r = rig(Config { flags: false, exclusive: vec![], ..Config::distro() });
         assert_eq!(r.errno(0x4203, &[], 1), EOPNOTSUPP);
-        assert!(r.log().contains("Get Shutdown State (4203h) not sent: the device does not list it in its Command Effects Log"));
+        assert!(
+            r.log().contains(
+                "Get Shutdown State (4203h) not sent: the device does not list it in its Command Effects Log"
+            )
+        );
         assert_eq!(r.kernel.state().refused, [(13, libc::ENOTTY)]);
         r.ep.execute::<GetHealthInfo>(Tunnel::None, &()).unwrap();
     }

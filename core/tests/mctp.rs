@@ -100,9 +100,11 @@ mod tests {
 
     /// A component answering Identify as `component_type`, anything else as unsupported.
     fn device(component_type: u8) -> Component {
-        Component::new(move |_: &[Hop], op, _: &[u8]| {
-            if op == IDENTIFY { (0, identify_payload(component_type)) } else { (3, vec![]) }
-        })
+        Component::new(
+            move |_: &[Hop], op, _: &[u8]| {
+                if op == IDENTIFY { (0, identify_payload(component_type)) } else { (3, vec![]) }
+            },
+        )
     }
 
     fn context(probe: bool) -> Context {
@@ -154,7 +156,8 @@ mod tests {
 
     #[test]
     fn reply_with_another_tag_is_refused() {
-        let peer = Peer::new(|m| Some(message(CATEGORY_RESPONSE, m[1].wrapping_add(1), IDENTIFY, 0, &identify_payload(3))));
+        let peer =
+            Peer::new(|m| Some(message(CATEGORY_RESPONSE, m[1].wrapping_add(1), IDENTIFY, 0, &identify_payload(3))));
         let mut ep = open(&peer, false);
         assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Protocol(_))));
     }
@@ -288,11 +291,7 @@ mod tests {
             // Level 1 to LD 2 of the MLD the endpoint is.
             (tunnel(-1, 2, 1, false), wrapped(1, 0, 2, &identify_request()), vec![(0, 2)]),
             // Level 2: LD 4 behind port 5; inner wrapping tag 1, outer 2.
-            (
-                tunnel(5, 4, 2, false),
-                wrapped(2, 0, 5, &wrapped(1, 0, 4, &identify_request())),
-                vec![(0, 5), (0, 4)],
-            ),
+            (tunnel(5, 4, 2, false), wrapped(2, 0, 5, &wrapped(1, 0, 4, &identify_request())), vec![(0, 5), (0, 4)]),
             // The LD Pool CCI of a multi-headed device: target type 1.
             (tunnel(-1, -1, 1, true), wrapped(1, 1, 0xff, &identify_request()), vec![(1, 0xff)]),
         ];

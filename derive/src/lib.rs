@@ -24,15 +24,11 @@ pub fn derive_wire(input: TokenStream) -> TokenStream {
         Data::Struct(s) => match &s.fields {
             Fields::Named(f) => f.named.iter().collect::<Vec<_>>(),
             _ => {
-                return syn::Error::new_spanned(name, "Wire needs named fields")
-                    .to_compile_error()
-                    .into();
+                return syn::Error::new_spanned(name, "Wire needs named fields").to_compile_error().into();
             }
         },
         _ => {
-            return syn::Error::new_spanned(name, "Wire is for structs")
-                .to_compile_error()
-                .into();
+            return syn::Error::new_spanned(name, "Wire is for structs").to_compile_error().into();
         }
     };
 

@@ -59,7 +59,6 @@ pub mod effects {
     pub const ABORTABLE: u16 = 1 << 8;
 }
 
-
 /// A background operation in progress.
 #[derive(Clone, Copy, Debug)]
 struct Background {
@@ -271,4 +270,3 @@ pub fn put<T: Wire>(out: &mut Vec<u8>, v: &T) {
     out.resize(start + T::SIZE, 0);
     v.encode(&mut out[start..]);
 }
-

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use cxlmi::cci::{Opcode, ResponseSize};
 use cxlmi::commands::fmapi::*;
 use cxlmi::commands::generic::{BgOpStatus, Identify};
-use cxlmi::{Context, Endpoint, Tunnel};
 use cxlmi::error::{Error, Result};
 use cxlmi::log::Logger;
 use cxlmi::types::cxlmi_cmd_retcode::*;
 use cxlmi::types::*;
 use cxlmi::wire::Wire;
+use cxlmi::{Context, Endpoint, Tunnel};
 
 fn open(model: &str) -> Endpoint {
     crate::open(&Context::new(Logger::stderr(0)), model).unwrap()

@@ -3,9 +3,9 @@
 //! Management Command of the models that tunnel. A model lists them in its
 //! own table as `generic::identify::<Self>` and so on.
 
-use cxlmi::commands::generic::CEL_UUID;
 use crate::device::{Common, Device, Done, Handled, Rc, cel, input, input_head, put, respond};
 use cxlmi::cci::{HEADER_LEN, Opcode};
+use cxlmi::commands::generic::CEL_UUID;
 use cxlmi::types::*;
 use cxlmi::wire::Wire;
 
@@ -130,11 +130,7 @@ pub fn tunnel<D: Device>(d: &mut D, req: &[u8], out: &mut Vec<u8>) -> Handled {
 /// answer it at the port or LD it names (false: no such target), and wraps
 /// the answer. A command size that disagrees with the payload, or a target
 /// that is not there, is Invalid Input.
-pub fn tunnel_via(
-    req: &[u8],
-    out: &mut Vec<u8>,
-    forward: impl FnOnce(u8, u8, &[u8], &mut Vec<u8>) -> bool,
-) -> Handled {
+pub fn tunnel_via(req: &[u8], out: &mut Vec<u8>, forward: impl FnOnce(u8, u8, &[u8], &mut Vec<u8>) -> bool) -> Handled {
     let ((id, target, size), inner) = input_head::<(u8, u8, u16)>(req)?;
     if usize::from(size) != inner.len() || inner.len() < HEADER_LEN {
         return Err(Rc::CXLMI_RET_INPUT);

@@ -30,9 +30,9 @@ pub mod type3;
 
 pub use device::{Cmd, Common, Component, Device, Done, Handled, Rc, cmd, effects, respond};
 
-use cxlmi::{Context, Endpoint, Error, Result};
 use cxlmi::log::LOG_ERR;
 use cxlmi::log_at;
+use cxlmi::{Context, Endpoint, Error, Result};
 
 /// A model the emulator can build by name: what `cxlmi_open_emulator` and
 /// `emu:NAME` targets accept.

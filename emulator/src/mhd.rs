@@ -13,15 +13,13 @@
 //! range one head holds (accepted or offered) is never offered to another.
 //! The endpoint opens at head 0, which also answers 5500h and 5501h.
 
-use cxlmi::commands::CAPACITY_UNIT;
 use crate::dc::{DynamicCapacity, Extent, MAX_EXTENTS, MAX_TAGS, Tag};
+use crate::device::{Cmd, Common, Component, Device, Done, Handled, Rc, cel, cmd, effects::*, input, input_head, put};
+use crate::generic;
 use crate::switch::{LTSSM_L0, MAX_SPEED, SPEEDS_VECTOR};
 use crate::type3::Type3;
-use crate::generic;
-use crate::device::{
-    Cmd, Common, Component, Device, Done, Handled, Rc, cel, cmd, effects::*, input, input_head, put,
-};
 use cxlmi::cci::Opcode;
+use cxlmi::commands::CAPACITY_UNIT;
 use cxlmi::commands::Command;
 use cxlmi::commands::fmapi::*;
 use cxlmi::commands::generic::*;

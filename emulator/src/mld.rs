@@ -6,9 +6,9 @@
 //! 256 MB units; at power-on each LD has a quarter of it in range 1, an
 //! equal share of the bandwidth and no bandwidth limit.
 
-use crate::type3::Type3;
-use crate::generic;
 use crate::device::{Cmd, Common, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
+use crate::generic;
+use crate::type3::Type3;
 use cxlmi::commands::Command;
 use cxlmi::commands::fmapi::*;
 use cxlmi::commands::generic::*;

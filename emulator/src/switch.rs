@@ -20,8 +20,8 @@
 
 use std::time::Duration;
 
-use crate::generic;
 use crate::device::{Cmd, Common, Component, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
+use crate::generic;
 use cxlmi::cci::Opcode;
 use cxlmi::commands::Command;
 use cxlmi::commands::fmapi::*;

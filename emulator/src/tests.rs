@@ -2,11 +2,11 @@
 //! tunnel kinds end to end.
 
 use cxlmi::commands::generic::{GetLogCel, GetSupportedLogs, GetTimestamp, Identify, SetTimestamp};
-use cxlmi::{Context, Endpoint, Tunnel};
 use cxlmi::error::Error;
 use cxlmi::log::Logger;
-use cxlmi::types::*;
 use cxlmi::types::cxlmi_cmd_retcode::*;
+use cxlmi::types::*;
+use cxlmi::{Context, Endpoint, Tunnel};
 
 /// A freshly opened, probed endpoint of `model`.
 pub(crate) fn open(model: &str) -> Endpoint {
@@ -72,7 +72,11 @@ fn the_cel_lists_exactly_the_table() {
         // Every listed opcode is answered (whatever its input), none with Unsupported.
         for op in ops {
             let r = ep.transact(Tunnel::None, cxlmi::Opcode(op), 0, |_| {}, cxlmi::cci::ResponseSize::between(0, 4096));
-            assert!(!matches!(r, Err(Error::Device(rc)) if rc == CXLMI_RET_UNSUPPORTED as u16), "{}: {op:04x}", m.name());
+            assert!(
+                !matches!(r, Err(Error::Device(rc)) if rc == CXLMI_RET_UNSUPPORTED as u16),
+                "{}: {op:04x}",
+                m.name()
+            );
         }
         // A range past the end is Invalid Input, another log Invalid Log.
         let past = cxlmi_cmd_get_log_req { uuid: cxlmi::commands::generic::CEL_UUID, offset: 4, length: size };

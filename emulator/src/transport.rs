@@ -3,9 +3,9 @@
 //! MCTP and the mailbox carry them, so everything above the transport
 //! (framing, tags, tunnelling, response checks) runs as on hardware.
 
-use cxlmi::transport::Transport;
 use crate::device::{Component, respond};
 use cxlmi::error::{Error, Result};
+use cxlmi::transport::Transport;
 
 pub struct Emulator {
     component: Box<dyn Component>,

@@ -8,13 +8,13 @@
 //! in 256 MB steps) followed by the dynamic capacity regions of [`dc`].
 
 use crate::dc::{self, DynamicCapacity, Extent};
-use crate::generic;
 use crate::device::{Cmd, Common, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
+use crate::generic;
 use cxlmi::cci::Opcode;
-use cxlmi::commands::memdev::MEDIA_ERROR_UNIT;
-use cxlmi::commands::{CAPACITY_UNIT, Command};
 use cxlmi::commands::generic::*;
+use cxlmi::commands::memdev::MEDIA_ERROR_UNIT;
 use cxlmi::commands::memdev::*;
+use cxlmi::commands::{CAPACITY_UNIT, Command};
 use cxlmi::types::*;
 use cxlmi::wire::Wire;
 
@@ -59,17 +59,14 @@ pub const FAILURE: u8 = 2;
 pub const FATAL: u8 = 3;
 
 /// General Media Event Record UUID (CXL r3.1 Table 8-45), in wire order.
-pub const GENERAL_MEDIA_UUID: [u8; 16] = [
-    0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f, 0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21, 0xeb, 0xa6,
-];
+pub const GENERAL_MEDIA_UUID: [u8; 16] =
+    [0xfb, 0xcd, 0x0a, 0x77, 0xc2, 0x60, 0x41, 0x7f, 0x85, 0xa9, 0x08, 0x8b, 0x16, 0x21, 0xeb, 0xa6];
 /// Memory Module Event Record UUID (CXL r3.1 Table 8-48), in wire order.
-pub const MEMORY_MODULE_UUID: [u8; 16] = [
-    0xfe, 0x92, 0x74, 0x75, 0xdd, 0x59, 0x43, 0x39, 0xa5, 0x86, 0x79, 0xba, 0xb1, 0x13, 0xb7, 0x74,
-];
+pub const MEMORY_MODULE_UUID: [u8; 16] =
+    [0xfe, 0x92, 0x74, 0x75, 0xdd, 0x59, 0x43, 0x39, 0xa5, 0x86, 0x79, 0xba, 0xb1, 0x13, 0xb7, 0x74];
 /// Device Patrol Scrub Control feature (CXL r3.1 section 8.2.9.9.11.1), in wire order.
-pub const PATROL_SCRUB_UUID: [u8; 16] = [
-    0x96, 0xda, 0xd7, 0xd6, 0xfd, 0xe8, 0x48, 0x2b, 0xa7, 0x33, 0x75, 0x77, 0x4e, 0x06, 0xdb, 0x8a,
-];
+pub const PATROL_SCRUB_UUID: [u8; 16] =
+    [0x96, 0xda, 0xd7, 0xd6, 0xfd, 0xe8, 0x48, 0x2b, 0xa7, 0x33, 0x75, 0x77, 0x4e, 0x06, 0xdb, 0x8a];
 
 const OP_SCAN_MEDIA: Opcode = ScanMedia::OPCODE;
 const OP_SANITIZE: Opcode = Sanitize::OPCODE;
@@ -174,7 +171,11 @@ impl Poison {
     }
 
     fn record(&self) -> cxlmi_memdev_media_err_record {
-        cxlmi_memdev_media_err_record { media_err_addr: self.dpa | u64::from(self.source), media_err_len: self.len, rsvd1: [0; 4] }
+        cxlmi_memdev_media_err_record {
+            media_err_addr: self.dpa | u64::from(self.source),
+            media_err_len: self.len,
+            rsvd1: [0; 4],
+        }
     }
 }
 
@@ -459,7 +460,8 @@ impl Type3 {
             0
         };
         let volatile = a.valid_alerts & 8 != 0
-            && h.corrected_volatile_error_count >= u32::from(a.corrected_volatile_mem_error_programmable_warning_threshold);
+            && h.corrected_volatile_error_count
+                >= u32::from(a.corrected_volatile_mem_error_programmable_warning_threshold);
         let persistent = a.valid_alerts & 16 != 0
             && h.corrected_persistent_error_count
                 >= u32::from(a.corrected_persistent_mem_error_programmable_warning_threshold);
@@ -703,8 +705,10 @@ impl Type3 {
         if rest.is_empty() {
             return Err(Rc::CXLMI_RET_INPUT);
         }
-        let fit = (r.count as usize / cxlmi_supported_feature_entry::SIZE)
-            .min(self.room().saturating_sub(cxlmi_cmd_get_supported_features_rsp::SIZE) / cxlmi_supported_feature_entry::SIZE);
+        let fit = (r.count as usize / cxlmi_supported_feature_entry::SIZE).min(
+            self.room().saturating_sub(cxlmi_cmd_get_supported_features_rsp::SIZE)
+                / cxlmi_supported_feature_entry::SIZE,
+        );
         let n = rest.len().min(fit);
         let mut head = cxlmi_cmd_get_supported_features_rsp::zeroed();
         head.num_supported_feature_entries = n as u16;
@@ -849,7 +853,8 @@ impl Type3 {
         let (r, data) = input_head::<cxlmi_cmd_memdev_set_lsa_req>(req)?;
         self.media_ready()?;
         let offset = r.offset as usize;
-        let area = offset.checked_add(data.len()).and_then(|end| self.lsa.get_mut(offset..end)).ok_or(Rc::CXLMI_RET_INPUT)?;
+        let area =
+            offset.checked_add(data.len()).and_then(|end| self.lsa.get_mut(offset..end)).ok_or(Rc::CXLMI_RET_INPUT)?;
         area.copy_from_slice(data);
         Ok(Done::Now)
     }
@@ -1135,7 +1140,11 @@ impl Type3 {
         head.media_error_count = records.len() as u16;
         put(out, &head);
         for p in records {
-            let rec = cxlmi_media_error_record { media_error_address: p.dpa | u64::from(p.source), media_error_length: p.len, rsvd: [0; 4] };
+            let rec = cxlmi_media_error_record {
+                media_error_address: p.dpa | u64::from(p.source),
+                media_error_length: p.len,
+                rsvd: [0; 4],
+            };
             put(out, &rec);
         }
         Ok(Done::Now)
@@ -1306,11 +1315,7 @@ impl Type3 {
         if (count as usize).checked_mul(size) != Some(rest.len()) {
             return Err(Rc::CXLMI_RET_PAYLOADLEN);
         }
-        Ok(rest
-            .chunks_exact(size)
-            .map(cxlmi_memdev_dc_extent::decode)
-            .map(|e| (e.start_dpa, e.len))
-            .collect())
+        Ok(rest.chunks_exact(size).map(cxlmi_memdev_dc_extent::decode).map(|e| (e.start_dpa, e.len)).collect())
     }
 
     /// Add Dynamic Capacity Response (4802h): the host takes (part of) the

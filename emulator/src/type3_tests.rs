@@ -8,12 +8,12 @@ use super::type3::{self, Type3};
 use cxlmi::cci::{Opcode, ResponseSize};
 use cxlmi::commands::generic::*;
 use cxlmi::commands::memdev::*;
-use cxlmi::{Context, Endpoint, Tunnel};
 use cxlmi::error::{Error, Result};
 use cxlmi::log::Logger;
 use cxlmi::types::cxlmi_cmd_retcode::*;
 use cxlmi::types::*;
 use cxlmi::wire::Wire;
+use cxlmi::{Context, Endpoint, Tunnel};
 
 const T: Tunnel = Tunnel::None;
 
@@ -67,7 +67,8 @@ fn wait_idle(ep: &mut Endpoint) -> cxlmi_cmd_bg_op_status_rsp {
 }
 
 fn poison_list(ep: &mut Endpoint, addr: u64, len: u64) -> Vec<(u64, u32)> {
-    let req = cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: addr, get_poison_list_phy_addr_len: len };
+    let req =
+        cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: addr, get_poison_list_phy_addr_len: len };
     let list = ep.execute::<GetPoisonList>(T, &req).unwrap();
     list.entries().map(|r| (r.media_err_addr, r.media_err_len)).collect()
 }
@@ -77,7 +78,10 @@ fn inject(ep: &mut Endpoint, dpa: u64) -> Result<()> {
 }
 
 fn clear(ep: &mut Endpoint, dpa: u64) -> Result<()> {
-    ep.execute::<ClearPoison>(T, &cxlmi_cmd_memdev_clear_poison_req { clear_poison_phy_addr: dpa, clear_poison_write_data: [0; 64] })
+    ep.execute::<ClearPoison>(
+        T,
+        &cxlmi_cmd_memdev_clear_poison_req { clear_poison_phy_addr: dpa, clear_poison_write_data: [0; 64] },
+    )
 }
 
 fn set_lsa(ep: &mut Endpoint, offset: u32, data: &[u8]) -> Result<()> {
@@ -95,7 +99,13 @@ fn events(ep: &mut Endpoint, log: u8) -> (u8, Vec<cxlmi_event_record>) {
 }
 
 fn clear_events(ep: &mut Endpoint, log: u8, all: bool, handles: &[u16]) -> Result<()> {
-    let head = cxlmi_cmd_clear_event_records_req { event_log: log, clear_flags: u8::from(all), nr_recs: 0, reserved: [0; 3], handles: [] };
+    let head = cxlmi_cmd_clear_event_records_req {
+        event_log: log,
+        clear_flags: u8::from(all),
+        nr_recs: 0,
+        reserved: [0; 3],
+        handles: [],
+    };
     ep.execute::<ClearEventRecords>(T, &ClearEventRecordsInput { head, handles })
 }
 
@@ -227,8 +237,16 @@ fn health_follows_the_alert_configuration() {
 
     // Warnings at or past the critical thresholds, and reserved bits.
     let bad = [
-        cxlmi_cmd_memdev_set_alert_config_req { valid_alert_actions: 1, life_used_programmable_warning_threshold: 90, ..req },
-        cxlmi_cmd_memdev_set_alert_config_req { valid_alert_actions: 2, device_over_temperature_programmable_warning_threshold: 85, ..req },
+        cxlmi_cmd_memdev_set_alert_config_req {
+            valid_alert_actions: 1,
+            life_used_programmable_warning_threshold: 90,
+            ..req
+        },
+        cxlmi_cmd_memdev_set_alert_config_req {
+            valid_alert_actions: 2,
+            device_over_temperature_programmable_warning_threshold: 85,
+            ..req
+        },
         cxlmi_cmd_memdev_set_alert_config_req {
             valid_alert_actions: 4,
             device_under_temperature_programmable_warning_threshold: (-20i16) as u16,
@@ -248,7 +266,10 @@ fn shutdown_state_is_kept_and_counted_at_reset() {
     assert_eq!(ep.execute::<GetShutdownState>(T, &()).unwrap().state, 0);
     ep.execute::<SetShutdownState>(T, &cxlmi_cmd_memdev_set_shutdown_state_req { state: 1 }).unwrap();
     assert_eq!(ep.execute::<GetShutdownState>(T, &()).unwrap().state, 1);
-    assert_eq!(rc(ep.execute::<SetShutdownState>(T, &cxlmi_cmd_memdev_set_shutdown_state_req { state: 2 })), code(CXLMI_RET_INPUT));
+    assert_eq!(
+        rc(ep.execute::<SetShutdownState>(T, &cxlmi_cmd_memdev_set_shutdown_state_req { state: 2 })),
+        code(CXLMI_RET_INPUT)
+    );
 
     let mut t3 = Type3::new();
     t3.dirty = true;
@@ -278,7 +299,8 @@ fn poison_is_injected_listed_and_cleared() {
     assert_eq!(rc(clear(&mut ep, 0x20)), code(CXLMI_RET_INPUT));
     assert_eq!(rc(inject(&mut ep, 2 << 30)), code(CXLMI_RET_PADDR));
     assert_eq!(rc(clear(&mut ep, u64::MAX - 63)), code(CXLMI_RET_PADDR));
-    let req = cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: 0, get_poison_list_phy_addr_len: u64::MAX };
+    let req =
+        cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: 0, get_poison_list_phy_addr_len: u64::MAX };
     assert_eq!(rc(ep.execute::<GetPoisonList>(T, &req)), code(CXLMI_RET_PADDR));
     let req = cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: 0, get_poison_list_phy_addr_len: 0 };
     assert_eq!(rc(ep.execute::<GetPoisonList>(T, &req)), code(CXLMI_RET_INPUT));
@@ -332,7 +354,8 @@ fn a_long_poison_list_comes_in_parts() {
     let mut ep = open_with(t3);
     // 256-byte responses: 32 bytes of head, 14 records.
     ep.execute::<SetResponseMsgLimit>(T, &cxlmi_cmd_set_response_msg_limit_req { limit: 8 }).unwrap();
-    let req = cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: 0, get_poison_list_phy_addr_len: 1 << 20 };
+    let req =
+        cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: 0, get_poison_list_phy_addr_len: 1 << 20 };
     let mut seen = Vec::new();
     for (want, more) in [(14, 1), (14, 1), (12, 0)] {
         let l = ep.execute::<GetPoisonList>(T, &req).unwrap();
@@ -355,17 +378,23 @@ fn scan_media_runs_in_the_background_and_reports_what_it_found() {
         get_scan_media_capabilities_physaddr_length: 1 << 24,
     };
     assert_eq!({ ep.execute::<GetScanMediaCapabilities>(T, &caps).unwrap().estimated_scan_media_time }, 64);
-    let bad = cxlmi_cmd_memdev_get_scan_media_capabilities_req { get_scan_media_capabilities_start_physaddr: 8, ..caps };
+    let bad =
+        cxlmi_cmd_memdev_get_scan_media_capabilities_req { get_scan_media_capabilities_start_physaddr: 8, ..caps };
     assert_eq!(rc(ep.execute::<GetScanMediaCapabilities>(T, &bad)), code(CXLMI_RET_INPUT));
 
-    let scan = cxlmi_cmd_memdev_scan_media_req { scan_media_physaddr: 0, scan_media_physaddr_length: 1 << 20, scan_media_flags: 0 };
+    let scan = cxlmi_cmd_memdev_scan_media_req {
+        scan_media_physaddr: 0,
+        scan_media_physaddr_length: 1 << 20,
+        scan_media_flags: 0,
+    };
     assert_eq!(rc(ep.execute::<ScanMedia>(T, &scan)), code(CXLMI_RET_BACKGROUND));
     let s = bg_status(&mut ep);
     assert_eq!((s.status & 1, { s.opcode }), (1, 0x4304));
     assert_eq!(rc(ep.execute::<GetScanMediaResults>(T, &())), code(CXLMI_RET_BUSY));
     assert_eq!(rc(ep.execute::<ScanMedia>(T, &scan)), code(CXLMI_RET_BUSY));
     // The poison list says a scan is running.
-    let req = cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: 0, get_poison_list_phy_addr_len: 1 << 20 };
+    let req =
+        cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: 0, get_poison_list_phy_addr_len: 1 << 20 };
     assert_eq!(ep.execute::<GetPoisonList>(T, &req).unwrap().head.poison_list_flags & 4, 4);
 
     let s = wait_idle(&mut ep);
@@ -462,7 +491,8 @@ fn disable_pass(ep: &mut Endpoint, kind: u8, p: u8) -> Result<()> {
 }
 
 fn erase_with(ep: &mut Endpoint, kind: u8, p: u8) -> Result<()> {
-    let req = cxlmi_cmd_memdev_passphrase_secure_erase_req { passphrase_type: kind, rsvd: [0; 31], passphrase: pass(p) };
+    let req =
+        cxlmi_cmd_memdev_passphrase_secure_erase_req { passphrase_type: kind, rsvd: [0; 31], passphrase: pass(p) };
     ep.execute::<PassphraseSecureErase>(T, &req)
 }
 
@@ -622,7 +652,10 @@ fn interrupt_policy_is_kept_and_checked() {
     };
     ep.execute::<SetEventInterruptPolicy>(T, &set).unwrap();
     let p = ep.execute::<GetEventInterruptPolicy>(T, &()).unwrap();
-    assert_eq!((p.informational_settings, p.warning_settings, p.failure_settings, p.fatal_settings), (1, 0x12, 0x21, 2));
+    assert_eq!(
+        (p.informational_settings, p.warning_settings, p.failure_settings, p.fatal_settings),
+        (1, 0x12, 0x21, 2)
+    );
     let bad = cxlmi_cmd_set_event_interrupt_policy_req { warning_settings: 0x03, ..set };
     assert_eq!(rc(ep.execute::<SetEventInterruptPolicy>(T, &bad)), code(CXLMI_RET_INPUT));
     assert_eq!(ep.execute::<GetEventInterruptPolicy>(T, &()).unwrap().warning_settings, 0x12);
@@ -698,7 +731,12 @@ fn patrol_scrub_is_a_feature() {
     let past = cxlmi_cmd_get_supported_features_req { starting_feature_index: 1, ..req };
     assert_eq!(rc(ep.execute::<GetSupportedFeatures>(T, &past)), code(CXLMI_RET_INPUT));
 
-    let get = |selection, offset, count| cxlmi_cmd_get_feature_req { feature_id: type3::PATROL_SCRUB_UUID, offset, count, selection };
+    let get = |selection, offset, count| cxlmi_cmd_get_feature_req {
+        feature_id: type3::PATROL_SCRUB_UUID,
+        offset,
+        count,
+        selection,
+    };
     assert_eq!(ep.execute::<GetFeature>(T, &get(0, 0, 4)).unwrap(), [1, 12, 1, 1]);
     let set = |flags: u32, version, data: &[u8; 2]| {
         let head = cxlmi_cmd_set_feature_req {
@@ -754,7 +792,12 @@ fn dc_extent(start_dpa: u64, len: u64) -> cxlmi_memdev_dc_extent {
 }
 
 fn accept(ep: &mut Endpoint, items: &[cxlmi_memdev_dc_extent], more: bool) -> Result<()> {
-    let head = cxlmi_cmd_memdev_add_dc_response_req { updated_extent_list_size: 0, flags: u8::from(more), rsvd1: [0; 3], extents: [] };
+    let head = cxlmi_cmd_memdev_add_dc_response_req {
+        updated_extent_list_size: 0,
+        flags: u8::from(more),
+        rsvd1: [0; 3],
+        extents: [],
+    };
     ep.execute::<AddDcResponse>(T, &WithItems { head, items })
 }
 
@@ -766,14 +809,18 @@ fn release(ep: &mut Endpoint, items: &[cxlmi_memdev_dc_extent]) -> Result<()> {
 #[test]
 fn dc_configuration_lists_the_regions() {
     let mut ep = open();
-    let c = ep.execute::<GetDcConfig>(T, &cxlmi_cmd_memdev_get_dc_config_req { region_cnt: 8, start_region_id: 0 }).unwrap();
+    let c = ep
+        .execute::<GetDcConfig>(T, &cxlmi_cmd_memdev_get_dc_config_req { region_cnt: 8, start_region_id: 0 })
+        .unwrap();
     assert_eq!((c.num_regions, c.regions_returned), (2, 2));
     let r = c.region_configs[1];
     assert_eq!(({ r.base }, { r.decode_len }, { r.region_len }, { r.block_size }), (3 * GB, GB, GB, MB2));
     assert_eq!((r.flags, c.region_configs[0].flags), (1, 0));
     assert_eq!(({ c.num_extents_supported }, { c.num_extents_available }), (dc::MAX_EXTENTS, dc::MAX_EXTENTS));
     assert_eq!(({ c.num_tags_supported }, { c.num_tags_available }), (dc::MAX_TAGS, dc::MAX_TAGS));
-    let c = ep.execute::<GetDcConfig>(T, &cxlmi_cmd_memdev_get_dc_config_req { region_cnt: 8, start_region_id: 1 }).unwrap();
+    let c = ep
+        .execute::<GetDcConfig>(T, &cxlmi_cmd_memdev_get_dc_config_req { region_cnt: 8, start_region_id: 1 })
+        .unwrap();
     assert_eq!((c.regions_returned, { c.region_configs[0].base }), (1, 3 * GB));
     let past = cxlmi_cmd_memdev_get_dc_config_req { region_cnt: 1, start_region_id: 2 };
     assert_eq!(rc(ep.execute::<GetDcConfig>(T, &past)), code(CXLMI_RET_INPUT));
@@ -801,19 +848,30 @@ fn offered_capacity_is_accepted_listed_and_released() {
     assert_eq!(recs.iter().map(|r| r.data[5]).collect::<Vec<_>>(), [1, 0, 0]);
     let first = cxlmi_memdev_get_list_extent::decode(&recs[0].data[8..]);
     assert_eq!(({ first.start_dpa }, { first.len }, first.tag), (base, 8 * MB2, tag));
-    let c = ep.execute::<GetDcConfig>(T, &cxlmi_cmd_memdev_get_dc_config_req { region_cnt: 8, start_region_id: 0 }).unwrap();
+    let c = ep
+        .execute::<GetDcConfig>(T, &cxlmi_cmd_memdev_get_dc_config_req { region_cnt: 8, start_region_id: 0 })
+        .unwrap();
     assert_eq!(({ c.num_extents_available }, { c.num_tags_available }), (dc::MAX_EXTENTS - 3, dc::MAX_TAGS - 1));
 
     // The host takes part of the first offer: what it names must be offered.
     assert_eq!(rc(accept(&mut ep, &[dc_extent(base + 100 * MB2, MB2)], false)), code(CXLMI_RET_PADDR));
-    assert_eq!(rc(accept(&mut ep, &[dc_extent(base, 2 * MB2), dc_extent(base + MB2, MB2)], false)), code(CXLMI_RET_EXTLIST));
+    assert_eq!(
+        rc(accept(&mut ep, &[dc_extent(base, 2 * MB2), dc_extent(base + MB2, MB2)], false)),
+        code(CXLMI_RET_EXTLIST)
+    );
     accept(&mut ep, &[dc_extent(base + 2 * MB2, 4 * MB2), dc_extent(base + 64 * MB2, MB2)], false).unwrap();
     let (total, generation, list) = extents(&mut ep, 0, 8);
     assert_eq!((total, generation), (2, 1));
     assert_eq!(list, [(base + 2 * MB2, 4 * MB2, tag), (base + 64 * MB2, MB2, tag)]);
     assert_eq!(extents(&mut ep, 1, 8).2, [(base + 64 * MB2, MB2, tag)]);
     assert_eq!(extents(&mut ep, 2, 8).2, []);
-    assert_eq!(rc(ep.execute::<GetDcExtentList>(T, &cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: 1, start_extent_idx: 3 })), code(CXLMI_RET_INPUT));
+    assert_eq!(
+        rc(ep.execute::<GetDcExtentList>(
+            T,
+            &cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: 1, start_extent_idx: 3 }
+        )),
+        code(CXLMI_RET_INPUT)
+    );
 
     // The second offer is declined; then nothing is pending.
     accept(&mut ep, &[], false).unwrap();
@@ -826,11 +884,10 @@ fn offered_capacity_is_accepted_listed_and_released() {
     release(&mut ep, &[dc_extent(base + 3 * MB2, MB2)]).unwrap();
     let (total, generation, list) = extents(&mut ep, 0, 8);
     assert_eq!((total, generation), (3, 2));
-    assert_eq!(list.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(), [
-        (base + 2 * MB2, MB2),
-        (base + 4 * MB2, 2 * MB2),
-        (base + 64 * MB2, MB2)
-    ]);
+    assert_eq!(
+        list.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(),
+        [(base + 2 * MB2, MB2), (base + 4 * MB2, 2 * MB2), (base + 64 * MB2, MB2)]
+    );
     // Accepted capacity can be poisoned; released capacity is out of range.
     inject(&mut ep, base + 4 * MB2).unwrap();
     assert_eq!(rc(inject(&mut ep, base + 3 * MB2)), code(CXLMI_RET_PADDR));
@@ -876,9 +933,15 @@ fn the_fm_side_of_dynamic_capacity() {
     let (_, recs) = events(&mut ep, dc::EVENT_LOG);
     let kinds: Vec<u8> = recs.iter().map(|r| r.data[0]).collect();
     use dc::EventType::*;
-    assert_eq!(kinds, [AddCapacity as u8, RegionConfigurationUpdated as u8, ReleaseCapacity as u8, ForcedCapacityRelease as u8]);
+    assert_eq!(
+        kinds,
+        [AddCapacity as u8, RegionConfigurationUpdated as u8, ReleaseCapacity as u8, ForcedCapacityRelease as u8]
+    );
     assert_eq!(recs[1].data[4], 1, "the updated region");
-    assert_eq!(extents(&mut ep, 0, 8).2.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(), [(base, MB2), (base + 2 * MB2, 2 * MB2)]);
+    assert_eq!(
+        extents(&mut ep, 0, 8).2.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(),
+        [(base, MB2), (base + 2 * MB2, 2 * MB2)]
+    );
     release(&mut ep, &[dc_extent(base, MB2)]).unwrap();
     assert_eq!(extents(&mut ep, 0, 8).0, 1);
 }
@@ -938,7 +1001,10 @@ fn the_response_limit_bounds_listed_answers() {
     let mut ep = open();
     let l = ep.execute::<GetResponseMsgLimit>(T, &()).unwrap();
     assert_eq!(l.limit, 11);
-    assert_eq!(rc(ep.execute::<SetResponseMsgLimit>(T, &cxlmi_cmd_set_response_msg_limit_req { limit: 12 })), code(CXLMI_RET_INPUT));
+    assert_eq!(
+        rc(ep.execute::<SetResponseMsgLimit>(T, &cxlmi_cmd_set_response_msg_limit_req { limit: 12 })),
+        code(CXLMI_RET_INPUT)
+    );
     ep.execute::<SetResponseMsgLimit>(T, &cxlmi_cmd_set_response_msg_limit_req { limit: 8 }).unwrap();
     // 256 bytes: one 128-byte record after the 32-byte head.
     let mut t3 = Type3::new();

@@ -36,7 +36,7 @@ DEFAULT_LOGS = ["info", "warn", "fail", "fatal"]
 # Get Event Records output flags, and the flags of each record (CXL r3.1 section 8.2.9.2).
 MORE_RECORDS = 1 << 1
 OVERFLOW = 1 << 0
-SEVERITIES = ("info", "warning", "failure", "fatal")     # record flags bits 1:0
+SEVERITIES = ("info", "warning", "failure", "fatal")  # record flags bits 1:0
 
 # Each record's UUID says what kind of event it is.
 EVENT_TYPES = {
@@ -56,18 +56,21 @@ def canned_record(event_type, handle, severity, timestamp_ns):
     maintenance operation class and subclass (u8 each), LD ID (u16), head ID (u8), 11 reserved
     bytes, 80 bytes of event-specific data (left zero here)."""
     event_uuid = next(u for u, name in EVENT_TYPES.items() if name == event_type)
-    return struct.pack("<16sB3sHHQBBHB11x80s", event_uuid.bytes, 128,
-                       bytes([severity, 0, 0]), handle, 0, timestamp_ns, 0, 0, 0, 0, b"")
+    return struct.pack(
+        "<16sB3sHHQBBHB11x80s", event_uuid.bytes, 128, bytes([severity, 0, 0]), handle, 0, timestamp_ns, 0, 0, 0, 0, b""
+    )
 
 
 def queue_canned_responses(ep, logs, clear):
     """--mock only: three informational records (the device sends two, then says there are
     more) and one warning, the other logs empty, queued on the mock endpoint.
     CANNED DATA, not read from any device."""
-    t0 = 1741944413 * 10**9                      # 2025-03-14 09:26:53 UTC, in ns
-    info = [canned_record("Memory Module", 0x0001, 0, t0),
-            canned_record("General Media", 0x0002, 0, t0 + 42 * 10**9),
-            canned_record("Memory Module", 0x0003, 0, t0 + 600 * 10**9)]
+    t0 = 1741944413 * 10**9  # 2025-03-14 09:26:53 UTC, in ns
+    info = [
+        canned_record("Memory Module", 0x0001, 0, t0),
+        canned_record("General Media", 0x0002, 0, t0 + 42 * 10**9),
+        canned_record("Memory Module", 0x0003, 0, t0 + 600 * 10**9),
+    ]
     warn = [canned_record("DRAM", 0x0010, 1, t0 + 3600 * 10**9)]
     # Each answer the device gives: (records, more records waiting?).
     answers = {"info": [(info[:2], True), (info[2:], False)], "warn": [(warn, False)]}
@@ -81,9 +84,9 @@ def queue_canned_responses(ep, logs, clear):
             answer = struct.pack("<BBHQQH10x", flags, 0, 0, 0, 0, len(records))
             cxlmi.cxlmi_mock_set_response(ep, 0x01, 0x00, payload=answer + b"".join(records))
             if not clear:
-                break                            # without --clear only the first is asked for
+                break  # without --clear only the first is asked for
             if records:
-                cxlmi.cxlmi_mock_set_response(ep, 0x01, 0x01)   # Clear Event Records: Success
+                cxlmi.cxlmi_mock_set_response(ep, 0x01, 0x01)  # Clear Event Records: Success
 
 
 def time_text(ns):
@@ -108,7 +111,7 @@ def read_log(ep, log_id, title, clear):
     for _ in range(MAX_ROUNDS):
         req = cxlmi.cxlmi_cmd_get_event_records_req()
         req.event_log = log_id
-        rsp = cxlmi.cxlmi_cmd_get_event_records_rsp()     # room for every record a device sends
+        rsp = cxlmi.cxlmi_cmd_get_event_records_rsp()  # room for every record a device sends
         cxlmi.cxlmi_cmd_get_event_records(ep, None, req, rsp)
 
         if rsp.flags & OVERFLOW:
@@ -122,7 +125,7 @@ def read_log(ep, log_id, title, clear):
             creq = cxlmi.cxlmi_cmd_clear_event_records_req()
             creq.event_log = log_id
             creq.nr_recs = rsp.record_count
-            creq.handles = [rec.handle for rec in rsp.records]    # sized by nr_recs
+            creq.handles = [rec.handle for rec in rsp.records]  # sized by nr_recs
             cxlmi.cxlmi_cmd_clear_event_records(ep, None, creq)
             print(f"  ({rsp.record_count} cleared)")
         if not rsp.flags & MORE_RECORDS:
@@ -143,15 +146,17 @@ def read_logs(ep, args):
 
 def main():
     parser = common.make_parser(__doc__)
-    parser.add_argument("--log", action="append", choices=list(LOGS),
-                        help="a log to read (repeatable; default: info, warn, fail, fatal)")
-    parser.add_argument("--clear", action="store_true",
-                        help="clear the records read, and read on while more wait")
+    parser.add_argument(
+        "--log",
+        action="append",
+        choices=list(LOGS),
+        help="a log to read (repeatable; default: info, warn, fail, fatal)",
+    )
+    parser.add_argument("--clear", action="store_true", help="clear the records read, and read on while more wait")
     args = common.parse_args(parser)
     args.log = args.log or DEFAULT_LOGS
     # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
-    return common.run(args, lambda ep: queue_canned_responses(ep, args.log, args.clear),
-                      read_logs)
+    return common.run(args, lambda ep: queue_canned_responses(ep, args.log, args.clear), read_logs)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def port_or_ld(text):
         value = int(text, 0)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 <= value <= 0xff:
+    if not 0 <= value <= 0xFF:
         raise argparse.ArgumentTypeError(f"{value} is not a port or LD ID (0 to 255)")
     return value
 
@@ -62,20 +62,26 @@ def port_or_ld(text):
 def make_parser(doc, device=True):
     """An argument parser described by the example's docstring (first line, then the rest)."""
     summary, _, details = doc.strip().partition("\n")
-    parser = argparse.ArgumentParser(description=summary, epilog=details.strip(),
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=summary, epilog=details.strip(), formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     if device:
-        parser.add_argument("device", nargs="?",
-                            help="the CXL device: mem0, /dev/cxl/mem0, mctp:NET,EID or emu:MODEL")
-        parser.add_argument("--emu", metavar="MODEL", choices=EMULATOR_MODELS,
-                            help="use a component of the library's emulated CXL fabric: "
-                                 + ", ".join(EMULATOR_MODELS) + " (no hardware needed; "
-                                 "the same as the device emu:MODEL)")
-    parser.add_argument("--mock", action="store_true",
-                        help="use the library's mock endpoint, answering with canned responses "
-                             "(no hardware needed)")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="let the library log debug messages to stderr")
+        parser.add_argument("device", nargs="?", help="the CXL device: mem0, /dev/cxl/mem0, mctp:NET,EID or emu:MODEL")
+        parser.add_argument(
+            "--emu",
+            metavar="MODEL",
+            choices=EMULATOR_MODELS,
+            help="use a component of the library's emulated CXL fabric: "
+            + ", ".join(EMULATOR_MODELS)
+            + " (no hardware needed; "
+            "the same as the device emu:MODEL)",
+        )
+    parser.add_argument(
+        "--mock",
+        action="store_true",
+        help="use the library's mock endpoint, answering with canned responses (no hardware needed)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="let the library log debug messages to stderr")
     return parser
 
 
@@ -92,9 +98,8 @@ def parse_args(parser, device_optional=False):
     if args.mock and device:
         parser.error("give a device or --mock, not both")
     if not args.mock and not device and not device_optional:
-        parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID, emu:MODEL) "
-                     "or use --emu MODEL or --mock")
-    args.emu = device[len("emu:"):] if device and device.startswith("emu:") else None
+        parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID, emu:MODEL) or use --emu MODEL or --mock")
+    args.emu = device[len("emu:") :] if device and device.startswith("emu:") else None
     args.name = "mock" if args.mock else device
     args.log_level = LOG_DEBUG if args.verbose else LOG_QUIET
     return args
@@ -132,6 +137,7 @@ def run(args, queue_canned_responses, body):
     context (run_in_context()), opens the endpoint the command line names, with --mock queues
     the example's canned answers with queue_canned_responses(ep), calls body(ep, args), then
     closes the endpoint. Returns the exit status, as run_in_context() does."""
+
     def on_endpoint(ctx, args):
         ep = open_endpoint(ctx, args)
         if args.mock:
@@ -139,6 +145,7 @@ def run(args, queue_canned_responses, body):
         status = body(ep, args)
         cxlmi.cxlmi_close(ep)
         return status
+
     return run_in_context(args, on_endpoint)
 
 
@@ -146,8 +153,7 @@ def enable_fmapi(ep):
     """Makes sure FM-API commands (and the Tunnel Management Command they ride in) may be sent
     to `ep`. Raises OSError(EOPNOTSUPP) when the endpoint cannot take them."""
     if not cxlmi.cxlmi_endpoint_has_fmapi(ep) and not cxlmi.cxlmi_endpoint_enable_fmapi(ep):
-        raise OSError(errno.EOPNOTSUPP, "FM-API is not available on this endpoint",
-                      "cxlmi_endpoint_enable_fmapi")
+        raise OSError(errno.EOPNOTSUPP, "FM-API is not available on this endpoint", "cxlmi_endpoint_enable_fmapi")
 
 
 def report(name, err):
@@ -198,7 +204,7 @@ def hexdump(data, indent="    "):
     """Lines of offset, hex bytes and printable text, 16 bytes a line."""
     lines = []
     for off in range(0, len(data), 16):
-        chunk = data[off:off + 16]
-        text = "".join(chr(b) if 0x20 <= b < 0x7f else "." for b in chunk)
+        chunk = data[off : off + 16]
+        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
         lines.append(f"{indent}{off:04x}  {chunk.hex(' '):<47}  |{text}|")
     return lines

@@ -21,9 +21,9 @@ import cxlmi
 import example_common as common
 
 # Get FW Info output (CXL r3.1 section 8.2.9.3.1).
-ACTIVE_SLOT_MASK = 0x07          # slot_info bits 2:0
-STAGED_SLOT_SHIFT = 3            # slot_info bits 5:3, 0 when nothing is staged
-ONLINE_ACTIVATION = 1 << 0       # caps bit 0
+ACTIVE_SLOT_MASK = 0x07  # slot_info bits 2:0
+STAGED_SLOT_SHIFT = 3  # slot_info bits 5:3, 0 when nothing is staged
+ONLINE_ACTIVATION = 1 << 0  # caps bit 0
 
 
 def queue_canned_responses(ep):
@@ -33,8 +33,7 @@ def queue_canned_responses(ep):
     # slot info, activation capabilities (u8 each), 13 reserved bytes, then the revision
     # of slots 1 to 4 (16 ASCII characters each, NUL-padded).
     slot_info = 1 | (2 << STAGED_SLOT_SHIFT)
-    fw_info = struct.pack("<BBB13x16s16s16s16s", 2, slot_info, ONLINE_ACTIVATION,
-                          b"2.1.0", b"2.2.0-rc3", b"", b"")
+    fw_info = struct.pack("<BBB13x16s16s16s16s", 2, slot_info, ONLINE_ACTIVATION, b"2.1.0", b"2.2.0-rc3", b"", b"")
     cxlmi.cxlmi_mock_set_response(ep, 0x02, 0x00, payload=fw_info)
 
 
@@ -51,8 +50,9 @@ def show_firmware(ep, args):
     common.show("Slots", fw.slots_supported)
     common.show("Active slot", active)
     common.show("Staged slot", staged if staged else "none")
-    common.show("Online activation", "supported" if fw.caps & ONLINE_ACTIVATION
-                else "not supported (cold reset needed)")
+    common.show(
+        "Online activation", "supported" if fw.caps & ONLINE_ACTIVATION else "not supported (cold reset needed)"
+    )
     for slot in range(1, min(fw.slots_supported, 4) + 1):
         marks = [m for m, n in (("active", active), ("staged", staged)) if n == slot]
         revision = revisions[slot - 1] or "(empty)"

@@ -21,13 +21,37 @@ import cxlmi
 import example_common as common
 
 # Get Physical Port State, port information block (CXL r3.1 section 7.6.7.1.2).
-CONFIG_STATES = {0x0: "disabled", 0x1: "binding", 0x2: "unbinding", 0x3: "DSP",
-                 0x4: "USP", 0x5: "fabric", 0xf: "invalid"}
-DEVICE_TYPES = {0x0: "none", 0x1: "PCIe device", 0x2: "CXL type 1", 0x3: "type 2 / switch",
-                0x4: "type 3 SLD", 0x5: "type 3 MLD", 0x6: "PBR component"}
-LTSSM_STATES = {0x0: "Detect", 0x1: "Polling", 0x2: "Configuration", 0x3: "Recovery",
-                0x4: "L0", 0x5: "L0s", 0x6: "L1", 0x7: "L2", 0x8: "Disabled",
-                0x9: "Loopback", 0xa: "Hot Reset"}
+CONFIG_STATES = {
+    0x0: "disabled",
+    0x1: "binding",
+    0x2: "unbinding",
+    0x3: "DSP",
+    0x4: "USP",
+    0x5: "fabric",
+    0xF: "invalid",
+}
+DEVICE_TYPES = {
+    0x0: "none",
+    0x1: "PCIe device",
+    0x2: "CXL type 1",
+    0x3: "type 2 / switch",
+    0x4: "type 3 SLD",
+    0x5: "type 3 MLD",
+    0x6: "PBR component",
+}
+LTSSM_STATES = {
+    0x0: "Detect",
+    0x1: "Polling",
+    0x2: "Configuration",
+    0x3: "Recovery",
+    0x4: "L0",
+    0x5: "L0s",
+    0x6: "L1",
+    0x7: "L2",
+    0x8: "Disabled",
+    0x9: "Loopback",
+    0xA: "Hot Reset",
+}
 # Link speeds are PCIe generations: 1 is 2.5 GT/s ... 6 is 64 GT/s.
 LINK_SPEEDS = {1: "2.5", 2: "5", 3: "8", 4: "16", 5: "32", 6: "64"}
 
@@ -51,12 +75,31 @@ def queue_canned_responses(ep):
     # versions, maximum and negotiated width, supported speeds, maximum and current speed,
     # LTSSM state, first lane (u8 each), link state flags (u16), supported LD count (u8).
     def block(port, state, dev_type, width, speed, ltssm, lds):
-        return struct.pack("<BBBBBBBBBBBBBHB", port, state, 0x02 if dev_type else 0, 0,
-                           dev_type, 0x06, 16, width, 0x1f, 5, speed, ltssm, 0, 0, lds)
-    blocks = [block(0, 0x4, 0x0, 16, 5, 0x4, 0),    # USP, trained x16 at 32 GT/s
-              block(1, 0x3, 0x4, 8, 5, 0x4, 0),     # DSP, type 3 SLD, x8
-              block(2, 0x3, 0x5, 8, 4, 0x4, 4),     # DSP, type 3 MLD with 4 LDs, 16 GT/s
-              block(3, 0x3, 0x0, 0, 0, 0x0, 0)]     # DSP, nothing connected
+        return struct.pack(
+            "<BBBBBBBBBBBBBHB",
+            port,
+            state,
+            0x02 if dev_type else 0,
+            0,
+            dev_type,
+            0x06,
+            16,
+            width,
+            0x1F,
+            5,
+            speed,
+            ltssm,
+            0,
+            0,
+            lds,
+        )
+
+    blocks = [
+        block(0, 0x4, 0x0, 16, 5, 0x4, 0),  # USP, trained x16 at 32 GT/s
+        block(1, 0x3, 0x4, 8, 5, 0x4, 0),  # DSP, type 3 SLD, x8
+        block(2, 0x3, 0x5, 8, 4, 0x4, 4),  # DSP, type 3 MLD with 4 LDs, 16 GT/s
+        block(3, 0x3, 0x0, 0, 0, 0x0, 0),
+    ]  # DSP, nothing connected
     ports = struct.pack("<B3x", len(blocks)) + b"".join(blocks)
     cxlmi.cxlmi_mock_set_response(ep, 0x51, 0x01, payload=ports)
 
@@ -85,7 +128,7 @@ def print_port_states(ep, port_ids):
     # The request names the ports to report on (a flexible array, sized by num_ports);
     # the response's `ports` holds one block for each.
     for first in range(0, len(port_ids), PORTS_PER_REQUEST):
-        wanted = port_ids[first:first + PORTS_PER_REQUEST]
+        wanted = port_ids[first : first + PORTS_PER_REQUEST]
         req = cxlmi.cxlmi_cmd_fmapi_get_phys_port_state_req()
         req.num_ports = len(wanted)
         req.ports = wanted
@@ -100,8 +143,7 @@ def describe_switch(ep, args):
     # Opening enables it when the component has an FM-API; check, and ask if not.
     if not cxlmi.cxlmi_endpoint_has_fmapi(ep):
         if not cxlmi.cxlmi_endpoint_enable_fmapi(ep):
-            print(f"{common.program()}: {args.name}: no FM-API on this endpoint",
-                  file=sys.stderr)
+            print(f"{common.program()}: {args.name}: no FM-API on this endpoint", file=sys.stderr)
             return 1
 
     sw = cxlmi.cxlmi_cmd_fmapi_identify_sw_device()
@@ -112,10 +154,8 @@ def describe_switch(ep, args):
 
     print(f"{args.name}: CXL switch")
     common.show("Ingress port", sw.ingress_port_id)
-    common.show("Physical ports", f"{sw.num_physical_ports}, active: "
-                + (" ".join(map(str, active_ports)) or "none"))
-    common.show("Virtual CXL switches", f"{sw.num_vcs}, active: "
-                + (" ".join(map(str, active_vcs)) or "none"))
+    common.show("Physical ports", f"{sw.num_physical_ports}, active: " + (" ".join(map(str, active_ports)) or "none"))
+    common.show("Virtual CXL switches", f"{sw.num_vcs}, active: " + (" ".join(map(str, active_vcs)) or "none"))
     common.show("vPPBs", f"{sw.num_active_vppb} bound of {sw.num_total_vppb}")
     common.show("HDM decoders per USP", sw.num_hdm_decoder_per_usp)
 

@@ -39,8 +39,8 @@ MEDIA_STATUS = {
     0x09: "all data loss imminent",
 }
 ALERT_LEVELS = {0: "normal", 1: "warning", 2: "critical", 3: "reserved"}
-NOT_REPORTED_LIFE = 0xff
-NOT_REPORTED_TEMPERATURE = 0xffff
+NOT_REPORTED_LIFE = 0xFF
+NOT_REPORTED_TEMPERATURE = 0xFFFF
 
 
 def queue_canned_responses(ep):
@@ -77,7 +77,7 @@ def show_health(ep, args):
     if health.device_temperature == NOT_REPORTED_TEMPERATURE:
         temperature = "not reported"
     else:
-        celsius = health.device_temperature        # two's complement, 16 bits
+        celsius = health.device_temperature  # two's complement, 16 bits
         if celsius >= 0x8000:
             celsius -= 0x10000
         temperature = f"{celsius} C  ({temperature_alert})"
@@ -89,9 +89,12 @@ def show_health(ep, args):
     common.show("Temperature", temperature)
     common.show("Life used", life)
     common.show("Dirty shutdowns", health.dirty_shutdown_count)
-    common.show("Corrected errors", f"{health.corrected_volatile_error_count} volatile "
-                f"({volatile_alert}), {health.corrected_persistent_error_count} "
-                f"persistent ({persistent_alert})")
+    common.show(
+        "Corrected errors",
+        f"{health.corrected_volatile_error_count} volatile "
+        f"({volatile_alert}), {health.corrected_persistent_error_count} "
+        f"persistent ({persistent_alert})",
+    )
 
 
 def main():

@@ -29,9 +29,24 @@ def queue_canned_responses(ep):
     # partition alignment (u64 each, in 256 MiB units), the sizes of the four event logs
     # (u16 each), LSA size (u32), poison list maximum (24 bits), inject poison limit (u16),
     # poison capabilities, QoS telemetry capabilities (u8 each), DC event log size (u16).
-    memdev_identify = struct.pack("<16sQQQQHHHHI3sHBBH", b"2.1.0", 64, 0, 0, 1,
-                                  256, 256, 256, 256, 0x20000, (256).to_bytes(3, "little"),
-                                  16, 0x00, 0x00, 0)
+    memdev_identify = struct.pack(
+        "<16sQQQQHHHHI3sHBBH",
+        b"2.1.0",
+        64,
+        0,
+        0,
+        1,
+        256,
+        256,
+        256,
+        256,
+        0x20000,
+        (256).to_bytes(3, "little"),
+        16,
+        0x00,
+        0x00,
+        0,
+    )
     cxlmi.cxlmi_mock_set_response(ep, 0x40, 0x00, payload=memdev_identify)
     # Get Partition Info output (4100h), struct cxlmi_cmd_memdev_get_partition_info_rsp:
     # active volatile, active persistent, next volatile, next persistent (u64, 256 MiB units).
@@ -70,8 +85,10 @@ def show_partitions(ep, args):
         common.show("Active persistent", capacity(part.active_pmem))
         # The next values take effect at the next cold reset; both zero: none pending.
         if part.next_vmem or part.next_pmem:
-            common.show("Pending change", f"{capacity(part.next_vmem)} volatile, "
-                        f"{capacity(part.next_pmem)} persistent at next cold reset")
+            common.show(
+                "Pending change",
+                f"{capacity(part.next_vmem)} volatile, {capacity(part.next_pmem)} persistent at next cold reset",
+            )
         else:
             common.show("Pending change", "none")
 

@@ -30,8 +30,8 @@ VOLATILE_ERRORS_WARNING = 1 << 3
 PERSISTENT_ERRORS_WARNING = 1 << 4
 
 HEALTH_STATUS_BITS = ("maintenance needed", "performance degraded", "replacement needed")
-NOT_REPORTED_LIFE = 0xff
-NOT_REPORTED_TEMPERATURE = 0xffff
+NOT_REPORTED_LIFE = 0xFF
+NOT_REPORTED_TEMPERATURE = 0xFFFF
 
 
 def queue_canned_responses(ep):
@@ -46,7 +46,7 @@ def queue_canned_responses(ep):
     # valid and programmable alerts, life used critical and warning % (u8 each), over- and
     # under-temperature critical, over- and under-temperature warning (s16 each, degrees C),
     # corrected volatile and persistent error warnings (u16 each).
-    alerts = struct.pack("<BBBBhhhhHH", 0x1b, 0x1f, 95, 80, 90, -10, 75, 0, 100, 100)
+    alerts = struct.pack("<BBBBhhhhHH", 0x1B, 0x1F, 95, 80, 90, -10, 75, 0, 100, 100)
     cxlmi.cxlmi_mock_set_response(ep, 0x42, 0x01, payload=alerts)
     # Get Shutdown State output (4203h): bit 0 set when the state is dirty.
     cxlmi.cxlmi_mock_set_response(ep, 0x42, 0x03, payload=b"\x00")
@@ -60,31 +60,64 @@ def signed16(value):
 def threshold_rows(health, alerts):
     """(name, value, warning, critical, alarm when above?) for each value the device has
     thresholds for; a threshold is None when the device has none set."""
+
     def warning(valid_bit, threshold):
         # Warning thresholds are programmable, and count only once set (valid_alerts).
         return threshold if alerts.valid_alerts & valid_bit else None
 
     rows = []
     if health.life_used != NOT_REPORTED_LIFE:
-        rows.append(("Life used (%)", health.life_used,
-                     warning(LIFE_WARNING, alerts.life_used_programmable_warning_threshold),
-                     alerts.life_used_critical_alert_threshold, True))
+        rows.append(
+            (
+                "Life used (%)",
+                health.life_used,
+                warning(LIFE_WARNING, alerts.life_used_programmable_warning_threshold),
+                alerts.life_used_critical_alert_threshold,
+                True,
+            )
+        )
     if health.device_temperature != NOT_REPORTED_TEMPERATURE:
         temperature = signed16(health.device_temperature)
         high = alerts.device_over_temperature_programmable_warning_threshold
         low = alerts.device_under_temperature_programmable_warning_threshold
-        rows.append(("Temperature (C)", temperature,
-                     warning(OVER_TEMPERATURE_WARNING, signed16(high)),
-                     signed16(alerts.device_over_temperature_critical_alert_threshold), True))
-        rows.append(("Low temperature (C)", temperature,
-                     warning(UNDER_TEMPERATURE_WARNING, signed16(low)),
-                     signed16(alerts.device_under_temperature_critical_alert_threshold), False))
+        rows.append(
+            (
+                "Temperature (C)",
+                temperature,
+                warning(OVER_TEMPERATURE_WARNING, signed16(high)),
+                signed16(alerts.device_over_temperature_critical_alert_threshold),
+                True,
+            )
+        )
+        rows.append(
+            (
+                "Low temperature (C)",
+                temperature,
+                warning(UNDER_TEMPERATURE_WARNING, signed16(low)),
+                signed16(alerts.device_under_temperature_critical_alert_threshold),
+                False,
+            )
+        )
     volatile = alerts.corrected_volatile_mem_error_programmable_warning_threshold
     persistent = alerts.corrected_persistent_mem_error_programmable_warning_threshold
-    rows.append(("Volatile errors", health.corrected_volatile_error_count,
-                 warning(VOLATILE_ERRORS_WARNING, volatile), None, True))
-    rows.append(("Persistent errors", health.corrected_persistent_error_count,
-                 warning(PERSISTENT_ERRORS_WARNING, persistent), None, True))
+    rows.append(
+        (
+            "Volatile errors",
+            health.corrected_volatile_error_count,
+            warning(VOLATILE_ERRORS_WARNING, volatile),
+            None,
+            True,
+        )
+    )
+    rows.append(
+        (
+            "Persistent errors",
+            health.corrected_persistent_error_count,
+            warning(PERSISTENT_ERRORS_WARNING, persistent),
+            None,
+            True,
+        )
+    )
     return rows
 
 
@@ -103,8 +136,7 @@ def check_health(ep, args):
 
     rows = threshold_rows(health, alerts)
 
-    status = [text for bit, text in enumerate(HEALTH_STATUS_BITS)
-              if health.health_status & (1 << bit)]
+    status = [text for bit, text in enumerate(HEALTH_STATUS_BITS) if health.health_status & (1 << bit)]
     problems = list(status)
     if health.media_status != 0:
         problems.append(f"media status {health.media_status:02x}h")
@@ -121,9 +153,11 @@ def check_health(ep, args):
             problems.append(f"{name} at critical")
         elif beyond(value, warning, above):
             problems.append(f"{name} past warning")
-        print(f"  {name:<{common.LABEL_WIDTH}}{value:>8}"
-              f"{'-' if warning is None else warning:>10}"
-              f"{'-' if critical is None else critical:>10}")
+        print(
+            f"  {name:<{common.LABEL_WIDTH}}{value:>8}"
+            f"{'-' if warning is None else warning:>10}"
+            f"{'-' if critical is None else critical:>10}"
+        )
     print("Verdict: " + ("OK" if not problems else "ATTENTION: " + "; ".join(problems)))
 
 

@@ -32,13 +32,12 @@ def queue_canned_responses(ep):
     # Identify output (0001h), struct cxlmi_cmd_identify_rsp: vendor ID, device ID,
     # subsystem vendor ID, subsystem ID (u16 each), serial number (u64),
     # max message size (2^11 = 2048 bytes), component type (03h: Type 3 device).
-    identify = struct.pack("<HHHHQBB", 0x8086, 0x0d93, 0x8086, 0x0000,
-                           0x0000_00c0_ffee_0001, 11, 0x03)
+    identify = struct.pack("<HHHHQBB", 0x8086, 0x0D93, 0x8086, 0x0000, 0x0000_00C0_FFEE_0001, 11, 0x03)
     cxlmi.cxlmi_mock_set_response(ep, 0x00, 0x01, payload=identify)
 
 
 def print_identity(name, ep):
-    ident = cxlmi.cxlmi_cmd_identify()               # a new struct cxlmi_cmd_identify_rsp
+    ident = cxlmi.cxlmi_cmd_identify()  # a new struct cxlmi_cmd_identify_rsp
     cxlmi.cxlmi_cmd_identify(ep, None, ident)
 
     kind = COMPONENT_TYPES.get(ident.component_type, "reserved")
@@ -66,21 +65,22 @@ def identify_scanned(ctx, args):
 
 def main():
     parser = common.make_parser(__doc__)
-    parser.add_argument("--scan", action="store_true",
-                        help="identify every MCTP endpoint found over D-Bus instead of one device")
+    parser.add_argument(
+        "--scan", action="store_true", help="identify every MCTP endpoint found over D-Bus instead of one device"
+    )
     args = common.parse_args(parser, device_optional=True)
     if args.scan and (args.device or args.mock):
         parser.error("--scan finds the endpoints itself: give no device and no --mock")
     if not args.scan and not args.device and not args.mock:
-        parser.error("name a device (mem0, /dev/cxl/mem0, mctp:NET,EID, emu:MODEL), "
-                     "or use --scan, --emu MODEL or --mock")
+        parser.error(
+            "name a device (mem0, /dev/cxl/mem0, mctp:NET,EID, emu:MODEL), or use --scan, --emu MODEL or --mock"
+        )
 
     # Context, endpoint(s), --mock answers, close, free and errors: see example_common.
     if args.scan:
         args.name = "MCTP scan"
         return common.run_in_context(args, identify_scanned)
-    return common.run(args, queue_canned_responses,
-                      lambda ep, args: print_identity(args.name, ep))
+    return common.run(args, queue_canned_responses, lambda ep, args: print_identity(args.name, ep))
 
 
 if __name__ == "__main__":

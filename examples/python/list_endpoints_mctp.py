@@ -29,8 +29,8 @@ def open_canned_endpoints(ctx):
     # subsystem vendor ID, subsystem ID (u16 each), serial number (u64),
     # max message size (2^n bytes), component type (00h switch, 03h Type 3 device).
     answers = [
-        struct.pack("<HHHHQBB", 0x1b36, 0x0001, 0x1b36, 0x0001, 0x0000_5157_0000_0007, 11, 0x00),
-        struct.pack("<HHHHQBB", 0x8086, 0x0d93, 0x8086, 0x0000, 0x0000_00c0_ffee_0001, 11, 0x03),
+        struct.pack("<HHHHQBB", 0x1B36, 0x0001, 0x1B36, 0x0001, 0x0000_5157_0000_0007, 11, 0x00),
+        struct.pack("<HHHHQBB", 0x8086, 0x0D93, 0x8086, 0x0000, 0x0000_00C0_FFEE_0001, 11, 0x03),
     ]
     for identify in answers:
         ep = cxlmi.cxlmi_open_mock(ctx)
@@ -56,11 +56,12 @@ def list_endpoints(ctx, args):
     for number, ep in enumerate(cxlmi.endpoints(ctx)):
         ident = cxlmi.cxlmi_cmd_identify()
         cxlmi.cxlmi_cmd_identify(ep, None, ident)
-        kind = COMPONENT_TYPES.get(ident.component_type,
-                                   f"type {ident.component_type:02x}h")
+        kind = COMPONENT_TYPES.get(ident.component_type, f"type {ident.component_type:02x}h")
         fmapi = "yes" if cxlmi.cxlmi_endpoint_has_fmapi(ep) else "no"
-        print(f"  {number:>2}  {kind:<14}{ident.vendor_id:04x}:{ident.device_id:04x}"
-              f"      0x{ident.serial_num:016x}  {fmapi}")
+        print(
+            f"  {number:>2}  {kind:<14}{ident.vendor_id:04x}:{ident.device_id:04x}"
+            f"      0x{ident.serial_num:016x}  {fmapi}"
+        )
     return 0
 
 

@@ -26,8 +26,7 @@ def queue_canned_responses(ep):
     # Identify output (0001h), struct cxlmi_cmd_identify_rsp: vendor ID, device ID,
     # subsystem vendor ID, subsystem ID (u16 each), serial number (u64),
     # max message size (2^n bytes), component type (03h: Type 3 device).
-    identify = struct.pack("<HHHHQBB", 0x8086, 0x0d93, 0x8086, 0x0000,
-                           0x0000_00c0_ffee_0001, 11, 0x03)
+    identify = struct.pack("<HHHHQBB", 0x8086, 0x0D93, 0x8086, 0x0000, 0x0000_00C0_FFEE_0001, 11, 0x03)
     cxlmi.cxlmi_mock_set_response(ep, 0x00, 0x01, payload=identify)
 
 
@@ -42,7 +41,7 @@ def main():
 
             # Called with no arguments, a command gives a new payload object to fill in.
             ident = cxlmi.cxlmi_cmd_identify()
-            cxlmi.cxlmi_cmd_identify(ep, None, ident)     # None: sent directly, no tunnel
+            cxlmi.cxlmi_cmd_identify(ep, None, ident)  # None: sent directly, no tunnel
 
             print(args.name)
             common.show("Vendor ID", f"0x{ident.vendor_id:04x}")
@@ -51,7 +50,7 @@ def main():
 
             cxlmi.cxlmi_close(ep)
         finally:
-            cxlmi.cxlmi_free_ctx(ctx)    # also closes an endpoint left open by a failure
+            cxlmi.cxlmi_free_ctx(ctx)  # also closes an endpoint left open by a failure
     except common.FAILURES as err:
         return common.report(args.name, err)
     return 0

@@ -51,8 +51,9 @@ def queue_canned_responses(ep):
     # revision, total/volatile-only/persistent-only capacity and partition alignment
     # (256 MiB units), event log sizes, LSA size, poison list maximum (24 bits), inject
     # poison limit, poison and QoS capabilities, DC event log size.
-    memdev = struct.pack("<16sQQQQHHHHI3sHBBH", b"2.1.0", 64, 64, 0, 0, 256, 256, 256, 256,
-                         0, (128).to_bytes(3, "little"), 8, 0, 0, 0)
+    memdev = struct.pack(
+        "<16sQQQQHHHHI3sHBBH", b"2.1.0", 64, 64, 0, 0, 256, 256, 256, 256, 0, (128).to_bytes(3, "little"), 8, 0, 0, 0
+    )
     cxlmi.cxlmi_mock_set_response(ep, 0x40, 0x00, payload=memdev)
     # Get Health Info output (4200h), struct cxlmi_cmd_memdev_get_health_info_rsp: health,
     # media and additional status, life used (u8 each), temperature (s16), dirty shutdowns,
@@ -98,7 +99,7 @@ def mld_ld(ep, ld):
         cxlmi.cxlmi_cmd_memdev_identify(ep, ti, ident)
     finally:
         cxlmi.cxlmi_tunnel_free(ti)
-    common.show("Firmware revision", str(ident.fw_revision))     # a char array: str() is its text
+    common.show("Firmware revision", str(ident.fw_revision))  # a char array: str() is its text
     common.show("Total capacity", common.size_text(ident.total_capacity * common.CAPACITY_UNIT))
 
 
@@ -110,10 +111,9 @@ def switch_port_ld(ep, port, ld):
         cxlmi.cxlmi_cmd_memdev_get_health_info(ep, ti, health)
     finally:
         cxlmi.cxlmi_tunnel_free(ti)
-    common.show("Media status", "normal" if health.media_status == MEDIA_OK
-                else f"{health.media_status:02x}h")
+    common.show("Media status", "normal" if health.media_status == MEDIA_OK else f"{health.media_status:02x}h")
     common.show("Life used", f"{health.life_used}%")
-    celsius = health.device_temperature                 # 16-bit two's complement
+    celsius = health.device_temperature  # 16-bit two's complement
     common.show("Temperature", f"{celsius - 0x10000 if celsius >= 0x8000 else celsius} C")
 
 
@@ -131,8 +131,10 @@ def mhd_pool(ep):
     common.show("Heads", info.num_heads)
     common.show("Logical devices", info.num_lds)
     # ld_map is a flexible array, as long as ld_map_len says.
-    heads = ", ".join(f"LD {info.start_ld_id + i}: head {h}" if h != 0xff else
-                      f"LD {info.start_ld_id + i}: none" for i, h in enumerate(info.ld_map))
+    heads = ", ".join(
+        f"LD {info.start_ld_id + i}: head {h}" if h != 0xFF else f"LD {info.start_ld_id + i}: none"
+        for i, h in enumerate(info.ld_map)
+    )
     common.show("LD to head", heads)
 
 
@@ -154,8 +156,12 @@ def use_tunnels(ep, args):
 
 def main():
     parser = common.make_parser(__doc__)
-    parser.add_argument("--kind", choices=KINDS + ("all",), default="all",
-                        help="which tunnel to use (default: all four, one after the other)")
+    parser.add_argument(
+        "--kind",
+        choices=KINDS + ("all",),
+        default="all",
+        help="which tunnel to use (default: all four, one after the other)",
+    )
     parser.add_argument("--port", type=common.port_or_ld, default=1, help="switch downstream port (default 1)")
     parser.add_argument("--ld", type=common.port_or_ld, default=0, help="logical device ID (default 0)")
     args = common.parse_args(parser)

@@ -36,16 +36,17 @@ def queue_canned_responses(ep):
     # Identify output (0001h), struct cxlmi_cmd_identify_rsp: vendor ID, device ID,
     # subsystem vendor ID, subsystem ID (u16 each), serial number (u64), max message size
     # (2^n bytes), component type (00h switch, 03h Type 3 device).
-    switch = struct.pack("<HHHHQBB", 0x1b36, 0x0001, 0x1b36, 0x0001, 0x5157_0000_0000_0007, 11, 0x00)
-    mld = struct.pack("<HHHHQBB", 0x8086, 0x0d93, 0x8086, 0x0000, 0x0000_00c0_ffee_0010, 11, 0x03)
-    for identify in (switch, mld, mld):      # level 0, 1 and 2: the LD answers as its MLD
+    switch = struct.pack("<HHHHQBB", 0x1B36, 0x0001, 0x1B36, 0x0001, 0x5157_0000_0000_0007, 11, 0x00)
+    mld = struct.pack("<HHHHQBB", 0x8086, 0x0D93, 0x8086, 0x0000, 0x0000_00C0_FFEE_0010, 11, 0x03)
+    for identify in (switch, mld, mld):  # level 0, 1 and 2: the LD answers as its MLD
         cxlmi.cxlmi_mock_set_response(ep, 0x00, 0x01, payload=identify)
     # Identify Memory Device output (4000h), struct cxlmi_cmd_memdev_identify_rsp: firmware
     # revision, total/volatile-only/persistent-only capacity and partition alignment
     # (256 MiB units), event log sizes, LSA size, poison list maximum (24 bits), inject
     # poison limit, poison and QoS capabilities, DC event log size.
-    memdev = struct.pack("<16sQQQQHHHHI3sHBBH", b"2.1.0", 32, 32, 0, 0, 256, 256, 256, 256,
-                         0, (128).to_bytes(3, "little"), 8, 0, 0, 0)
+    memdev = struct.pack(
+        "<16sQQQQHHHHI3sHBBH", b"2.1.0", 32, 32, 0, 0, 256, 256, 256, 256, 0, (128).to_bytes(3, "little"), 8, 0, 0, 0
+    )
     cxlmi.cxlmi_mock_set_response(ep, 0x40, 0x00, payload=memdev)
 
 
@@ -53,29 +54,30 @@ def walk_down(ep, args, to_port, to_ld):
     # Tunnel Management (5300h) is an FM-API command: the endpoint must take those.
     common.enable_fmapi(ep)
 
-    hops = [(args.name, None),
-            (f"port {args.port}", to_port),
-            (f"port {args.port}, LD {args.ld}", to_ld)]
+    hops = [(args.name, None), (f"port {args.port}", to_port), (f"port {args.port}, LD {args.ld}", to_ld)]
     print(f"  {'level':<7}{'target':<18}{'component':<15}{'vendor:device':<15}serial")
     for target, ti in hops:
         ident = cxlmi.cxlmi_cmd_identify()
         cxlmi.cxlmi_cmd_identify(ep, ti, ident)
         level = ti.level if ti is not None else 0
         kind = COMPONENT_TYPES.get(ident.component_type, f"{ident.component_type:02x}h")
-        print(f"  {level:<7}{target:<18}{kind:<15}"
-              f"{ident.vendor_id:04x}:{ident.device_id:04x}      0x{ident.serial_num:016x}")
+        print(
+            f"  {level:<7}{target:<18}{kind:<15}"
+            f"{ident.vendor_id:04x}:{ident.device_id:04x}      0x{ident.serial_num:016x}"
+        )
 
     ident = cxlmi.cxlmi_cmd_memdev_identify()
     cxlmi.cxlmi_cmd_memdev_identify(ep, to_ld, ident)
     capacity = common.size_text(ident.total_capacity * common.CAPACITY_UNIT)
-    firmware = str(ident.fw_revision)         # a char array: str() gives its text
+    firmware = str(ident.fw_revision)  # a char array: str() gives its text
     print(f"LD {args.ld} behind port {args.port}: {capacity}, firmware {firmware}")
 
 
 def main():
     parser = common.make_parser(__doc__)
-    parser.add_argument("--port", type=common.port_or_ld, default=2,
-                        help="the switch downstream port the MLD is on (default 2)")
+    parser.add_argument(
+        "--port", type=common.port_or_ld, default=2, help="the switch downstream port the MLD is on (default 2)"
+    )
     parser.add_argument("--ld", type=common.port_or_ld, default=1, help="the logical device to reach (default 1)")
     args = common.parse_args(parser)
     # Tunnel infos: where a command goes past the endpoint. None means "no tunnel".
@@ -83,8 +85,7 @@ def main():
     to_ld = cxlmi.cxlmi_tunnel_switch_mld(port=args.port, ld=args.ld)
     try:
         # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
-        return common.run(args, queue_canned_responses,
-                          lambda ep, args: walk_down(ep, args, to_port, to_ld))
+        return common.run(args, queue_canned_responses, lambda ep, args: walk_down(ep, args, to_port, to_ld))
     finally:
         cxlmi.cxlmi_tunnel_free(to_port)
         cxlmi.cxlmi_tunnel_free(to_ld)

@@ -24,7 +24,7 @@ import example_common as common
 
 # The canned command --mock answers: a made-up "read version page" command of some
 # vendor, taking a u16 page number and answering 32 bytes.
-MOCK_OPCODE = 0xc000
+MOCK_OPCODE = 0xC000
 MOCK_DATA = struct.pack("<H", 1)
 MOCK_RET_SIZE = 32
 
@@ -33,7 +33,7 @@ def queue_canned_responses(ep):
     """--mock only: the made-up vendor command's answer, queued on the mock endpoint for
     opcode C000h (command set C0h, command 00h). CANNED DATA, not read from any device."""
     answer = struct.pack("<HH28s", 1, 0x0102, b"acme-cxl fw 2.1.0 build 4711")
-    cxlmi.cxlmi_mock_set_response(ep, MOCK_OPCODE >> 8, MOCK_OPCODE & 0xff, payload=answer)
+    cxlmi.cxlmi_mock_set_response(ep, MOCK_OPCODE >> 8, MOCK_OPCODE & 0xFF, payload=answer)
 
 
 def opcode_arg(text):
@@ -41,7 +41,7 @@ def opcode_arg(text):
         value = int(text, 0)
     except ValueError:
         value = -1
-    if not 0xc000 <= value <= 0xffff:
+    if not 0xC000 <= value <= 0xFFFF:
         raise argparse.ArgumentTypeError(f"{text}: vendor-specific opcodes are 0xc000 to 0xffff")
     return value
 
@@ -50,7 +50,7 @@ def hex_arg(text):
     try:
         return bytes.fromhex(text.replace(":", " "))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not hex bytes such as \"01 00\"") from None
+        raise argparse.ArgumentTypeError(f'{text!r} is not hex bytes such as "01 00"') from None
 
 
 def send_vendor_command(ep, args):
@@ -62,8 +62,9 @@ def send_vendor_command(ep, args):
     common.show("Sent", f"{len(data)} bytes" + (f": {data.hex(' ')}" if data else ""))
     if args.mock:
         opcode, payload = cxlmi.cxlmi_mock_get_last_command(ep)
-        common.show("Mock received", f"{opcode:04X}h, {len(payload)} bytes"
-                    + (f": {payload.hex(' ')}" if payload else ""))
+        common.show(
+            "Mock received", f"{opcode:04X}h, {len(payload)} bytes" + (f": {payload.hex(' ')}" if payload else "")
+        )
     common.show("Answer", f"{len(answer)} bytes")
     for line in common.hexdump(answer):
         print(line)
@@ -71,12 +72,16 @@ def send_vendor_command(ep, args):
 
 def main():
     parser = common.make_parser(__doc__)
-    parser.add_argument("--opcode", type=opcode_arg, metavar="OPCODE",
-                        help="the vendor-specific opcode, C000h to FFFFh (for instance 0xc000)")
-    parser.add_argument("--data", type=hex_arg, metavar="HEX",
-                        help='the request payload in hex, for instance "01 00" (default: none)')
-    parser.add_argument("--ret-size", type=int, metavar="N",
-                        help="how many payload bytes the answer has (default: 0)")
+    parser.add_argument(
+        "--opcode",
+        type=opcode_arg,
+        metavar="OPCODE",
+        help="the vendor-specific opcode, C000h to FFFFh (for instance 0xc000)",
+    )
+    parser.add_argument(
+        "--data", type=hex_arg, metavar="HEX", help='the request payload in hex, for instance "01 00" (default: none)'
+    )
+    parser.add_argument("--ret-size", type=int, metavar="N", help="how many payload bytes the answer has (default: 0)")
     args = common.parse_args(parser)
     if args.mock:
         # Unless told otherwise, send the command the canned answer is for.

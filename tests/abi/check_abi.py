@@ -29,6 +29,7 @@ is narrowed down with the compiler's error lines, then by halving.
 Exit status: 0 when every check matches, 1 when any does not, 2 when the check cannot run. The last
 line printed is `abi: N/M checks match`.
 """
+
 import argparse
 import json
 import os
@@ -39,8 +40,10 @@ import subprocess
 import sys
 import tempfile
 
-HEAD = ("#include <stdio.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdbool.h>\n"
-        "#include <libcxlmi.h>\n#include <cxlmi/test.h>\n")
+HEAD = (
+    "#include <stdio.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdbool.h>\n"
+    "#include <libcxlmi.h>\n#include <cxlmi/test.h>\n"
+)
 # what a program that includes only libcxlmi.h sees
 HEAD_MAIN = "#include <stdio.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <libcxlmi.h>\n"
 CFLAGS = ["-std=gnu11", "-w"]
@@ -137,8 +140,10 @@ def main():
         cannot_run(f"cannot read the reference {a.reference}: {e}")
     ref_cxl2 = ref.get("about", {}).get("mode", "").startswith("cxl2")
     if ref_cxl2 != a.cxl2:
-        cannot_run(f"{a.reference} holds the {'CXL 2.0' if ref_cxl2 else 'default'} layouts; "
-                   f"{'add' if ref_cxl2 else 'drop'} --cxl2")
+        cannot_run(
+            f"{a.reference} holds the {'CXL 2.0' if ref_cxl2 else 'default'} layouts; "
+            f"{'add' if ref_cxl2 else 'drop'} --cxl2"
+        )
     include = os.path.abspath(a.include)
     if not os.path.isfile(os.path.join(include, "libcxlmi.h")):
         cannot_run(f"no libcxlmi.h in {include}")
@@ -147,8 +152,10 @@ def main():
         cannot_run(f"no C compiler ({cc[0]}); set CC")
     defs = ["-DSUPPORT_CXL_2_0"] if a.cxl2 else []
     about = ref.get("about", {})
-    print(f"check_abi: {include} against upstream libcxlmi {about.get('commit', '?')[:12]} "
-          f"({about.get('mode', '?')} layouts)")
+    print(
+        f"check_abi: {include} against upstream libcxlmi {about.get('commit', '?')[:12]} "
+        f"({about.get('mode', '?')} layouts)"
+    )
     target = subprocess.run([*cc, "-dumpmachine"], capture_output=True, text=True).stdout.strip()
     if about.get("target") and target and target != about["target"]:
         print(f"check_abi: note: the reference was gathered on {about['target']}, this compiler targets {target}")
@@ -237,8 +244,9 @@ def main():
 
             for n in narrow(c, "functions", names, build_funcs, None):
                 f = funcs[n]
-                mismatches.append(f"function {n}: not declared by {header}, or its prototype conflicts with "
-                                  f"'{decl(n, f)}'")
+                mismatches.append(
+                    f"function {n}: not declared by {header}, or its prototype conflicts with '{decl(n, f)}'"
+                )
             total += len(names)
 
         # ---- other macros: defined, function-like ones with the same parameters -------------------
@@ -253,8 +261,11 @@ def main():
                 if params is not None:
                     args = ", ".join(str(k + 1) for k in range(len(params)))
                     # not expanded without arguments (so function-like), and takes this many
-                    tu.add(f'_Static_assert(sizeof(CHK_XSTR({m})) == sizeof("{m}"), "{m}"); '
-                           f"static const char chk_{n}[] = CHK_XSTR({m}({args}));", (m, params))
+                    tu.add(
+                        f'_Static_assert(sizeof(CHK_XSTR({m})) == sizeof("{m}"), "{m}"); '
+                        f"static const char chk_{n}[] = CHK_XSTR({m}({args}));",
+                        (m, params),
+                    )
             return tu.build()
 
         for m, params in narrow(c, "macros", mchecks, build_macros, None):
@@ -266,25 +277,39 @@ def main():
         # ---- usage as documented ----------------------------------------------------------------
         fmacros = macros.get("function", {})
         if "cxlmi_for_each_endpoint" in fmacros or "cxlmi_for_each_endpoint_safe" in fmacros:
-            body = [HEAD, "void chk_iterate(struct cxlmi_ctx *ctx)", "{",
-                    "\tstruct cxlmi_endpoint *ep, *next;", "\tint n = 0;"]
+            body = [
+                HEAD,
+                "void chk_iterate(struct cxlmi_ctx *ctx)",
+                "{",
+                "\tstruct cxlmi_endpoint *ep, *next;",
+                "\tint n = 0;",
+            ]
             if "cxlmi_for_each_endpoint" in fmacros:
                 body.append("\tcxlmi_for_each_endpoint(ctx, ep) n++;")
             if "cxlmi_for_each_endpoint_safe" in fmacros:
                 body.append("\tcxlmi_for_each_endpoint_safe(ctx, ep, next) { n++; cxlmi_close(ep); }")
             body += ["\t(void)n;", "}", ""]
             tunnels = macros.get("tunnel_values", {})
-            body += ["int chk_tunnel(struct cxlmi_endpoint *ep, struct cxlmi_cmd_identify_rsp *id)", "{",
-                     "\tint rc = 0;"]
+            body += [
+                "int chk_tunnel(struct cxlmi_endpoint *ep, struct cxlmi_cmd_identify_rsp *id)",
+                "{",
+                "\tint rc = 0;",
+            ]
             for key, fields in sorted(tunnels.items()):
                 if re.match(r"\w+\(t\b", key):
                     body.append(f"\t{{ {key}; rc |= cxlmi_cmd_identify(ep, &t, id); }}")
                 else:
                     body.append(f"\trc |= cxlmi_cmd_identify(ep, {key}, id);")
             body += ["\treturn rc;", "}", ""]
-            ok, err, _ = c.compile("usage", "\n".join(body), extra=[
-                "-Werror=incompatible-pointer-types", "-Werror=implicit-function-declaration",
-                "-Werror=int-conversion"])
+            ok, err, _ = c.compile(
+                "usage",
+                "\n".join(body),
+                extra=[
+                    "-Werror=incompatible-pointer-types",
+                    "-Werror=implicit-function-declaration",
+                    "-Werror=int-conversion",
+                ],
+            )
             total += 1
             if not ok:
                 errs = " | ".join(ln for ln in err.splitlines() if "error" in ln)
@@ -306,8 +331,11 @@ def main():
                 comp = cxx
             with open(src, "w") as f:
                 f.write(text)
-            r = subprocess.run([*comp, *s["flags"], *defs, "-I", include, "-c", src, "-o",
-                                os.path.join(tmp, "alone.o")], capture_output=True, text=True)
+            r = subprocess.run(
+                [*comp, *s["flags"], *defs, "-I", include, "-c", src, "-o", os.path.join(tmp, "alone.o")],
+                capture_output=True,
+                text=True,
+            )
             c.runs += 1
             total += 1
             if r.returncode:
@@ -343,7 +371,7 @@ def main():
         else:
             print("check_abi: note: no --lib, the exported symbols and SONAME are not checked")
 
-        for line in mismatches[:a.show]:
+        for line in mismatches[: a.show]:
             print("mismatch:", line)
         if len(mismatches) > a.show:
             print(f"... and {len(mismatches) - a.show} more mismatches")

@@ -62,7 +62,9 @@ def fails(status, *args, says=()):
     check(p.returncode == status, f"{' '.join(args)}: exit {p.returncode}, want {status} (stderr {p.stderr.strip()!r})")
     lines = p.stderr.strip().splitlines()
     if status != 2:
-        check(len(lines) == 1 and lines[0].startswith("cxlmi: "), f"{' '.join(args)}: want one 'cxlmi:' line, got {lines}")
+        check(
+            len(lines) == 1 and lines[0].startswith("cxlmi: "), f"{' '.join(args)}: want one 'cxlmi:' line, got {lines}"
+        )
     for s in says:
         check(s in p.stderr, f"{' '.join(args)}: {s!r} not in {p.stderr.strip()!r}")
     return p
@@ -74,8 +76,10 @@ check(v.get("component_type") == "type3", f"identify type3: component_type {v.ge
 check(v.get("serial") == "0x7e53000000000001", f"identify type3: serial {v.get('serial')}")
 check(v.get("vendor_id") == "0x1e98", f"identify type3: vendor_id {v.get('vendor_id')}")
 m = v.get("memdev") or {}
-check(m.get("total_capacity_bytes", 0) > 0 and m["total_capacity_bytes"] % (256 << 20) == 0,
-      f"identify type3: memdev total capacity {m.get('total_capacity_bytes')}")
+check(
+    m.get("total_capacity_bytes", 0) > 0 and m["total_capacity_bytes"] % (256 << 20) == 0,
+    f"identify type3: memdev total capacity {m.get('total_capacity_bytes')}",
+)
 ok_text("identify", "emu:type3", want=["component type", "type3", "0x7e53000000000001", "GiB"])
 
 v = ok_json("identify", "emu:switch")
@@ -100,7 +104,10 @@ ok_text("health", "emu:type3", want=["life used percent", "temperature celsius"]
 v = ok_json("partition", "emu:type3")
 check(all(isinstance(v.get(k), int) for k in ("active_volatile_bytes", "active_persistent_bytes")), f"partition: {v}")
 v = ok_json("partition", "emu:type3", "--set-volatile", "1G")
-check(v.get("next_volatile_bytes") == 1 << 30 and v.get("set_volatile_bytes") == 1 << 30, f"partition --set-volatile 1G: {v}")
+check(
+    v.get("next_volatile_bytes") == 1 << 30 and v.get("set_volatile_bytes") == 1 << 30,
+    f"partition --set-volatile 1G: {v}",
+)
 ok_text("partition", "emu:type3", want=["active volatile bytes", "GiB"])
 fails(2, "partition", "emu:type3", "--set-volatile", "1000", says=["256 MiB"])
 
@@ -140,7 +147,10 @@ v = ok_json("poison", "emu:type3", "inject", "0x1000")
 addrs = [r.get("address") for r in v.get("records", [])]
 check(v.get("injected") == "0x1000" and "0x1000" in addrs, f"poison inject: {v}")
 v = ok_json("poison", "emu:type3", "clear", "0x1000")
-check(v.get("cleared") == "0x1000" and "0x1000" not in [r.get("address") for r in v.get("records", [])], f"poison clear: {v}")
+check(
+    v.get("cleared") == "0x1000" and "0x1000" not in [r.get("address") for r in v.get("records", [])],
+    f"poison clear: {v}",
+)
 v = ok_json("poison", "emu:type3")
 check(isinstance(v.get("records"), list), f"poison list: {v}")
 ok_text("poison", "emu:type3", "inject", "0x2000", want=["0x2000"])
@@ -190,8 +200,10 @@ fails(3, "identify", "emu:switch", "--port", "9", says=["emu:switch: identify: d
 v = ok_json("raw", "emu:type3", "0x0001")
 check(v.get("return_code") == 0 and v.get("length") == 18, f"raw 0x0001: {v}")
 payload = bytes.fromhex(v.get("payload", ""))
-check(payload[:2] == b"\x98\x1e" and payload[8:16] == (0x7e53000000000001).to_bytes(8, "little") and payload[17] == 3,
-      f"raw 0x0001: payload {payload.hex()}")
+check(
+    payload[:2] == b"\x98\x1e" and payload[8:16] == (0x7E53000000000001).to_bytes(8, "little") and payload[17] == 3,
+    f"raw 0x0001: payload {payload.hex()}",
+)
 v = ok_json("raw", "emu:type3", "0301h", "00e40b5402000000")
 check(v.get("return_code") == 0 and v.get("length") == 0, f"raw 0301h with payload: {v}")
 ok_text("raw", "emu:type3", "0x0001", want=["SUCCESS", "0000  98 1e"])
@@ -201,10 +213,19 @@ fails(2, "raw", "emu:type3", "0x10000")
 # ---- commands ----
 v = ok_json("commands", "emu:type3")
 cmds = {c.get("opcode"): c for c in v.get("commands", [])}
-check(v.get("advertised") == len(cmds) and len(cmds) >= 10, f"commands: {v.get('advertised')} advertised, {len(cmds)} listed")
-check(cmds.get("0x0001", {}).get("names") == ["Identify"] and cmds["0x0001"].get("decoder") == "typed", f"commands: 0x0001 {cmds.get('0x0001')}")
+check(
+    v.get("advertised") == len(cmds) and len(cmds) >= 10,
+    f"commands: {v.get('advertised')} advertised, {len(cmds)} listed",
+)
+check(
+    cmds.get("0x0001", {}).get("names") == ["Identify"] and cmds["0x0001"].get("decoder") == "typed",
+    f"commands: 0x0001 {cmds.get('0x0001')}",
+)
 check(cmds.get("0x4000", {}).get("names") == ["MemdevIdentify"], f"commands: 0x4000 {cmds.get('0x4000')}")
-check(v.get("decoded") == sum(1 for c in cmds.values() if c.get("decoder") != "none"), f"commands: decoded {v.get('decoded')}")
+check(
+    v.get("decoded") == sum(1 for c in cmds.values() if c.get("decoder") != "none"),
+    f"commands: decoded {v.get('decoded')}",
+)
 v = ok_json("commands", "emu:switch")
 cmds = {c.get("opcode"): c for c in v.get("commands", [])}
 check(cmds.get("0x5300", {}).get("decoder") == "tunnel", f"commands switch: 0x5300 {cmds.get('0x5300')}")
@@ -226,8 +247,13 @@ try:
     err = json.loads(p.stdout).get("error", {})
 except ValueError:
     err = {}
-check(p.returncode == 3 and err.get("kind") == "device" and err.get("return_code") == 3
-      and err.get("return_code_name") == "UNSUPPORTED", f"device error --json: {p.stdout!r}")
+check(
+    p.returncode == 3
+    and err.get("kind") == "device"
+    and err.get("return_code") == 3
+    and err.get("return_code_name") == "UNSUPPORTED",
+    f"device error --json: {p.stdout!r}",
+)
 fails(3, "health", "emu:switch", says=["UNSUPPORTED/3"])
 fails(2, "identify", "emu:switch", "--mhd", "--port", "1")
 fails(2, "identify", "emu:switch", "--port", "256")

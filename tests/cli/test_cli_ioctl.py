@@ -46,25 +46,34 @@ for kernel in KERNELS:
     check(doc.get("serial") == want, f"{kernel}: ... Generic Identify serial {doc.get('serial')!r}")
 
     p = run(kernel, "health", "mem0", "--json")
-    check(p.returncode == 0 and json.loads(p.stdout).get("temperature_celsius") == 25,
-          f"{kernel}: health mem0 goes by the kernel's command id ({p.returncode})")
+    check(
+        p.returncode == 0 and json.loads(p.stdout).get("temperature_celsius") == 25,
+        f"{kernel}: health mem0 goes by the kernel's command id ({p.returncode})",
+    )
 
 p = run("distro", "events", "mem0")
 lines = p.stderr.splitlines()
 check(p.returncode == 4, f"distro: events mem0 exits 4 ({p.returncode})")
-check(len(lines) == 1 and lines[0].startswith("cxlmi: mem0: events: ")
-      and "0100h not sent: the kernel has no command id for it and does not take RAW commands" in lines[0],
-      f"distro: ... one line with the library's reason: {p.stderr!r}")
+check(
+    len(lines) == 1
+    and lines[0].startswith("cxlmi: mem0: events: ")
+    and "0100h not sent: the kernel has no command id for it and does not take RAW commands" in lines[0],
+    f"distro: ... one line with the library's reason: {p.stderr!r}",
+)
 p = run("distro", "events", "mem0", "--json")
 detail = json.loads(p.stdout)["error"].get("detail", "") if p.stdout else ""
 check("does not take RAW commands" in detail, f"distro: ... --json error.detail: {detail!r}")
 
 p = run("raw", "events", "mem0", "--json")
-check(p.returncode == 0 and "records" in json.loads(p.stdout or "{}"),
-      f"raw: events mem0 goes RAW ({p.returncode}: {p.stderr.strip()})")
+check(
+    p.returncode == 0 and "records" in json.loads(p.stdout or "{}"),
+    f"raw: events mem0 goes RAW ({p.returncode}: {p.stderr.strip()})",
+)
 p = run("raw", "sanitize", "mem0")
-check(p.returncode == 4 and "refuses it as a RAW command" in p.stderr,
-      f"raw: sanitize mem0 is on the kernel's deny list: {p.stderr.strip()!r}")
+check(
+    p.returncode == 4 and "refuses it as a RAW command" in p.stderr,
+    f"raw: sanitize mem0 is on the kernel's deny list: {p.stderr.strip()!r}",
+)
 
 print(f"{len(failures)} failed")
 sys.exit(1 if failures else 0)

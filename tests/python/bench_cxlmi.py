@@ -21,17 +21,16 @@ import time
 
 import cxlmi
 
-BUDGET_S = 10.0          # the whole run
+BUDGET_S = 10.0  # the whole run
 
-IDENTIFY_RSP = struct.pack("<HHHHQBB", 0x8086, 0x0d93, 0x1af4, 0x1100,
-                           0x0123456789abcdef, 0x0b, 0x03)
+IDENTIFY_RSP = struct.pack("<HHHHQBB", 0x8086, 0x0D93, 0x1AF4, 0x1100, 0x0123456789ABCDEF, 0x0B, 0x03)
 
 
 def event_records_rsp(count):
     head = struct.pack("<BBHQQH", 0x01, 0, 0, 0, 0, count) + bytes(10)
-    recs = b"".join(bytes([i] * 16) + bytes([128, 0, 0, 0])
-                    + struct.pack("<HHQ", 0x100 + i, 0, i) + bytes(96)
-                    for i in range(count))
+    recs = b"".join(
+        bytes([i] * 16) + bytes([128, 0, 0, 0]) + struct.pack("<HHQ", 0x100 + i, 0, i) + bytes(96) for i in range(count)
+    )
     return head + recs
 
 
@@ -75,7 +74,7 @@ def main(argv):
         cxlmi.cxlmi_cmd_identify(ep, None, ident)
 
     def identify_ok():
-        if ident.vendor_id != 0x8086 or ident.serial_num != 0x0123456789abcdef:
+        if ident.vendor_id != 0x8086 or ident.serial_num != 0x0123456789ABCDEF:
             raise SystemExit("identify decoded %r" % ident)
 
     req = cxlmi.cxlmi_cmd_get_event_records_req()
@@ -87,22 +86,26 @@ def main(argv):
 
     def events_ok(count):
         def ok():
-            if rsp.record_count != count or (count and rsp.records[count - 1].handle
-                                             != 0x100 + count - 1):
+            if rsp.record_count != count or (count and rsp.records[count - 1].handle != 0x100 + count - 1):
                 raise SystemExit("get_event_records decoded %d records" % rsp.record_count)
+
         return ok
 
     cases = [
         ("identify", 0x00, 0x01, IDENTIFY_RSP, identify, identify_ok),
         ("get_event_records (0)", 0x01, 0x00, event_records_rsp(0), events, events_ok(0)),
         ("get_event_records (1)", 0x01, 0x00, event_records_rsp(1), events, events_ok(1)),
-        ("get_event_records (20)", 0x01, 0x00,
-         event_records_rsp(cxlmi.CXLMI_MAX_SUPPORTED_EVENT_RECORDS), events,
-         events_ok(cxlmi.CXLMI_MAX_SUPPORTED_EVENT_RECORDS)),
+        (
+            "get_event_records (20)",
+            0x01,
+            0x00,
+            event_records_rsp(cxlmi.CXLMI_MAX_SUPPORTED_EVENT_RECORDS),
+            events,
+            events_ok(cxlmi.CXLMI_MAX_SUPPORTED_EVENT_RECORDS),
+        ),
     ]
     for name, cmd_set, cmd, payload, call, check in cases:
-        bench(name, ep, cmd_set, cmd, payload, call, check, n, rounds,
-              BUDGET_S / len(cases))
+        bench(name, ep, cmd_set, cmd, payload, call, check, n, rounds, BUDGET_S / len(cases))
     cxlmi.cxlmi_close(ep)
     cxlmi.cxlmi_free_ctx(ctx)
     return 0

@@ -86,24 +86,35 @@ ERROR_FN = "cxlmi_cmd_identify"
 CHILD_ENV = dict(os.environ)
 CHILD_ENV["PYTHONPATH"] = os.pathsep.join(
     [os.path.dirname(os.path.abspath(cxlmi.__file__))]
-    + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+    + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+)
 
 
 def run_child(code, timeout=120):
     """Runs `code` in a fresh interpreter; returns (returncode, stdout, stderr)."""
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=CHILD_ENV, timeout=timeout)
-    return proc.returncode, proc.stdout.decode(errors="replace"), \
-        proc.stderr.decode(errors="replace")
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=CHILD_ENV,
+        timeout=timeout,
+    )
+    return proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
 
 
-def identify_payload(vendor_id=0x8086, device_id=0x0d93, subsys_vendor_id=0x1af4,
-                     subsys_id=0x1100, serial_num=0x0123456789abcdef,
-                     max_msg_size=0x0b, component_type=0x03):
+def identify_payload(
+    vendor_id=0x8086,
+    device_id=0x0D93,
+    subsys_vendor_id=0x1AF4,
+    subsys_id=0x1100,
+    serial_num=0x0123456789ABCDEF,
+    max_msg_size=0x0B,
+    component_type=0x03,
+):
     """Identify (0001h) response: 18 bytes."""
-    return struct.pack("<HHHHQBB", vendor_id, device_id, subsys_vendor_id,
-                       subsys_id, serial_num, max_msg_size, component_type)
+    return struct.pack(
+        "<HHHHQBB", vendor_id, device_id, subsys_vendor_id, subsys_id, serial_num, max_msg_size, component_type
+    )
 
 
 def event_record(n):
@@ -116,17 +127,28 @@ def event_record(n):
     timestamp = 0x1122334455667700 + n
     maint = n & 0x7F
     data = bytes((0xA0 + i + n) & 0xFF for i in range(80))
-    raw = (uuid + struct.pack("<B", length) + flags
-           + struct.pack("<HHQB", handle, related, timestamp, maint)
-           + b"\x00" * 15 + data)
+    raw = (
+        uuid
+        + struct.pack("<B", length)
+        + flags
+        + struct.pack("<HHQB", handle, related, timestamp, maint)
+        + b"\x00" * 15
+        + data
+    )
     assert len(raw) == 128, len(raw)
-    return raw, dict(uuid=uuid, length=length, flags=flags, handle=handle,
-                     related_handle=related, timestamp=timestamp,
-                     maint_op_class=maint, data=data)
+    return raw, dict(
+        uuid=uuid,
+        length=length,
+        flags=flags,
+        handle=handle,
+        related_handle=related,
+        timestamp=timestamp,
+        maint_op_class=maint,
+        data=data,
+    )
 
 
-def event_records_payload(claimed, nrecords, flags=0x01, overflow=0,
-                          first_ts=0, last_ts=0):
+def event_records_payload(claimed, nrecords, flags=0x01, overflow=0, first_ts=0, last_ts=0):
     """Get Event Records response header (32 bytes) + `nrecords` records."""
     hdr = struct.pack("<BBHQQH", flags, 0, overflow, first_ts, last_ts, claimed)
     hdr += b"\x00" * (32 - len(hdr))
@@ -147,8 +169,7 @@ class MockTestCase(unittest.TestCase):
         cxlmi.cxlmi_free_ctx(self.ctx)
 
     def queue(self, cmd_set, cmd, payload=b"", rc=0):
-        self.assertEqual(
-            cxlmi.cxlmi_mock_set_response(self.ep, cmd_set, cmd, rc, payload), 0)
+        self.assertEqual(cxlmi.cxlmi_mock_set_response(self.ep, cmd_set, cmd, rc, payload), 0)
 
     def last(self):
         return cxlmi.cxlmi_mock_get_last_command(self.ep)
@@ -240,18 +261,19 @@ cxlmi_tunnel_switch_mld endpoints
 """.split()
 
 # The command reference lists these as functions; each must be callable.
-DOCUMENTED_COMMANDS = sorted(n for n in DOCUMENTED_NAMES
-                             if n.startswith("cxlmi_cmd_")
-                             and not n.endswith(("_req", "_rsp", "_block"))
-                             and n != "cxlmi_cmd_retcode_tostr")
+DOCUMENTED_COMMANDS = sorted(
+    n
+    for n in DOCUMENTED_NAMES
+    if n.startswith("cxlmi_cmd_") and not n.endswith(("_req", "_rsp", "_block")) and n != "cxlmi_cmd_retcode_tostr"
+)
 
 
 # The Python code blocks of the two user documents, verbatim.
 # DOC_*: python-bindings.md (current); EARLIER_*: python-bindings-earlier.md,
 # only where its block differs from the current one.
-DOC_IMPORT = r'''import cxlmi
-'''
-DOC_CONTEXT = r'''# Create a new context
+DOC_IMPORT = r"""import cxlmi
+"""
+DOC_CONTEXT = r"""# Create a new context
 ctx = cxlmi.cxlmi_new_ctx(None, 0)  # NULL log file, log level 0
 
 # Enable/disable automatic probing
@@ -267,8 +289,8 @@ print(f"Found {num_mctp_eps} MCTP endpoints")
 
 # Free context when done
 cxlmi.cxlmi_free_ctx(ctx)
-'''
-DOC_ENDPOINTS = r'''# Open MCTP endpoint
+"""
+DOC_ENDPOINTS = r"""# Open MCTP endpoint
 ep = cxlmi.cxlmi_open_mctp(ctx, net=0, eid=8)
 
 # Open character device endpoint
@@ -284,8 +306,8 @@ if cxlmi.cxlmi_endpoint_has_fmapi(ep):
 
 # Close endpoint when done
 cxlmi.cxlmi_close(ep)
-'''
-DOC_ITERATE = r'''# Use the helper generator function
+"""
+DOC_ITERATE = r"""# Use the helper generator function
 for ep in cxlmi.endpoints(ctx):
     # Work with endpoint
     pass
@@ -295,8 +317,8 @@ ep = cxlmi.cxlmi_first_endpoint(ctx)
 while ep:
     # Work with endpoint
     ep = cxlmi.cxlmi_next_endpoint(ctx, ep)
-'''
-DOC_TUNNELS = r'''# Tunnel to MLD (Logical Device)
+"""
+DOC_TUNNELS = r"""# Tunnel to MLD (Logical Device)
 ti_mld = cxlmi.cxlmi_tunnel_mld(ld=0)
 
 # Tunnel through switch
@@ -313,8 +335,8 @@ ti = None
 
 # Free tunnel info when done
 cxlmi.cxlmi_tunnel_free(ti_mld)
-'''
-DOC_COMMANDS = r'''# Commands with output only
+"""
+DOC_COMMANDS = r"""# Commands with output only
 ident = cxlmi.cxlmi_cmd_identify()
 cxlmi.cxlmi_cmd_identify(ep, None, ident)  # None = no tunneling
 print(f"Vendor ID: 0x{ident.vendor_id:04x}")
@@ -334,8 +356,8 @@ cxlmi.cxlmi_cmd_set_timestamp(ep, None, req)
 
 # Commands with no payload
 cxlmi.cxlmi_cmd_request_bg_operation_abort(ep, None)
-'''
-DOC_STRUCTURES = r'''# Create and populate structures
+"""
+DOC_STRUCTURES = r"""# Create and populate structures
 health = cxlmi.cxlmi_cmd_memdev_get_health_info()
 cxlmi.cxlmi_cmd_memdev_get_health_info(ep, None, health)
 
@@ -350,8 +372,8 @@ event_rsp = cxlmi.cxlmi_cmd_get_event_records_rsp()
 event_rsp.overflow_err_count = 5
 event_rsp.record_count = 3
 print(f"Events: {event_rsp.record_count}")
-'''
-DOC_PASSPHRASE = r'''# Example: Set passphrase command
+"""
+DOC_PASSPHRASE = r"""# Example: Set passphrase command
 req = cxlmi.cxlmi_cmd_memdev_set_passphrase_req()
 req.passphrase_type = 0  # Regular scalar field
 
@@ -366,8 +388,8 @@ print(old_pass)  # b'my_old_password\x00\x00\x00...' (32 bytes total)
 
 # Send the command
 cxlmi.cxlmi_cmd_memdev_set_passphrase(ep, None, req)
-'''
-DOC_ARRAY_ERRORS = r'''# Data too large
+"""
+DOC_ARRAY_ERRORS = r"""# Data too large
 try:
     cxlmi.cxlmi_array_set(req.passphrase, b'x' * 100, 32)
 except ValueError as e:
@@ -378,8 +400,8 @@ try:
     cxlmi.cxlmi_array_set(req.passphrase, "not bytes", 32)
 except TypeError as e:
     print(f"Error: {e}")  # "Expected bytes object"
-'''
-DOC_DC_CONFIG = r'''# Example: Get Dynamic Capacity Configuration
+"""
+DOC_DC_CONFIG = r"""# Example: Get Dynamic Capacity Configuration
 rsp = cxlmi.cxlmi_cmd_memdev_get_dc_config_rsp()
 cxlmi.cxlmi_cmd_memdev_get_dc_config(ep, None, req, rsp)
 
@@ -405,8 +427,8 @@ region.flags = 0x01
 
 # Write it back to the array
 cxlmi.DCRegionConfigArray_setitem(rsp.region_configs, 0, region)
-'''
-DOC_FMAPI_DC_CONFIG = r'''# Query FM-API DC region configuration
+"""
+DOC_FMAPI_DC_CONFIG = r"""# Query FM-API DC region configuration
 req = cxlmi.cxlmi_cmd_fmapi_get_host_dc_region_config_req()
 req.host_id = 1
 req.region_cnt = 8
@@ -428,30 +450,30 @@ for i in range(rsp.regions_returned):
     print(f"  Block Size: 0x{region.block_size:x}")
     print(f"  Flags: 0x{region.flags:02x}")
     print(f"  Sanitize on Release: {region.sanitize_on_release}")
-'''
-DOC_ERRORS = r'''try:
+"""
+DOC_ERRORS = r"""try:
     ident = cxlmi.cxlmi_cmd_identify()
     cxlmi.cxlmi_cmd_identify(ep, None, ident)
 except IOError as e:
     print(f"I/O error: {e}")
 except RuntimeError as e:
     print(f"CXL command error: {e}")
-'''
-DOC_RETCODE_TOSTR = r'''msg = cxlmi.cxlmi_cmd_retcode_tostr(cxlmi.CXLMI_RET_UNSUPPORTED)
+"""
+DOC_RETCODE_TOSTR = r"""msg = cxlmi.cxlmi_cmd_retcode_tostr(cxlmi.CXLMI_RET_UNSUPPORTED)
 print(msg)  # "Unsupported"
-'''
-DOC_RETURN_CODES = r'''cxlmi.CXLMI_RET_SUCCESS        # 0x0 - Success
+"""
+DOC_RETURN_CODES = r"""cxlmi.CXLMI_RET_SUCCESS        # 0x0 - Success
 cxlmi.CXLMI_RET_BACKGROUND     # Background operation started
 cxlmi.CXLMI_RET_INPUT          # Invalid input
 cxlmi.CXLMI_RET_UNSUPPORTED    # Unsupported command
 cxlmi.CXLMI_RET_INTERNAL       # Internal error
 # ... and 29 more return codes
-'''
-DOC_CONSTANTS = r'''cxlmi.CXLMI_MAX_SUPPORTED_EVENT_RECORDS  # 20
+"""
+DOC_CONSTANTS = r"""cxlmi.CXLMI_MAX_SUPPORTED_EVENT_RECORDS  # 20
 cxlmi.CXLMI_MAX_SUPPORTED_LOGS           # 7
 cxlmi.CXL_MAILBOX_MAX_PAYLOAD_SIZE       # 2048 bytes
-'''
-DOC_SCRIPT = r'''#!/usr/bin/env python3
+"""
+DOC_SCRIPT = r"""#!/usr/bin/env python3
 import cxlmi
 
 # Create context
@@ -470,8 +492,8 @@ print(f"Vendor ID: 0x{ident.vendor_id:04x}")
 # Cleanup
 cxlmi.cxlmi_close(ep)
 cxlmi.cxlmi_free_ctx(ctx)
-'''
-EARLIER_CONTEXT = r'''# Create a new context
+"""
+EARLIER_CONTEXT = r"""# Create a new context
 ctx = cxlmi.cxlmi_new_ctx(None, 0)  # NULL log file, log level 0
 
 # Enable/disable automatic probing
@@ -482,8 +504,8 @@ cxlmi.cxlmi_scan_mctp(ctx)
 
 # Free context when done
 cxlmi.cxlmi_free_ctx(ctx)
-'''
-EARLIER_ENDPOINTS = r'''# Open MCTP endpoint
+"""
+EARLIER_ENDPOINTS = r"""# Open MCTP endpoint
 ep = cxlmi.cxlmi_open_mctp(ctx, net=0, eid=8)
 
 # Open character device endpoint
@@ -499,14 +521,38 @@ if cxlmi.cxlmi_endpoint_has_fmapi(ep):
 
 # Close endpoint when done
 cxlmi.cxlmi_close(ep)
-'''
+"""
 DOC_SNIPPETS_CURRENT = [
-    DOC_IMPORT, DOC_CONTEXT, DOC_ENDPOINTS, DOC_ITERATE, DOC_TUNNELS, DOC_COMMANDS,
-    DOC_STRUCTURES, DOC_PASSPHRASE, DOC_ARRAY_ERRORS, DOC_DC_CONFIG, DOC_FMAPI_DC_CONFIG,
-    DOC_ERRORS, DOC_RETCODE_TOSTR, DOC_RETURN_CODES, DOC_CONSTANTS, DOC_SCRIPT]
+    DOC_IMPORT,
+    DOC_CONTEXT,
+    DOC_ENDPOINTS,
+    DOC_ITERATE,
+    DOC_TUNNELS,
+    DOC_COMMANDS,
+    DOC_STRUCTURES,
+    DOC_PASSPHRASE,
+    DOC_ARRAY_ERRORS,
+    DOC_DC_CONFIG,
+    DOC_FMAPI_DC_CONFIG,
+    DOC_ERRORS,
+    DOC_RETCODE_TOSTR,
+    DOC_RETURN_CODES,
+    DOC_CONSTANTS,
+    DOC_SCRIPT,
+]
 DOC_SNIPPETS_EARLIER = [
-    DOC_IMPORT, EARLIER_CONTEXT, EARLIER_ENDPOINTS, DOC_ITERATE, DOC_TUNNELS, DOC_COMMANDS,
-    DOC_STRUCTURES, DOC_ERRORS, DOC_RETCODE_TOSTR, DOC_RETURN_CODES, DOC_CONSTANTS]
+    DOC_IMPORT,
+    EARLIER_CONTEXT,
+    EARLIER_ENDPOINTS,
+    DOC_ITERATE,
+    DOC_TUNNELS,
+    DOC_COMMANDS,
+    DOC_STRUCTURES,
+    DOC_ERRORS,
+    DOC_RETCODE_TOSTR,
+    DOC_RETURN_CODES,
+    DOC_CONSTANTS,
+]
 
 
 class TestDocumentedNames(unittest.TestCase):
@@ -523,37 +569,44 @@ class TestDocumentedNames(unittest.TestCase):
     def test_commands_without_arguments_make_payload_objects(self):
         # cxlmi_cmd_X() with no arguments returns a fresh payload object
         # (the documented `ident = cxlmi.cxlmi_cmd_identify()` idiom).
-        for name in ("cxlmi_cmd_identify", "cxlmi_cmd_set_timestamp",
-                     "cxlmi_cmd_memdev_get_health_info",
-                     "cxlmi_cmd_get_fw_info", "cxlmi_cmd_memdev_identify"):
+        for name in (
+            "cxlmi_cmd_identify",
+            "cxlmi_cmd_set_timestamp",
+            "cxlmi_cmd_memdev_get_health_info",
+            "cxlmi_cmd_get_fw_info",
+            "cxlmi_cmd_memdev_identify",
+        ):
             with self.subTest(name=name):
                 obj = getattr(cxlmi, name)()
                 self.assertIsNotNone(obj)
                 self.assertNotIsInstance(obj, int)
         self.assertIsInstance(cxlmi.cxlmi_cmd_identify(), cxlmi.cxlmi_cmd_identify_rsp)
-        self.assertIsInstance(cxlmi.cxlmi_cmd_set_timestamp(),
-                              cxlmi.cxlmi_cmd_set_timestamp_req)
+        self.assertIsInstance(cxlmi.cxlmi_cmd_set_timestamp(), cxlmi.cxlmi_cmd_set_timestamp_req)
         a, b = cxlmi.cxlmi_cmd_identify(), cxlmi.cxlmi_cmd_identify()
         self.assertIsNot(a, b)
 
     def test_documented_aliases(self):
-        self.assertIs(cxlmi.cxlmi_cmd_fmapi_get_host_dc_region_config,
-                      cxlmi.cxlmi_cmd_fmapi_get_dc_reg_config)
-        self.assertIsInstance(cxlmi.cxlmi_cmd_fmapi_get_host_dc_region_config(),
-                              cxlmi.cxlmi_cmd_fmapi_get_host_dc_region_config_rsp)
+        self.assertIs(cxlmi.cxlmi_cmd_fmapi_get_host_dc_region_config, cxlmi.cxlmi_cmd_fmapi_get_dc_reg_config)
+        self.assertIsInstance(
+            cxlmi.cxlmi_cmd_fmapi_get_host_dc_region_config(), cxlmi.cxlmi_cmd_fmapi_get_host_dc_region_config_rsp
+        )
         self.assertTrue(callable(cxlmi.cxlmi_cmd_request_bg_operation_abort))
         self.assertTrue(callable(cxlmi.cxlmi_cmd_request_bg_op_abort))
 
     def test_documented_struct_classes(self):
-        for name in ("cxlmi_event_record", "cxlmi_supported_log_entry",
-                     "cxlmi_memdev_media_err_record",
-                     "cxlmi_cmd_fmapi_port_state_info_block",
-                     "cxlmi_dc_region_config", "cxlmi_fmapi_dc_region_config",
-                     "cxlmi_cmd_get_event_records_req",
-                     "cxlmi_cmd_get_event_records_rsp",
-                     "cxlmi_cmd_memdev_set_passphrase_req",
-                     "cxlmi_cmd_memdev_get_dc_config_rsp",
-                     "cxlmi_cmd_memdev_get_poison_list_rsp"):
+        for name in (
+            "cxlmi_event_record",
+            "cxlmi_supported_log_entry",
+            "cxlmi_memdev_media_err_record",
+            "cxlmi_cmd_fmapi_port_state_info_block",
+            "cxlmi_dc_region_config",
+            "cxlmi_fmapi_dc_region_config",
+            "cxlmi_cmd_get_event_records_req",
+            "cxlmi_cmd_get_event_records_rsp",
+            "cxlmi_cmd_memdev_set_passphrase_req",
+            "cxlmi_cmd_memdev_get_dc_config_rsp",
+            "cxlmi_cmd_memdev_get_poison_list_rsp",
+        ):
             with self.subTest(name=name):
                 cls = getattr(cxlmi, name)
                 self.assertIsInstance(cls, type)
@@ -569,15 +622,38 @@ class TestDocumentedNames(unittest.TestCase):
 
 class TestConstants(unittest.TestCase):
     RETCODES = {
-        "SUCCESS": 0, "BACKGROUND": 1, "INPUT": 2, "UNSUPPORTED": 3,
-        "INTERNAL": 4, "RETRY": 5, "BUSY": 6, "MEDIADISABLED": 7,
-        "FWINPROGRESS": 8, "FWOOO": 9, "FWAUTH": 10, "FWSLOT": 11,
-        "FWROLLBACK": 12, "FWRESET": 13, "HANDLE": 14, "PADDR": 15,
-        "POISONLMT": 16, "MEDIAFAILURE": 17, "ABORT": 18, "SECURITY": 19,
-        "PASSPHRASE": 20, "MBUNSUPPORTED": 21, "PAYLOADLEN": 22, "LOG": 23,
-        "INTERRUPTED": 24, "FEATUREVERSION": 25, "FEATURESELVALUE": 26,
-        "FEATURETRANSFERIP": 27, "FEATURETRANSFEROOO": 28,
-        "RESOURCEEXHAUSTED": 29, "EXTLIST": 30, "TRANSFEROOO": 31,
+        "SUCCESS": 0,
+        "BACKGROUND": 1,
+        "INPUT": 2,
+        "UNSUPPORTED": 3,
+        "INTERNAL": 4,
+        "RETRY": 5,
+        "BUSY": 6,
+        "MEDIADISABLED": 7,
+        "FWINPROGRESS": 8,
+        "FWOOO": 9,
+        "FWAUTH": 10,
+        "FWSLOT": 11,
+        "FWROLLBACK": 12,
+        "FWRESET": 13,
+        "HANDLE": 14,
+        "PADDR": 15,
+        "POISONLMT": 16,
+        "MEDIAFAILURE": 17,
+        "ABORT": 18,
+        "SECURITY": 19,
+        "PASSPHRASE": 20,
+        "MBUNSUPPORTED": 21,
+        "PAYLOADLEN": 22,
+        "LOG": 23,
+        "INTERRUPTED": 24,
+        "FEATUREVERSION": 25,
+        "FEATURESELVALUE": 26,
+        "FEATURETRANSFERIP": 27,
+        "FEATURETRANSFEROOO": 28,
+        "RESOURCEEXHAUSTED": 29,
+        "EXTLIST": 30,
+        "TRANSFEROOO": 31,
         "NO_BGABORT": 32,
     }
 
@@ -585,8 +661,7 @@ class TestConstants(unittest.TestCase):
         for name, value in self.RETCODES.items():
             with self.subTest(name=name):
                 self.assertEqual(getattr(cxlmi, "CXLMI_RET_" + name), value)
-        found = sorted(getattr(cxlmi, n) for n in dir(cxlmi)
-                       if n.startswith("CXLMI_RET_"))
+        found = sorted(getattr(cxlmi, n) for n in dir(cxlmi) if n.startswith("CXLMI_RET_"))
         self.assertEqual(found, list(range(33)))  # "and 29 more" past the 4 named
 
     def test_documented_constants(self):
@@ -597,13 +672,18 @@ class TestConstants(unittest.TestCase):
 
     def test_event_log_constants(self):
         self.assertEqual(
-            [cxlmi.CXLMI_EVENT_LOG_INFO, cxlmi.CXLMI_EVENT_LOG_WARN,
-             cxlmi.CXLMI_EVENT_LOG_FAIL, cxlmi.CXLMI_EVENT_LOG_FATAL,
-             cxlmi.CXLMI_EVENT_LOG_DYNAMIC_CAPACITY], [0, 1, 2, 3, 4])
+            [
+                cxlmi.CXLMI_EVENT_LOG_INFO,
+                cxlmi.CXLMI_EVENT_LOG_WARN,
+                cxlmi.CXLMI_EVENT_LOG_FAIL,
+                cxlmi.CXLMI_EVENT_LOG_FATAL,
+                cxlmi.CXLMI_EVENT_LOG_DYNAMIC_CAPACITY,
+            ],
+            [0, 1, 2, 3, 4],
+        )
 
     def test_retcode_tostr(self):
-        self.assertEqual(cxlmi.cxlmi_cmd_retcode_tostr(cxlmi.CXLMI_RET_UNSUPPORTED),
-                         "Unsupported")
+        self.assertEqual(cxlmi.cxlmi_cmd_retcode_tostr(cxlmi.CXLMI_RET_UNSUPPORTED), "Unsupported")
         for code in range(33):
             with self.subTest(code=code):
                 s = cxlmi.cxlmi_cmd_retcode_tostr(code)
@@ -616,8 +696,8 @@ class TestConstants(unittest.TestCase):
         self.assertIsInstance(d, str)
         self.assertNotEqual(d, "")
         self.assertNotEqual(d, cxlmi.cxlmi_cmd_retcode_tostr(3))
-        self.assertNotEqual(cxlmi.cxlmi_cmd_retcode_describe(0),
-                            cxlmi.cxlmi_cmd_retcode_describe(3))
+        self.assertNotEqual(cxlmi.cxlmi_cmd_retcode_describe(0), cxlmi.cxlmi_cmd_retcode_describe(3))
+
 
 class TestContext(unittest.TestCase):
     def test_new_and_free(self):
@@ -633,10 +713,13 @@ class TestContext(unittest.TestCase):
     def test_freed_context_is_refused(self):
         ctx = cxlmi.cxlmi_new_ctx(None, 0)
         cxlmi.cxlmi_free_ctx(ctx)
-        for fn, args in ((cxlmi.cxlmi_open_mock, ()), (cxlmi.cxlmi_scan, ()),
-                         (cxlmi.cxlmi_first_endpoint, ()),
-                         (cxlmi.cxlmi_set_probe_enabled, (True,)),
-                         (cxlmi.cxlmi_open, ("mem0",))):
+        for fn, args in (
+            (cxlmi.cxlmi_open_mock, ()),
+            (cxlmi.cxlmi_scan, ()),
+            (cxlmi.cxlmi_first_endpoint, ()),
+            (cxlmi.cxlmi_set_probe_enabled, (True,)),
+            (cxlmi.cxlmi_open, ("mem0",)),
+        ):
             with self.subTest(fn=fn.__name__):
                 with self.assertRaises(ValueError):
                     fn(ctx, *args)
@@ -656,10 +739,13 @@ class TestContext(unittest.TestCase):
             cxlmi.cxlmi_free_ctx(new)
 
     def test_none_context_is_a_type_error(self):
-        for fn, args in ((cxlmi.cxlmi_open_mock, ()), (cxlmi.cxlmi_scan, ()),
-                         (cxlmi.cxlmi_first_endpoint, ()),
-                         (cxlmi.cxlmi_open, ("mem0",)),
-                         (cxlmi.cxlmi_open_mctp, (0, 8))):
+        for fn, args in (
+            (cxlmi.cxlmi_open_mock, ()),
+            (cxlmi.cxlmi_scan, ()),
+            (cxlmi.cxlmi_first_endpoint, ()),
+            (cxlmi.cxlmi_open, ("mem0",)),
+            (cxlmi.cxlmi_open_mctp, (0, 8)),
+        ):
             with self.subTest(fn=fn.__name__):
                 with self.assertRaises(TypeError):
                     fn(None, *args)
@@ -855,12 +941,14 @@ class TestEndpoint(unittest.TestCase):
         ep = cxlmi.cxlmi_open_mock(self.ctx)
         keep = cxlmi.cxlmi_open_mock(self.ctx)
         cxlmi.cxlmi_close(ep)
-        for fn, args in ((cxlmi.cxlmi_endpoint_get_timeout, ()),
-                         (cxlmi.cxlmi_endpoint_set_timeout, (10,)),
-                         (cxlmi.cxlmi_endpoint_has_fmapi, ()),
-                         (cxlmi.cxlmi_endpoint_enable_fmapi, ()),
-                         (cxlmi.cxlmi_cmd_identify, (None, cxlmi.cxlmi_cmd_identify())),
-                         (cxlmi.cxlmi_mock_get_stats, ())):
+        for fn, args in (
+            (cxlmi.cxlmi_endpoint_get_timeout, ()),
+            (cxlmi.cxlmi_endpoint_set_timeout, (10,)),
+            (cxlmi.cxlmi_endpoint_has_fmapi, ()),
+            (cxlmi.cxlmi_endpoint_enable_fmapi, ()),
+            (cxlmi.cxlmi_cmd_identify, (None, cxlmi.cxlmi_cmd_identify())),
+            (cxlmi.cxlmi_mock_get_stats, ()),
+        ):
             with self.subTest(fn=fn.__name__):
                 with self.assertRaises(ValueError):
                     fn(ep, *args)
@@ -869,14 +957,13 @@ class TestEndpoint(unittest.TestCase):
         # (cxlmi_mock_set_response and cxlmi_cmd_vendor_specific on a closed
         # endpoint: TestCrashSafety, in a subprocess.)
         self.assertEqual(list(cxlmi.endpoints(self.ctx)), [keep])
-        self.assertEqual(cxlmi.cxlmi_endpoint_get_timeout(keep),
-                         cxlmi.cxlmi_endpoint_get_timeout(keep))
+        self.assertEqual(cxlmi.cxlmi_endpoint_get_timeout(keep), cxlmi.cxlmi_endpoint_get_timeout(keep))
 
     def test_close_after_context_freed(self):
         ctx = cxlmi.cxlmi_new_ctx(None, 0)
         ep = cxlmi.cxlmi_open_mock(ctx)
         cxlmi.cxlmi_free_ctx(ctx)
-        cxlmi.cxlmi_close(ep)          # harmless
+        cxlmi.cxlmi_close(ep)  # harmless
         cxlmi.cxlmi_close(ep)
         with self.assertRaises(ValueError):
             cxlmi.cxlmi_cmd_identify(ep, None, cxlmi.cxlmi_cmd_identify())
@@ -922,10 +1009,12 @@ class TestEndpoint(unittest.TestCase):
         cxlmi.cxlmi_free_ctx(None)
 
     def test_none_endpoint_is_a_type_error(self):
-        for fn, args in ((cxlmi.cxlmi_endpoint_get_timeout, ()),
-                         (cxlmi.cxlmi_endpoint_has_fmapi, ()),
-                         (cxlmi.cxlmi_cmd_identify, (None, cxlmi.cxlmi_cmd_identify())),
-                         (cxlmi.cxlmi_cmd_request_bg_op_abort, (None,))):
+        for fn, args in (
+            (cxlmi.cxlmi_endpoint_get_timeout, ()),
+            (cxlmi.cxlmi_endpoint_has_fmapi, ()),
+            (cxlmi.cxlmi_cmd_identify, (None, cxlmi.cxlmi_cmd_identify())),
+            (cxlmi.cxlmi_cmd_request_bg_op_abort, (None,)),
+        ):
             with self.subTest(fn=fn.__name__):
                 with self.assertRaises(TypeError):
                     fn(None, *args)
@@ -962,9 +1051,12 @@ class TestMock(MockTestCase):
         self.assertEqual(cxlmi.cxlmi_mock_get_stats(self.ep), (4, 3))
 
     def test_keyword_arguments(self):
-        self.assertEqual(cxlmi.cxlmi_mock_set_response(
-            self.ep, command_set=INFO_STAT, command=IDENTIFY,
-            payload=identify_payload(vendor_id=0x1234)), 0)
+        self.assertEqual(
+            cxlmi.cxlmi_mock_set_response(
+                self.ep, command_set=INFO_STAT, command=IDENTIFY, payload=identify_payload(vendor_id=0x1234)
+            ),
+            0,
+        )
         ident = cxlmi.cxlmi_cmd_identify()
         self.assertEqual(cxlmi.cxlmi_cmd_identify(ep=self.ep, ti=None, ret=ident), 0)
         self.assertEqual(ident.vendor_id, 0x1234)
@@ -976,11 +1068,10 @@ class TestMock(MockTestCase):
 
 
 # The emulated fabric (cxlmi/emulator.h): what its models are, as Identify reports them.
-EMULATOR_VENDOR_ID = 0x1E98        # the CXL Consortium's PCI vendor ID, used by every model
+EMULATOR_VENDOR_ID = 0x1E98  # the CXL Consortium's PCI vendor ID, used by every model
 COMPONENT_SWITCH = 0x00
 COMPONENT_TYPE3 = 0x03
-EMULATOR_MODELS = {"type3": COMPONENT_TYPE3, "switch": COMPONENT_SWITCH,
-                   "mld": COMPONENT_TYPE3, "mhd": COMPONENT_TYPE3}
+EMULATOR_MODELS = {"type3": COMPONENT_TYPE3, "switch": COMPONENT_SWITCH, "mld": COMPONENT_TYPE3, "mhd": COMPONENT_TYPE3}
 # The emulated switch: port 0 upstream, a Type 3 device on port 1, a four-LD MLD on port 2,
 # port 3 empty. Connected Device Type (CXL r3.1 Table 7-19): none, Type 3 SLD, Type 3 MLD.
 SWITCH_PORT_SLD, SWITCH_PORT_MLD, SWITCH_PORT_EMPTY = 1, 2, 3
@@ -1120,8 +1211,17 @@ class TestOpenTarget(EmulatorTestCase):
         cxlmi.cxlmi_close(ep)
 
     def test_bad_syntax_raises_einval(self):
-        for text in ("", "x:y", "..", "mctp:1", "mctp:x,8", "mctp:1,256", "mctp:4294967296,1", "emu:",
-                     "emu:nosuchmodel"):
+        for text in (
+            "",
+            "x:y",
+            "..",
+            "mctp:1",
+            "mctp:x,8",
+            "mctp:1,256",
+            "mctp:4294967296,1",
+            "emu:",
+            "emu:nosuchmodel",
+        ):
             with self.subTest(target=text):
                 with self.assertRaises(OSError) as cm:
                     cxlmi.cxlmi_open_target(self.ctx, text)
@@ -1189,8 +1289,7 @@ class TestEmulatorTunnels(EmulatorTestCase):
 
     def test_identify_each_ld_of_an_mld(self):
         ep = self.open("mld")
-        serials = {self.identify(ep, cxlmi.cxlmi_tunnel_mld(ld=ld)).serial_num
-                   for ld in range(MLD_LDS)}
+        serials = {self.identify(ep, cxlmi.cxlmi_tunnel_mld(ld=ld)).serial_num for ld in range(MLD_LDS)}
         self.assertEqual(len(serials), MLD_LDS)
         with self.assertRaises(cxlmi.CXLMIError):
             self.identify(ep, cxlmi.cxlmi_tunnel_mld(ld=MLD_LDS))
@@ -1211,13 +1310,20 @@ class TestEmulatorTunnels(EmulatorTestCase):
         rsp = cxlmi.cxlmi_cmd_fmapi_get_phys_port_state_rsp()
         self.assertEqual(cxlmi.cxlmi_cmd_fmapi_get_phys_port_state(ep, None, req, rsp), 0)
         devices = {p.port_id: p.conn_dev_type for p in rsp.ports}
-        self.assertEqual(devices, {0: PORT_DEVICE_NONE, SWITCH_PORT_SLD: PORT_DEVICE_SLD,
-                                   SWITCH_PORT_MLD: PORT_DEVICE_MLD,
-                                   SWITCH_PORT_EMPTY: PORT_DEVICE_NONE})
+        self.assertEqual(
+            devices,
+            {
+                0: PORT_DEVICE_NONE,
+                SWITCH_PORT_SLD: PORT_DEVICE_SLD,
+                SWITCH_PORT_MLD: PORT_DEVICE_MLD,
+                SWITCH_PORT_EMPTY: PORT_DEVICE_NONE,
+            },
+        )
         # The MLD's FM-owned LD answers LD management through the tunnel to its port.
         info = cxlmi.cxlmi_cmd_fmapi_get_ld_info()
-        self.assertEqual(cxlmi.cxlmi_cmd_fmapi_get_ld_info(
-            ep, cxlmi.cxlmi_tunnel_switch(port=SWITCH_PORT_MLD), info), 0)
+        self.assertEqual(
+            cxlmi.cxlmi_cmd_fmapi_get_ld_info(ep, cxlmi.cxlmi_tunnel_switch(port=SWITCH_PORT_MLD), info), 0
+        )
         self.assertEqual(info.ld_count, MLD_LDS)
 
 
@@ -1259,7 +1365,7 @@ class TestEmulatorBackground(EmulatorTestCase):
                 for port in (SWITCH_PORT_SLD, SWITCH_PORT_MLD) * 25:
                     ident = cxlmi.cxlmi_cmd_identify()
                     cxlmi.cxlmi_cmd_identify(ep, cxlmi.cxlmi_tunnel_switch(port=port), ident)
-            except Exception as err:          # reported below, in the test's thread
+            except Exception as err:  # reported below, in the test's thread
                 errors.append(err)
 
         threads = [threading.Thread(target=work, args=(ep,)) for ep in eps]
@@ -1275,23 +1381,41 @@ class TestStructures(MockTestCase):
         self.queue(INFO_STAT, IDENTIFY, identify_payload())
         ident = cxlmi.cxlmi_cmd_identify()
         self.assertEqual(cxlmi.cxlmi_cmd_identify(self.ep, None, ident), 0)
-        self.assertEqual((ident.vendor_id, ident.device_id, ident.subsys_vendor_id,
-                          ident.subsys_id, ident.serial_num, ident.max_msg_size,
-                          ident.component_type),
-                         (0x8086, 0x0d93, 0x1af4, 0x1100, 0x0123456789abcdef, 0x0b, 3))
+        self.assertEqual(
+            (
+                ident.vendor_id,
+                ident.device_id,
+                ident.subsys_vendor_id,
+                ident.subsys_id,
+                ident.serial_num,
+                ident.max_msg_size,
+                ident.component_type,
+            ),
+            (0x8086, 0x0D93, 0x1AF4, 0x1100, 0x0123456789ABCDEF, 0x0B, 3),
+        )
 
     def test_health_info_fields_decoded(self):
-        self.queue(HEALTH_INFO_ALERTS, GET_HEALTH_INFO,
-                   struct.pack("<BBBBHIII", 0x01, 0x02, 0x04, 42, 0x1234,
-                               7, 0x01020304, 0x0a0b0c0d))
+        self.queue(
+            HEALTH_INFO_ALERTS,
+            GET_HEALTH_INFO,
+            struct.pack("<BBBBHIII", 0x01, 0x02, 0x04, 42, 0x1234, 7, 0x01020304, 0x0A0B0C0D),
+        )
         h = cxlmi.cxlmi_cmd_memdev_get_health_info()
         self.assertEqual(cxlmi.cxlmi_cmd_memdev_get_health_info(self.ep, None, h), 0)
         self.assertEqual(self.last(), (0x4200, b""))
-        self.assertEqual((h.health_status, h.media_status, h.additional_status,
-                          h.life_used, h.device_temperature, h.dirty_shutdown_count,
-                          h.corrected_volatile_error_count,
-                          h.corrected_persistent_error_count),
-                         (1, 2, 4, 42, 0x1234, 7, 0x01020304, 0x0a0b0c0d))
+        self.assertEqual(
+            (
+                h.health_status,
+                h.media_status,
+                h.additional_status,
+                h.life_used,
+                h.device_temperature,
+                h.dirty_shutdown_count,
+                h.corrected_volatile_error_count,
+                h.corrected_persistent_error_count,
+            ),
+            (1, 2, 4, 42, 0x1234, 7, 0x01020304, 0x0A0B0C0D),
+        )
 
     def test_scalar_fields_read_write(self):
         ident = cxlmi.cxlmi_cmd_identify()
@@ -1299,8 +1423,7 @@ class TestStructures(MockTestCase):
         ident.vendor_id = 0xBEEF
         ident.serial_num = 0xFFFFFFFFFFFFFFFF
         ident.component_type = 0xFF
-        self.assertEqual((ident.vendor_id, ident.serial_num, ident.component_type),
-                         (0xBEEF, 0xFFFFFFFFFFFFFFFF, 0xFF))
+        self.assertEqual((ident.vendor_id, ident.serial_num, ident.component_type), (0xBEEF, 0xFFFFFFFFFFFFFFFF, 0xFF))
         with self.assertRaises(OverflowError):
             ident.component_type = 256
         with self.assertRaises(OverflowError):
@@ -1315,19 +1438,20 @@ class TestStructures(MockTestCase):
             "cxlmi_cmd_get_event_records_req": ("event_log",),
             "cxlmi_cmd_get_event_records_rsp": ("record_count", "overflow_err_count"),
             "cxlmi_cmd_set_timestamp": ("timestamp",),
-            "cxlmi_cmd_memdev_get_health_info": ("media_status", "dirty_shutdown_count",
-                                                 "life_used"),
+            "cxlmi_cmd_memdev_get_health_info": ("media_status", "dirty_shutdown_count", "life_used"),
             "cxlmi_cmd_memdev_set_passphrase_req": ("passphrase_type",),
             "cxlmi_cmd_memdev_get_dc_config_rsp": ("regions_returned",),
-            "cxlmi_dc_region_config": ("base", "decode_len", "region_len", "block_size",
-                                       "dsmadhandle", "flags"),
-            "cxlmi_cmd_fmapi_get_host_dc_region_config_req": ("host_id", "region_cnt",
-                                                              "start_region_id"),
-            "cxlmi_cmd_fmapi_get_host_dc_region_config_rsp": ("host_id",
-                                                              "regions_returned"),
-            "cxlmi_fmapi_dc_region_config": ("base", "decode_len", "region_len",
-                                             "block_size", "flags",
-                                             "sanitize_on_release"),
+            "cxlmi_dc_region_config": ("base", "decode_len", "region_len", "block_size", "dsmadhandle", "flags"),
+            "cxlmi_cmd_fmapi_get_host_dc_region_config_req": ("host_id", "region_cnt", "start_region_id"),
+            "cxlmi_cmd_fmapi_get_host_dc_region_config_rsp": ("host_id", "regions_returned"),
+            "cxlmi_fmapi_dc_region_config": (
+                "base",
+                "decode_len",
+                "region_len",
+                "block_size",
+                "flags",
+                "sanitize_on_release",
+            ),
         }
         for cls_name, fields in documented.items():
             obj = getattr(cxlmi, cls_name)()
@@ -1336,11 +1460,11 @@ class TestStructures(MockTestCase):
                     self.assertEqual(getattr(obj, field), 0)
                     setattr(obj, field, i + 5)
                     self.assertEqual(getattr(obj, field), i + 5)
-        for cls_name, fields in (("cxlmi_cmd_memdev_set_passphrase_req",
-                                  ("current_passphrase", "new_passphrase")),
-                                 ("cxlmi_cmd_memdev_get_dc_config_rsp", ("region_configs",)),
-                                 ("cxlmi_cmd_fmapi_get_host_dc_region_config_rsp",
-                                  ("region_configs",))):
+        for cls_name, fields in (
+            ("cxlmi_cmd_memdev_set_passphrase_req", ("current_passphrase", "new_passphrase")),
+            ("cxlmi_cmd_memdev_get_dc_config_rsp", ("region_configs",)),
+            ("cxlmi_cmd_fmapi_get_host_dc_region_config_rsp", ("region_configs",)),
+        ):
             obj = getattr(cxlmi, cls_name)()
             for field in fields:
                 with self.subTest(cls=cls_name, field=field):
@@ -1383,7 +1507,7 @@ class TestStructures(MockTestCase):
         self.assertEqual(view[-14], 3)
         self.assertEqual(list(view[0:3]), [1, 2, 3])
         self.assertEqual(list(view)[:4], [1, 2, 3, 0])
-        view[3] = 0xFE                                # in place
+        view[3] = 0xFE  # in place
         self.assertEqual(req.uuid[3], 0xFE)
         with self.assertRaises(IndexError):
             view[16]
@@ -1431,8 +1555,7 @@ class TestTunnels(MockTestCase):
         cases = [
             (cxlmi.cxlmi_tunnel_mld(ld=3), dict(port=-1, ld=3, level=1, mhd=False)),
             (cxlmi.cxlmi_tunnel_switch(port=5), dict(port=5, ld=-1, level=1, mhd=False)),
-            (cxlmi.cxlmi_tunnel_switch_mld(port=2, ld=7), dict(port=2, ld=7, level=2,
-                                                              mhd=False)),
+            (cxlmi.cxlmi_tunnel_switch_mld(port=2, ld=7), dict(port=2, ld=7, level=2, mhd=False)),
             (cxlmi.cxlmi_tunnel_mhd(), dict(level=1, mhd=True)),
         ]
         for ti, fields in cases:
@@ -1447,9 +1570,13 @@ class TestTunnels(MockTestCase):
     def test_tunnelled_identify_arrives_unwrapped(self):
         # tests/test-api.c: the mock ignores tunnel information; the command
         # arrives as if sent directly (opcode 0001h, no payload).
-        tunnels = [cxlmi.cxlmi_tunnel_mld(ld=3), cxlmi.cxlmi_tunnel_switch(port=5),
-                   cxlmi.cxlmi_tunnel_switch_mld(port=2, ld=7), cxlmi.cxlmi_tunnel_mhd()]
-        wire = bytes([0x86, 0x80, 0x0d, 0xf0, 0, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1, 12, 3])
+        tunnels = [
+            cxlmi.cxlmi_tunnel_mld(ld=3),
+            cxlmi.cxlmi_tunnel_switch(port=5),
+            cxlmi.cxlmi_tunnel_switch_mld(port=2, ld=7),
+            cxlmi.cxlmi_tunnel_mhd(),
+        ]
+        wire = bytes([0x86, 0x80, 0x0D, 0xF0, 0, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1, 12, 3])
         for ti in tunnels:
             with self.subTest(level=ti.level, mhd=ti.mhd):
                 self.queue(INFO_STAT, IDENTIFY, wire)
@@ -1463,15 +1590,18 @@ class TestTunnels(MockTestCase):
         self.assertEqual(cxlmi.cxlmi_mock_get_stats(self.ep), (4, 4))
 
     def test_tunnelled_request_payload_unwrapped(self):
-        for ti in (cxlmi.cxlmi_tunnel_mld(1), cxlmi.cxlmi_tunnel_switch(4),
-                   cxlmi.cxlmi_tunnel_switch_mld(4, 1), cxlmi.cxlmi_tunnel_mhd()):
+        for ti in (
+            cxlmi.cxlmi_tunnel_mld(1),
+            cxlmi.cxlmi_tunnel_switch(4),
+            cxlmi.cxlmi_tunnel_switch_mld(4, 1),
+            cxlmi.cxlmi_tunnel_mhd(),
+        ):
             with self.subTest(ti=repr(ti)):
                 req = cxlmi.cxlmi_cmd_set_timestamp()
                 req.timestamp = 0x1122334455667788
                 self.queue(TIMESTAMP, SET_TIMESTAMP)
                 self.assertEqual(cxlmi.cxlmi_cmd_set_timestamp(self.ep, ti, req), 0)
-                self.assertEqual(self.last(),
-                                 (0x0301, bytes([0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11])))
+                self.assertEqual(self.last(), (0x0301, bytes([0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11])))
             cxlmi.cxlmi_tunnel_free(ti)
 
     def test_bad_tunnel_level_refused(self):
@@ -1492,8 +1622,8 @@ class TestTunnels(MockTestCase):
     def test_tunnel_free_twice_and_reuse(self):
         ti = cxlmi.cxlmi_tunnel_mld(0)
         cxlmi.cxlmi_tunnel_free(ti)
-        cxlmi.cxlmi_tunnel_free(ti)          # harmless
-        cxlmi.cxlmi_tunnel_free(None)        # harmless
+        cxlmi.cxlmi_tunnel_free(ti)  # harmless
+        cxlmi.cxlmi_tunnel_free(None)  # harmless
         with self.assertRaises(ValueError):
             cxlmi.cxlmi_cmd_identify(self.ep, ti, cxlmi.cxlmi_cmd_identify())
         self.assertEqual(cxlmi.cxlmi_mock_get_stats(self.ep), (0, 0))
@@ -1532,11 +1662,17 @@ class TestFlexibleArrays(MockTestCase):
         self.assertEqual(bytes(rec.data), fields["data"])
 
     def test_records_decoded(self):
-        rsp = self.get_events(event_records_payload(3, 3, flags=0x03, overflow=2,
-                                                    first_ts=10, last_ts=20))
-        self.assertEqual((rsp.flags, rsp.overflow_err_count, rsp.first_overflow_timestamp,
-                          rsp.last_overflow_timestamp, rsp.record_count),
-                         (0x03, 2, 10, 20, 3))
+        rsp = self.get_events(event_records_payload(3, 3, flags=0x03, overflow=2, first_ts=10, last_ts=20))
+        self.assertEqual(
+            (
+                rsp.flags,
+                rsp.overflow_err_count,
+                rsp.first_overflow_timestamp,
+                rsp.last_overflow_timestamp,
+                rsp.record_count,
+            ),
+            (0x03, 2, 10, 20, 3),
+        )
         self.assertIsInstance(rsp.records, cxlmi.ArrayView)
         self.assertEqual(len(rsp.records), 3)
         for i in range(3):
@@ -1551,7 +1687,7 @@ class TestFlexibleArrays(MockTestCase):
         self.assertEqual(len(rsp.records), 3)
         with self.assertRaises(IndexError):
             rsp.records[3]
-        rsp.record_count = 0xFFFF          # never past what the object holds
+        rsp.record_count = 0xFFFF  # never past what the object holds
         n = len(rsp.records)
         self.assertGreaterEqual(n, cxlmi.CXLMI_MAX_SUPPORTED_EVENT_RECORDS)
         self.assertLessEqual(n * 128, 1 << 20)
@@ -1559,11 +1695,11 @@ class TestFlexibleArrays(MockTestCase):
         self.assertEqual(rsp.records[n - 1].handle, 0xABCD)
 
     def test_count_clamped_to_what_arrived(self):
-        rsp = self.get_events(event_records_payload(1, 3))       # claims 1, 3 sent
+        rsp = self.get_events(event_records_payload(1, 3))  # claims 1, 3 sent
         self.assertEqual(rsp.record_count, 1)
         self.assertEqual(len(rsp.records), 1)
         self.check_record(rsp.records[0], 0)
-        rsp = self.get_events(event_records_payload(500, 25))    # claims 500, 25 sent
+        rsp = self.get_events(event_records_payload(500, 25))  # claims 500, 25 sent
         self.assertEqual(rsp.record_count, cxlmi.CXLMI_MAX_SUPPORTED_EVENT_RECORDS)
         self.assertEqual(len(rsp.records), 20)
         for i in range(20):
@@ -1578,20 +1714,20 @@ class TestFlexibleArrays(MockTestCase):
         self.assertEqual(len(rsp.records), rsp.record_count)
         for i in range(3):
             self.check_record(rsp.records[i], i)
-        self.assertEqual(bytes(rsp.records)[3 * 128:], bytes((rsp.record_count - 3) * 128))
+        self.assertEqual(bytes(rsp.records)[3 * 128 :], bytes((rsp.record_count - 3) * 128))
 
     def test_element_writes_through(self):
         rsp = self.get_events(event_records_payload(2, 2))
         rec = rsp.records[1]
         rec.handle = 0x4242
-        rec.uuid = b"\xAA" * 16
+        rec.uuid = b"\xaa" * 16
         self.assertEqual(rsp.records[1].handle, 0x4242)
         raw = bytes(rsp.records)
-        self.assertEqual(raw[128 + 20:128 + 22], b"\x42\x42")
-        self.assertEqual(raw[128:144], b"\xAA" * 16)
+        self.assertEqual(raw[128 + 20 : 128 + 22], b"\x42\x42")
+        self.assertEqual(raw[128:144], b"\xaa" * 16)
         new = cxlmi.cxlmi_event_record()
         new.handle = 7
-        rsp.records[0] = new                          # assignable
+        rsp.records[0] = new  # assignable
         self.assertEqual(rsp.records[0].handle, 7)
         self.assertEqual(bytes(rsp.records)[:128], bytes(20) + b"\x07\x00" + bytes(106))
         self.assertEqual(rsp.records[0], new)
@@ -1607,8 +1743,7 @@ class TestFlexibleArrays(MockTestCase):
         req.handles[2] = 0x0506
         self.queue(GENERIC_EVENTS, CLEAR_EVENT_RECORDS)
         self.assertEqual(cxlmi.cxlmi_cmd_clear_event_records(self.ep, None, req), 0)
-        self.assertEqual(self.last(), (0x0101, bytes([1, 0, 3, 0, 0, 0])
-                                       + struct.pack("<HHH", 0x102, 0x304, 0x506)))
+        self.assertEqual(self.last(), (0x0101, bytes([1, 0, 3, 0, 0, 0]) + struct.pack("<HHH", 0x102, 0x304, 0x506)))
 
     def test_supported_logs_entries(self):
         cel = bytes.fromhex("0da9c0b5bf414b788f7996b1623b3f17")
@@ -1635,14 +1770,14 @@ class TestFlexibleArrays(MockTestCase):
         self.assertEqual(rsp.poison_list_flags, 2)
         self.assertEqual(rsp.overflow_timestamp, 0x55)
         self.assertEqual(rsp.more_err_media_record_cnt, 2)
-        self.assertEqual([(r.media_err_addr, r.media_err_len) for r in rsp.records],
-                         [(0x1000, 0x40), (0x2000, 0x80)])
+        self.assertEqual([(r.media_err_addr, r.media_err_len) for r in rsp.records], [(0x1000, 0x40), (0x2000, 0x80)])
         r = cxlmi.MediaErrRecordArray_getitem(rsp.records, 1)
         self.assertEqual(r.media_err_addr, 0x2000)
 
     def test_phys_port_state_ports(self):
-        blk = lambda pid: bytes([pid, 3, 2, 0, 4, 0x0e, 16, 8, 0x3f, 6, 5, 0x11, 0]) \
-            + struct.pack("<H", 0x0102) + bytes([pid + 1])
+        blk = lambda pid: (
+            bytes([pid, 3, 2, 0, 4, 0x0E, 16, 8, 0x3F, 6, 5, 0x11, 0]) + struct.pack("<H", 0x0102) + bytes([pid + 1])
+        )
         self.queue(PHYSICAL_SWITCH, GET_PHYS_PORT_STATE, bytes([2, 0, 0, 0]) + blk(1) + blk(4))
         req = cxlmi.cxlmi_cmd_fmapi_get_phys_port_state_req()
         req.num_ports = 2
@@ -1655,8 +1790,7 @@ class TestFlexibleArrays(MockTestCase):
         self.assertEqual([p.port_id for p in rsp.ports], [1, 4])
         p = cxlmi.PortStateInfoArray_getitem(rsp.ports, 1)
         self.assertIsInstance(p, cxlmi.cxlmi_cmd_fmapi_port_state_info_block)
-        self.assertEqual((p.config_state, p.max_link_width, p.link_state,
-                          p.supported_ld_count), (3, 16, 0x0102, 5))
+        self.assertEqual((p.config_state, p.max_link_width, p.link_state, p.supported_ld_count), (3, 16, 0x0102, 5))
 
 
 class TestArrayHelpers(unittest.TestCase):
@@ -1667,7 +1801,7 @@ class TestArrayHelpers(unittest.TestCase):
         self.assertEqual(cxlmi.cxlmi_array_get(req.new_passphrase, 32), b"abc" + bytes(29))
         self.assertEqual(bytes(req.new_passphrase), b"abc" + bytes(29))
         self.assertEqual(cxlmi.cxlmi_array_get(req.new_passphrase, 3), b"abc")
-        self.assertEqual(bytes(req.current_passphrase), bytes(32))   # neighbour untouched
+        self.assertEqual(bytes(req.current_passphrase), bytes(32))  # neighbour untouched
 
     def test_array_set_exact_size_and_empty(self):
         req = cxlmi.cxlmi_cmd_memdev_set_passphrase_req()
@@ -1700,7 +1834,7 @@ class TestArrayHelpers(unittest.TestCase):
         with self.assertRaises(ValueError):
             cxlmi.cxlmi_array_get(req.uuid, 1 << 20)
         self.assertEqual(bytes(req.uuid), bytes(16))
-        self.assertEqual(req.offset, 0)                     # nothing written past
+        self.assertEqual(req.offset, 0)  # nothing written past
 
     def test_array_helpers_need_a_view(self):
         with self.assertRaises(TypeError):
@@ -1715,7 +1849,7 @@ class TestArrayHelpers(unittest.TestCase):
         self.assertIsInstance(region, cxlmi.cxlmi_dc_region_config)
         self.assertEqual(region.base, 0x55)
         region.base = 0x66
-        self.assertEqual(rsp.region_configs[1].base, 0x55)   # a copy
+        self.assertEqual(rsp.region_configs[1].base, 0x55)  # a copy
         cxlmi.DCRegionConfigArray_setitem(rsp.region_configs, 1, region)
         self.assertEqual(rsp.region_configs[1].base, 0x66)
         self.assertEqual(rsp.region_configs[0].base, 0)
@@ -1726,8 +1860,7 @@ class TestArrayHelpers(unittest.TestCase):
         with self.assertRaises(IndexError):
             cxlmi.DCRegionConfigArray_getitem(rsp.region_configs, 8)
         with self.assertRaises(IndexError):
-            cxlmi.DCRegionConfigArray_setitem(rsp.region_configs, 8,
-                                              cxlmi.cxlmi_dc_region_config())
+            cxlmi.DCRegionConfigArray_setitem(rsp.region_configs, 8, cxlmi.cxlmi_dc_region_config())
         with self.assertRaises(IndexError):
             cxlmi.DCRegionConfigArray_getitem(rsp.region_configs, -9)
         frsp = cxlmi.cxlmi_cmd_fmapi_get_host_dc_region_config_rsp()
@@ -1737,8 +1870,7 @@ class TestArrayHelpers(unittest.TestCase):
     def test_struct_array_type_errors(self):
         rsp = cxlmi.cxlmi_cmd_memdev_get_dc_config_rsp()
         with self.assertRaises(TypeError):
-            cxlmi.DCRegionConfigArray_setitem(rsp.region_configs, 0,
-                                              cxlmi.cxlmi_fmapi_dc_region_config())
+            cxlmi.DCRegionConfigArray_setitem(rsp.region_configs, 0, cxlmi.cxlmi_fmapi_dc_region_config())
         with self.assertRaises(TypeError):
             cxlmi.EventRecordArray_getitem(rsp.region_configs, 0)
         with self.assertRaises(TypeError):
@@ -1751,34 +1883,58 @@ class TestArrayHelpers(unittest.TestCase):
     def test_cast_and_frompointer(self):
         rsp = cxlmi.cxlmi_cmd_fmapi_get_host_dc_region_config_rsp()
         rsp.region_configs[3].sanitize_on_release = 1
-        for fn in (cxlmi.FMAPIDCRegionConfigArray_cast,
-                   cxlmi.FMAPIDCRegionConfigArray_frompointer):
+        for fn in (cxlmi.FMAPIDCRegionConfigArray_cast, cxlmi.FMAPIDCRegionConfigArray_frompointer):
             with self.subTest(fn=fn.__name__):
                 arr = fn(rsp.region_configs)
                 self.assertEqual(len(arr), 8)
-                self.assertEqual(
-                    cxlmi.FMAPIDCRegionConfigArray_getitem(arr, 3).sanitize_on_release, 1)
+                self.assertEqual(cxlmi.FMAPIDCRegionConfigArray_getitem(arr, 3).sanitize_on_release, 1)
         with self.assertRaises(TypeError):
             cxlmi.DCRegionConfigArray_cast(rsp.region_configs)
 
     def test_every_array_family(self):
         families = {
-            "EventRecordArray": ("cxlmi_cmd_get_event_records_rsp", "records",
-                                 "record_count", "cxlmi_event_record", "handle"),
-            "SupportedLogEntryArray": ("cxlmi_cmd_get_supported_logs_rsp", "entries",
-                                       "num_supported_log_entries",
-                                       "cxlmi_supported_log_entry", "log_size"),
-            "MediaErrRecordArray": ("cxlmi_cmd_memdev_get_poison_list_rsp", "records",
-                                    "more_err_media_record_cnt",
-                                    "cxlmi_memdev_media_err_record", "media_err_len"),
-            "PortStateInfoArray": ("cxlmi_cmd_fmapi_get_phys_port_state_rsp", "ports",
-                                   "num_ports", "cxlmi_cmd_fmapi_port_state_info_block",
-                                   "port_id"),
-            "DCRegionConfigArray": ("cxlmi_cmd_memdev_get_dc_config_rsp", "region_configs",
-                                    None, "cxlmi_dc_region_config", "flags"),
-            "FMAPIDCRegionConfigArray": ("cxlmi_cmd_fmapi_get_host_dc_region_config_rsp",
-                                         "region_configs", None,
-                                         "cxlmi_fmapi_dc_region_config", "flags"),
+            "EventRecordArray": (
+                "cxlmi_cmd_get_event_records_rsp",
+                "records",
+                "record_count",
+                "cxlmi_event_record",
+                "handle",
+            ),
+            "SupportedLogEntryArray": (
+                "cxlmi_cmd_get_supported_logs_rsp",
+                "entries",
+                "num_supported_log_entries",
+                "cxlmi_supported_log_entry",
+                "log_size",
+            ),
+            "MediaErrRecordArray": (
+                "cxlmi_cmd_memdev_get_poison_list_rsp",
+                "records",
+                "more_err_media_record_cnt",
+                "cxlmi_memdev_media_err_record",
+                "media_err_len",
+            ),
+            "PortStateInfoArray": (
+                "cxlmi_cmd_fmapi_get_phys_port_state_rsp",
+                "ports",
+                "num_ports",
+                "cxlmi_cmd_fmapi_port_state_info_block",
+                "port_id",
+            ),
+            "DCRegionConfigArray": (
+                "cxlmi_cmd_memdev_get_dc_config_rsp",
+                "region_configs",
+                None,
+                "cxlmi_dc_region_config",
+                "flags",
+            ),
+            "FMAPIDCRegionConfigArray": (
+                "cxlmi_cmd_fmapi_get_host_dc_region_config_rsp",
+                "region_configs",
+                None,
+                "cxlmi_fmapi_dc_region_config",
+                "flags",
+            ),
         }
         for fam, (cls, member, count, elem, field) in families.items():
             with self.subTest(family=fam):
@@ -1823,7 +1979,8 @@ class TestErrors(MockTestCase):
                 self.queue(MEMDEV_CCLS, GET_PARTITION_INFO, b"", rc=code)
                 with self.assertRaises(cxlmi.CXLMIError) as cm:
                     cxlmi.cxlmi_cmd_memdev_get_partition_info(
-                        self.ep, None, cxlmi.cxlmi_cmd_memdev_get_partition_info())
+                        self.ep, None, cxlmi.cxlmi_cmd_memdev_get_partition_info()
+                    )
                 self.assertEqual(cm.exception.retcode, code)
                 self.assertEqual(cm.exception.function, "cxlmi_cmd_memdev_get_partition_info")
                 self.assertIn("(CXL return code 0x%x)" % code, str(cm.exception))
@@ -1838,8 +1995,7 @@ class TestErrors(MockTestCase):
         self.queue(MEMDEV_CCLS, GET_PARTITION_INFO, struct.pack("<QQQQ", 1, 2, 3, 4))
         p = cxlmi.cxlmi_cmd_memdev_get_partition_info()
         self.assertEqual(cxlmi.cxlmi_cmd_memdev_get_partition_info(self.ep, None, p), 0)
-        self.assertEqual((p.active_vmem, p.active_pmem, p.next_vmem, p.next_pmem),
-                         (1, 2, 3, 4))
+        self.assertEqual((p.active_vmem, p.active_pmem, p.next_vmem, p.next_pmem), (1, 2, 3, 4))
 
     def test_negative_return_is_oserror(self):
         ti = cxlmi.cxlmi_tunnel_mld(0)
@@ -1864,16 +2020,14 @@ class TestErrors(MockTestCase):
         with self.assertRaises(TypeError):
             cxlmi.cxlmi_cmd_set_timestamp(self.ep, None, None)
         with self.assertRaises(TypeError):
-            cxlmi.cxlmi_cmd_get_event_records(self.ep, None, None,
-                                              cxlmi.cxlmi_cmd_get_event_records_rsp())
+            cxlmi.cxlmi_cmd_get_event_records(self.ep, None, None, cxlmi.cxlmi_cmd_get_event_records_rsp())
         self.assertEqual(cxlmi.cxlmi_mock_get_stats(self.ep), (0, 0))
 
     def test_wrong_payload_type_is_a_type_error(self):
         with self.assertRaises(TypeError):
             cxlmi.cxlmi_cmd_identify(self.ep, None, cxlmi.cxlmi_cmd_memdev_get_health_info())
         with self.assertRaises(TypeError):
-            cxlmi.cxlmi_cmd_identify(self.ep, cxlmi.cxlmi_cmd_identify(),
-                                     cxlmi.cxlmi_cmd_identify())
+            cxlmi.cxlmi_cmd_identify(self.ep, cxlmi.cxlmi_cmd_identify(), cxlmi.cxlmi_cmd_identify())
         with self.assertRaises(TypeError):
             cxlmi.cxlmi_cmd_identify("ep", None, cxlmi.cxlmi_cmd_identify())
         self.assertEqual(cxlmi.cxlmi_mock_get_stats(self.ep), (0, 0))
@@ -1893,8 +2047,9 @@ class TestByteCommands(MockTestCase):
         data = cxlmi.cxlmi_cmd_get_log(self.ep, None, req)
         self.assertIsInstance(data, bytes)
         self.assertEqual(data, b"ABCDEFGH")
-        self.assertEqual(self.last(), (0x0401, bytes.fromhex("0da9c0b5bf414b788f7996b1623b3f17")
-                                       + struct.pack("<II", 4, 8)))
+        self.assertEqual(
+            self.last(), (0x0401, bytes.fromhex("0da9c0b5bf414b788f7996b1623b3f17") + struct.pack("<II", 4, 8))
+        )
 
     def test_get_log_cel_list(self):
         req = cxlmi.cxlmi_cmd_get_log_req()
@@ -1902,8 +2057,7 @@ class TestByteCommands(MockTestCase):
         self.queue(LOGS, GET_LOG, struct.pack("<HHHHHH", 0x0001, 0, 0x4100, 0x20, 0xC001, 3))
         entries = cxlmi.cxlmi_cmd_get_log_cel(self.ep, None, req)
         self.assertIsInstance(entries, list)
-        self.assertEqual([(e.opcode, e.command_effect) for e in entries],
-                         [(0x0001, 0), (0x4100, 0x20), (0xC001, 3)])
+        self.assertEqual([(e.opcode, e.command_effect) for e in entries], [(0x0001, 0), (0x4100, 0x20), (0xC001, 3)])
         self.assertIsInstance(entries[0], cxlmi.cxlmi_cmd_get_log_cel_rsp)
 
     def test_get_lsa(self):
@@ -1925,15 +2079,15 @@ class TestByteCommands(MockTestCase):
 
     def test_vendor_specific(self):
         self.queue(0xC0, 0x01, b"xyz")
-        self.assertEqual(cxlmi.cxlmi_cmd_vendor_specific(self.ep, None, 0xC001, b"hello", 3),
-                         b"xyz")
+        self.assertEqual(cxlmi.cxlmi_cmd_vendor_specific(self.ep, None, 0xC001, b"hello", 3), b"xyz")
         self.assertEqual(self.last(), (0xC001, b"hello"))
         self.queue(0xC0, 0x02, b"")
         self.assertEqual(cxlmi.cxlmi_cmd_vendor_specific(self.ep, None, 0xC002), b"")
         self.assertEqual(self.last(), (0xC002, b""))
         self.queue(0xC0, 0x03, b"abcd")
-        self.assertEqual(cxlmi.cxlmi_cmd_vendor_specific(self.ep, None, opcode=0xC003,
-                                                         data=b"\x01", ret_size=4), b"abcd")
+        self.assertEqual(
+            cxlmi.cxlmi_cmd_vendor_specific(self.ep, None, opcode=0xC003, data=b"\x01", ret_size=4), b"abcd"
+        )
 
     def test_transfer_fw_data(self):
         req = cxlmi.cxlmi_cmd_transfer_fw_req()
@@ -1955,7 +2109,7 @@ class TestByteCommands(MockTestCase):
         req.data = b"FW"
         before = cxlmi.cxlmi_mock_get_stats(self.ep)
         with self.assertRaises(ValueError):
-            cxlmi.cxlmi_cmd_transfer_fw(self.ep, None, req, 10 ** 7)
+            cxlmi.cxlmi_cmd_transfer_fw(self.ep, None, req, 10**7)
         self.assertEqual(cxlmi.cxlmi_mock_get_stats(self.ep), before)
 
     def test_set_feature_data(self):
@@ -1967,8 +2121,9 @@ class TestByteCommands(MockTestCase):
         req.feature_data = b"\x01\x02\x03"
         self.queue(FEATURES, SET_FEATURE)
         self.assertEqual(cxlmi.cxlmi_cmd_set_feature(self.ep, None, req), 0)
-        self.assertEqual(self.last(), (0x0502, bytes(range(16)) + struct.pack("<IHB", 1, 0x10, 2)
-                                       + bytes(9) + b"\x01\x02\x03"))
+        self.assertEqual(
+            self.last(), (0x0502, bytes(range(16)) + struct.pack("<IHB", 1, 0x10, 2) + bytes(9) + b"\x01\x02\x03")
+        )
 
     def test_perform_maintenance_post_package_repair(self):
         # Not in upstream's module: a command added by following docs/adding-a-command.md.
@@ -2016,9 +2171,12 @@ class TestCrashSafety(unittest.TestCase):
 
     def run_ok(self, code):
         rc, out, err = run_child(code)
-        self.assertEqual(rc, 0, "child exited with %d (%s)\nstdout: %s\nstderr: %s"
-                         % (rc, "signal %d" % -rc if rc < 0 else "status", out[-2000:],
-                            err[-2000:]))
+        self.assertEqual(
+            rc,
+            0,
+            "child exited with %d (%s)\nstdout: %s\nstderr: %s"
+            % (rc, "signal %d" % -rc if rc < 0 else "status", out[-2000:], err[-2000:]),
+        )
         self.assertIn("CHILD-OK", out)
         return out
 
@@ -2249,8 +2407,7 @@ DC_UNIT = 256 << 20
 def dc_region_wire(n):
     """A memdev DC region config (40 bytes) numbered n; (wire bytes, decoded
     values as the library returns them)."""
-    vals = (0x1000_0000 * (n + 1), 4 * (n + 1), 0x80_0000 * (n + 1),
-            0x1000 << n, 10 + n, 0x01 | (n << 1))
+    vals = (0x1000_0000 * (n + 1), 4 * (n + 1), 0x80_0000 * (n + 1), 0x1000 << n, 10 + n, 0x01 | (n << 1))
     decoded = (vals[0], vals[1] * DC_UNIT) + vals[2:]
     return struct.pack("<QQQQIB3x", *vals), decoded
 
@@ -2258,8 +2415,7 @@ def dc_region_wire(n):
 def fmapi_dc_region_wire(n):
     """An FM-API DC region config (40 bytes) numbered n; (wire bytes, decoded
     values)."""
-    vals = (0x2000_0000 * (n + 1), 2 * (n + 1), 0x40_0000 * (n + 1),
-            0x2000 << n, 0x02 | n, n & 1)
+    vals = (0x2000_0000 * (n + 1), 2 * (n + 1), 0x40_0000 * (n + 1), 0x2000 << n, 0x02 | n, n & 1)
     b, d, r, bs, fl, sr = vals
     return struct.pack("<QQQQB3xB3x", b, d, r, bs, fl, sr), (b, d * DC_UNIT) + vals[2:]
 
@@ -2283,16 +2439,19 @@ class TestDocSnippets(MockTestCase):
         if ns is None:
             ns = {"cxlmi": cxlmi, "ctx": self.ctx, "ep": self.ep}
         if stand_in is None:
-            stand_in = {"cxlmi_open": lambda ns: self.ep,
-                        "cxlmi_open_mctp": lambda ns: self.ep,
-                        "cxlmi_scan_mctp": lambda ns: 0}
+            stand_in = {
+                "cxlmi_open": lambda ns: self.ep,
+                "cxlmi_open_mctp": lambda ns: self.ep,
+                "cxlmi_scan_mctp": lambda ns: 0,
+            }
         out = io.StringIO()
         sent = []
         eps = set()
         tree = ast.parse(code)
         for node in tree.body:
-            called = {n.func.attr for n in ast.walk(node)
-                      if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+            called = {
+                n.func.attr for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            }
             failing = sorted(called & set(self.FAILS_HERE))
             mod = ast.Module(body=[node], type_ignores=[])
             before = {}
@@ -2334,7 +2493,7 @@ class TestDocSnippets(MockTestCase):
         ns, out, _ = self.run_snippet(DOC_CONTEXT, {"cxlmi": cxlmi})
         self.assertEqual(out, "Found 0 ioctl endpoints\nFound 0 MCTP endpoints\n")
         self.assertEqual(ns["num_ioctl_eps"], 0)
-        with self.assertRaises(ValueError):             # freed at the end
+        with self.assertRaises(ValueError):  # freed at the end
             cxlmi.cxlmi_scan(ns["ctx"])
 
     def test_snippet_context_earlier(self):
@@ -2349,7 +2508,7 @@ class TestDocSnippets(MockTestCase):
         self.assertEqual(sent, [])
         self.assertIsInstance(ns["timeout"], int)
         self.assertIs(ns["ep"], self.ep)
-        with self.assertRaises(ValueError):             # closed at the end
+        with self.assertRaises(ValueError):  # closed at the end
             cxlmi.cxlmi_endpoint_get_timeout(self.ep)
 
     def test_snippet_endpoints_current(self):
@@ -2362,8 +2521,7 @@ class TestDocSnippets(MockTestCase):
 
     def test_snippet_endpoint_timeout_lines(self):
         # The lines between open and close, on the mock: 5000 ms is set.
-        body = "\n".join(l for l in DOC_ENDPOINTS.splitlines()
-                         if "cxlmi_close" not in l)
+        body = "\n".join(l for l in DOC_ENDPOINTS.splitlines() if "cxlmi_close" not in l)
         ns, _, _ = self.run_snippet(body)
         self.assertEqual(cxlmi.cxlmi_endpoint_get_timeout(self.ep), 5000)
         self.assertTrue(cxlmi.cxlmi_endpoint_has_fmapi(self.ep))
@@ -2371,7 +2529,7 @@ class TestDocSnippets(MockTestCase):
     def test_snippet_iterate(self):
         others = [cxlmi.cxlmi_open_mock(self.ctx) for _ in range(2)]
         ns, out, _ = self.run_snippet(DOC_ITERATE)
-        self.assertIsNone(ns["ep"])                     # the manual loop ran to its end
+        self.assertIsNone(ns["ep"])  # the manual loop ran to its end
         self.assertEqual(out, "")
         self.assertEqual(len(list(cxlmi.endpoints(self.ctx))), 3)
         for ep in others:
@@ -2381,37 +2539,34 @@ class TestDocSnippets(MockTestCase):
         ns, out, _ = self.run_snippet(DOC_TUNNELS)
         self.assertIsNone(ns["ti"])
         self.assertEqual((ns["ti_switch"].port, ns["ti_switch"].level), (1, 1))
-        self.assertEqual((ns["ti_switch_mld"].port, ns["ti_switch_mld"].ld,
-                          ns["ti_switch_mld"].level), (1, 0, 2))
+        self.assertEqual((ns["ti_switch_mld"].port, ns["ti_switch_mld"].ld, ns["ti_switch_mld"].level), (1, 0, 2))
         self.assertTrue(ns["ti_mhd"].mhd)
-        with self.assertRaises(ValueError):             # ti_mld was freed
+        with self.assertRaises(ValueError):  # ti_mld was freed
             cxlmi.cxlmi_cmd_identify(self.ep, ns["ti_mld"], cxlmi.cxlmi_cmd_identify())
         for name in ("ti_switch", "ti_switch_mld", "ti_mhd"):
             self.queue(INFO_STAT, IDENTIFY, identify_payload())
-            self.assertEqual(cxlmi.cxlmi_cmd_identify(self.ep, ns[name],
-                                                      cxlmi.cxlmi_cmd_identify()), 0)
+            self.assertEqual(cxlmi.cxlmi_cmd_identify(self.ep, ns[name], cxlmi.cxlmi_cmd_identify()), 0)
             self.assertEqual(self.last(), (0x0001, b""))
             cxlmi.cxlmi_tunnel_free(ns[name])
 
     def test_snippet_commands(self):
-        self.queue(INFO_STAT, IDENTIFY, identify_payload(vendor_id=0x8086, device_id=0x0d93))
+        self.queue(INFO_STAT, IDENTIFY, identify_payload(vendor_id=0x8086, device_id=0x0D93))
         self.queue(GENERIC_EVENTS, GET_EVENT_RECORDS, event_records_payload(2, 2))
         self.queue(TIMESTAMP, SET_TIMESTAMP)
         self.queue(INFO_STAT, REQUEST_BG_OP_ABORT)
         ns, out, sent = self.run_snippet(DOC_COMMANDS)
         self.assertEqual(out, "Vendor ID: 0x8086\nDevice ID: 0x0d93\nEvent record count: 2\n")
-        self.assertEqual(sent, [(0x0001, b""), (0x0100, b"\x00"),
-                                (0x0301, struct.pack("<Q", 1234567890)), (0x0005, b"")])
-        self.assertEqual(ns["ident"].serial_num, 0x0123456789abcdef)
+        self.assertEqual(
+            sent, [(0x0001, b""), (0x0100, b"\x00"), (0x0301, struct.pack("<Q", 1234567890)), (0x0005, b"")]
+        )
+        self.assertEqual(ns["ident"].serial_num, 0x0123456789ABCDEF)
         self.assertEqual([r.handle for r in ns["rsp"].records], [0x100, 0x101])
         self.assertEqual(ns["req"].timestamp, 1234567890)
 
     def test_snippet_structures(self):
-        self.queue(HEALTH_INFO_ALERTS, GET_HEALTH_INFO,
-                   struct.pack("<BBBBHIII", 0, 2, 0, 42, 25, 7, 0, 0))
+        self.queue(HEALTH_INFO_ALERTS, GET_HEALTH_INFO, struct.pack("<BBBBHIII", 0, 2, 0, 42, 25, 7, 0, 0))
         ns, out, sent = self.run_snippet(DOC_STRUCTURES)
-        self.assertEqual(out, "Media status: 2\nDirty shutdown count: 7\nLife used: 42%\n"
-                              "Events: 3\n")
+        self.assertEqual(out, "Media status: 2\nDirty shutdown count: 7\nLife used: 42%\nEvents: 3\n")
         self.assertEqual(sent, [(0x4200, b"")])
         self.assertEqual(ns["event_rsp"].overflow_err_count, 5)
         self.assertEqual(len(ns["event_rsp"].records), 3)
@@ -2420,8 +2575,7 @@ class TestDocSnippets(MockTestCase):
         self.queue(SECURITY, SET_PASSPHRASE)
         ns, out, sent = self.run_snippet(DOC_PASSPHRASE)
         self.assertEqual(out, repr(b"my_old_password" + bytes(17)) + "\n")
-        wire = (bytes(32) + b"my_old_password".ljust(32, b"\0")
-                + b"my_new_password".ljust(32, b"\0"))
+        wire = bytes(32) + b"my_old_password".ljust(32, b"\0") + b"my_new_password".ljust(32, b"\0")
         self.assertEqual(sent, [(0x4501, wire)])
         self.assertEqual(ns["old_pass"], b"my_old_password" + bytes(17))
 
@@ -2430,23 +2584,20 @@ class TestDocSnippets(MockTestCase):
         self.queue(SECURITY, SET_PASSPHRASE)
         ns, _, _ = self.run_snippet(DOC_PASSPHRASE)
         ns, out, sent = self.run_snippet(DOC_ARRAY_ERRORS, ns)
-        self.assertEqual(out, "Error: Data too large: 100 bytes for array of size 32\n"
-                              "Error: Expected bytes object\n")
+        self.assertEqual(out, "Error: Data too large: 100 bytes for array of size 32\nError: Expected bytes object\n")
         self.assertEqual(sent, [])
 
     def test_snippet_array_errors_on_a_passphrase_field(self):
         # The same block with a request that has a `passphrase` member.
         ns = {"cxlmi": cxlmi, "req": cxlmi.cxlmi_cmd_memdev_disable_passphrase_req()}
         ns, out, _ = self.run_snippet(DOC_ARRAY_ERRORS, ns)
-        self.assertEqual(out, "Error: Data too large: 100 bytes for array of size 32\n"
-                              "Error: Expected bytes object\n")
+        self.assertEqual(out, "Error: Data too large: 100 bytes for array of size 32\nError: Expected bytes object\n")
         self.assertEqual(bytes(ns["req"].passphrase), bytes(32))
 
     def test_snippet_dc_config(self):
         regions = [dc_region_wire(i) for i in range(2)]
         # The counts follow the returned regions on the wire.
-        payload = bytes([2, 2]) + bytes(6) + b"".join(r[0] for r in regions) \
-            + struct.pack("<IIII", 100, 90, 10, 9)
+        payload = bytes([2, 2]) + bytes(6) + b"".join(r[0] for r in regions) + struct.pack("<IIII", 100, 90, 10, 9)
         self.queue(DCD_MGMT, GET_DC_CONFIG, payload)
         # The block's `req` is the Get DC Configuration request it sends.
         req = cxlmi.cxlmi_cmd_memdev_get_dc_config_req()
@@ -2456,43 +2607,44 @@ class TestDocSnippets(MockTestCase):
         self.assertEqual(sent, [(0x4800, bytes([8, 0]))])
         expected = ""
         for i, (_, (base, dlen, rlen, bsize, handle, flags)) in enumerate(regions):
-            expected += ("Region %d:\n  Base: 0x%x\n  Decode Length: 0x%x\n"
-                         "  Region Length: 0x%x\n  Block Size: 0x%x\n"
-                         "  DSMAD Handle: %d\n  Flags: 0x%02x\n"
-                         % (i, base, dlen, rlen, bsize, handle, flags))
+            expected += (
+                "Region %d:\n  Base: 0x%x\n  Decode Length: 0x%x\n"
+                "  Region Length: 0x%x\n  Block Size: 0x%x\n"
+                "  DSMAD Handle: %d\n  Flags: 0x%02x\n" % (i, base, dlen, rlen, bsize, handle, flags)
+            )
         self.assertEqual(out, expected)
         rsp = ns["rsp"]
         self.assertEqual((rsp.num_regions, rsp.regions_returned), (2, 2))
-        self.assertEqual((rsp.num_extents_supported, rsp.num_extents_available,
-                          rsp.num_tags_supported, rsp.num_tags_available), (100, 90, 10, 9))
+        self.assertEqual(
+            (rsp.num_extents_supported, rsp.num_extents_available, rsp.num_tags_supported, rsp.num_tags_available),
+            (100, 90, 10, 9),
+        )
         # The block's last line wrote region 0 back.
-        self.assertEqual(bytes(rsp.region_configs)[:40],
-                         struct.pack("<QQQQIB3x", 0x1000, 0x100000, 0x80000, 0x1000, 0, 1))
-        self.assertEqual(bytes(rsp.region_configs)[40:80],
-                         struct.pack("<QQQQIB3x", *regions[1][1]))
+        self.assertEqual(
+            bytes(rsp.region_configs)[:40], struct.pack("<QQQQIB3x", 0x1000, 0x100000, 0x80000, 0x1000, 0, 1)
+        )
+        self.assertEqual(bytes(rsp.region_configs)[40:80], struct.pack("<QQQQIB3x", *regions[1][1]))
 
     def test_snippet_fmapi_dc_config(self):
         regions = [fmapi_dc_region_wire(i) for i in range(3)]
-        payload = struct.pack("<HBB", 1, 3, 3) + b"".join(r[0] for r in regions) \
-            + struct.pack("<IIII", 64, 60, 8, 7)
+        payload = struct.pack("<HBB", 1, 3, 3) + b"".join(r[0] for r in regions) + struct.pack("<IIII", 64, 60, 8, 7)
         self.queue(DCD_MANAGEMENT, GET_HOST_DC_REGION_CONFIG, payload)
         ns, out, sent = self.run_snippet(DOC_FMAPI_DC_CONFIG)
         self.assertEqual(sent, [(0x5601, struct.pack("<HBB", 1, 8, 0))])
         expected = "Host ID: 1\nRegions returned: 3\n"
         for i, (_, (base, dlen, rlen, bsize, flags, sor)) in enumerate(regions):
-            expected += ("\nRegion %d:\n  Base: 0x%x\n  Decode Len: 0x%x\n"
-                         "  Region Len: 0x%x\n  Block Size: 0x%x\n  Flags: 0x%02x\n"
-                         "  Sanitize on Release: %d\n"
-                         % (i, base, dlen, rlen, bsize, flags, sor))
+            expected += (
+                "\nRegion %d:\n  Base: 0x%x\n  Decode Len: 0x%x\n"
+                "  Region Len: 0x%x\n  Block Size: 0x%x\n  Flags: 0x%02x\n"
+                "  Sanitize on Release: %d\n" % (i, base, dlen, rlen, bsize, flags, sor)
+            )
         self.assertEqual(out, expected)
-        self.assertEqual((ns["rsp"].num_extents_supported, ns["rsp"].num_tags_available),
-                         (64, 7))
+        self.assertEqual((ns["rsp"].num_extents_supported, ns["rsp"].num_tags_available), (64, 7))
         self.assertEqual(bytes(ns["rsp"].region_configs)[120:], bytes(40 * 5))
 
     def test_snippet_errors(self):
         ns, out, sent = self.run_snippet(DOC_ERRORS)
-        self.assertEqual(out, "CXL command error: cxlmi_cmd_identify: Unsupported "
-                              "(CXL return code 0x3)\n")
+        self.assertEqual(out, "CXL command error: cxlmi_cmd_identify: Unsupported (CXL return code 0x3)\n")
         self.assertEqual(sent, [(0x0001, b"")])
 
     def test_snippet_errors_io_branch(self):
@@ -2515,15 +2667,14 @@ class TestDocSnippets(MockTestCase):
 
         def mock_in_snippet_ctx(ns):
             ep = cxlmi.cxlmi_open_mock(ns["ctx"])
-            cxlmi.cxlmi_mock_set_response(ep, INFO_STAT, IDENTIFY,
-                                          0, identify_payload(vendor_id=0x19e5))
+            cxlmi.cxlmi_mock_set_response(ep, INFO_STAT, IDENTIFY, 0, identify_payload(vendor_id=0x19E5))
             opened.append(ep)
             return ep
-        ns, out, sent = self.run_snippet(DOC_SCRIPT, {"__name__": "__main__"},
-                                         {"cxlmi_open": mock_in_snippet_ctx})
+
+        ns, out, sent = self.run_snippet(DOC_SCRIPT, {"__name__": "__main__"}, {"cxlmi_open": mock_in_snippet_ctx})
         self.assertEqual(out, "Vendor ID: 0x19e5\n")
         self.assertEqual(len(opened), 1)
-        with self.assertRaises(ValueError):             # context freed at the end
+        with self.assertRaises(ValueError):  # context freed at the end
             cxlmi.cxlmi_first_endpoint(ns["ctx"])
 
     def test_every_block_is_covered(self):

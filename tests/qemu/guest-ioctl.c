@@ -24,28 +24,27 @@
 #define QEMU_VOLATILE (512 * MiB)
 #define QEMU_LSA_SIZE (1 * MiB)
 
-
 /* -1 with errno EOPNOTSUPP, and the log says `why`. */
-#define REFUSED(call, why, ...)                                                                  \
-	do {                                                                                     \
-		int rc_, errno_;                                                                 \
-		tc_log_mark();                                                                   \
-		errno = 0;                                                                       \
-		rc_ = (call);                                                                    \
-		errno_ = errno;                                                                  \
-		CHECK(rc_ == -1 && errno_ == EOPNOTSUPP, __VA_ARGS__);                           \
-		if (!CHECK(tc_logged(why), "  ... and the log says why: %s", why))               \
-			printf("      rc %d errno %d\n", rc_, errno_);                           \
+#define REFUSED(call, why, ...)                                                    \
+	do {                                                                       \
+		int rc_, errno_;                                                   \
+		tc_log_mark();                                                     \
+		errno = 0;                                                         \
+		rc_ = (call);                                                      \
+		errno_ = errno;                                                    \
+		CHECK(rc_ == -1 && errno_ == EOPNOTSUPP, __VA_ARGS__);             \
+		if (!CHECK(tc_logged(why), "  ... and the log says why: %s", why)) \
+			printf("      rc %d errno %d\n", rc_, errno_);             \
 	} while (0)
 
 /* rc as the command returned it; on a mismatch errno too. */
-#define CHECK_RC(call, want, ...)                                                                \
-	do {                                                                                     \
-		int rc_;                                                                         \
-		errno = 0;                                                                       \
-		rc_ = (call);                                                                    \
-		if (!CHECK_INT(rc_, want, __VA_ARGS__))                                          \
-			printf("      errno %d (%s)\n", errno, strerror(errno));                  \
+#define CHECK_RC(call, want, ...)                                                \
+	do {                                                                     \
+		int rc_;                                                         \
+		errno = 0;                                                       \
+		rc_ = (call);                                                    \
+		if (!CHECK_INT(rc_, want, __VA_ARGS__))                          \
+			printf("      errno %d (%s)\n", errno, strerror(errno)); \
 	} while (0)
 
 #define UNSUPPORTED CXLMI_RET_UNSUPPORTED
@@ -56,9 +55,8 @@ static const uint8_t cel_uuid[16] = { 0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 
 
 /* What QEMU 10's type3 device lists in its CEL (measured; the CXL issue lists it too). */
 static const uint16_t qemu_cel[] = {
-	0x0100, 0x0101, 0x0102, 0x0103, 0x0200, 0x0201, 0x0202, 0x0300, 0x0301, 0x0400, 0x0401,
-	0x0500, 0x0501, 0x0502, 0x4000, 0x4100, 0x4102, 0x4103, 0x4300, 0x4301, 0x4302, 0x4303,
-	0x4304, 0x4305, 0x4400, 0x4500,
+	0x0100, 0x0101, 0x0102, 0x0103, 0x0200, 0x0201, 0x0202, 0x0300, 0x0301, 0x0400, 0x0401, 0x0500, 0x0501,
+	0x0502, 0x4000, 0x4100, 0x4102, 0x4103, 0x4300, 0x4301, 0x4302, 0x4303, 0x4304, 0x4305, 0x4400, 0x4500,
 };
 
 static bool raw;
@@ -90,9 +88,8 @@ static void identify_and_partitions(struct cxlmi_endpoint *ep)
 	memset(&mid, FILL, sizeof(mid));
 	CHECK_INT(cxlmi_cmd_memdev_identify(ep, NULL, &mid), 0, "cxlmi_cmd_memdev_identify");
 	printf("      fw_revision \"%.16s\" total %llu volatile %llu persistent %llu lsa %u align %llu\n",
-	       mid.fw_revision, (unsigned long long)mid.total_capacity,
-	       (unsigned long long)mid.volatile_capacity, (unsigned long long)mid.persistent_capacity,
-	       mid.lsa_size, (unsigned long long)mid.partition_align);
+	       mid.fw_revision, (unsigned long long)mid.total_capacity, (unsigned long long)mid.volatile_capacity,
+	       (unsigned long long)mid.persistent_capacity, mid.lsa_size, (unsigned long long)mid.partition_align);
 	/* QEMU: snprintf(fw_revision, 0x10, "BWFW VERSION %02d", 0), NUL-padded. */
 	CHECK(memcmp(mid.fw_revision, "BWFW VERSION 00", 16) == 0, "  ... firmware revision \"BWFW VERSION 00\"");
 	CHECK_U64(mid.total_capacity, QEMU_VOLATILE / CAPACITY_UNIT, "  ... total capacity 512 MiB");
@@ -186,7 +183,8 @@ static void lsa(struct cxlmi_endpoint *ep)
 	set->offset = 0x100;
 	set->rsvd = 0;
 	memcpy(set->data, pattern, sizeof(pattern));
-	CHECK_INT(cxlmi_cmd_memdev_set_lsa(ep, NULL, set, sizeof(pattern)), 0, "cxlmi_cmd_memdev_set_lsa, 64 bytes at 100h");
+	CHECK_INT(cxlmi_cmd_memdev_set_lsa(ep, NULL, set, sizeof(pattern)), 0,
+		  "cxlmi_cmd_memdev_set_lsa, 64 bytes at 100h");
 	free(set);
 	memset(buf, FILL, sizeof(buf));
 	CHECK_INT(cxlmi_cmd_memdev_get_lsa(ep, NULL, &get, buf), 0, "cxlmi_cmd_memdev_get_lsa again");
@@ -210,7 +208,8 @@ static void timestamp(struct cxlmi_endpoint *ep)
 	diff = (int64_t)(ts.timestamp - now);
 	printf("      device %llu ns, guest clock %llu ns, %+lld ms apart\n", (unsigned long long)ts.timestamp,
 	       (unsigned long long)now, (long long)(diff / 1000000));
-	CHECK(diff > -120000000000LL && diff < 120000000000LL, "  ... within 2 minutes of the guest's clock (set by the kernel)");
+	CHECK(diff > -120000000000LL && diff < 120000000000LL,
+	      "  ... within 2 minutes of the guest's clock (set by the kernel)");
 }
 
 /* QEMU's patrol scrub feature (CXL 3.1 8.2.9.9.11.1): 4 bytes to get, 2 to set. */
@@ -231,10 +230,10 @@ static void patrol_scrub(struct cxlmi_endpoint *ep)
 
 	memset(set, 0, sizeof(*set));
 	memcpy(set->feature_id, patrol_scrub_uuid, 16);
-	set->set_feature_flags = 0;	/* a full data transfer */
+	set->set_feature_flags = 0; /* a full data transfer */
 	set->version = 1;
-	set->feature_data[0] = 24;	/* cycle, hours */
-	set->feature_data[1] = 0x01;	/* enabled */
+	set->feature_data[0] = 24;   /* cycle, hours */
+	set->feature_data[1] = 0x01; /* enabled */
 	CHECK_RC(cxlmi_cmd_set_feature(ep, NULL, set, 2), 0, "cxlmi_cmd_set_feature, patrol scrub every 24 h, enabled");
 	memset(data, FILL, sizeof(*data));
 	CHECK_RC(cxlmi_cmd_get_feature(ep, NULL, &get, data), 0, "cxlmi_cmd_get_feature again");
@@ -245,7 +244,6 @@ static void patrol_scrub(struct cxlmi_endpoint *ep)
 	free(set);
 	free(data);
 }
-
 
 /*
  * The custom kernel takes RAW commands: every opcode QEMU implements that the kernel has no id
@@ -294,13 +292,14 @@ static void raw_commands(struct cxlmi_endpoint *ep)
 	/* Set it to what it is (the kernel's own MSI settings), then read it back. */
 	memset(&set_policy, 0, sizeof(set_policy));
 	memcpy(&set_policy, &policy, sizeof(set_policy) < sizeof(policy) ? sizeof(set_policy) : sizeof(policy));
-	CHECK_RC(cxlmi_cmd_set_event_interrupt_policy(ep, NULL, &set_policy), 0, "cxlmi_cmd_set_event_interrupt_policy, unchanged");
+	CHECK_RC(cxlmi_cmd_set_event_interrupt_policy(ep, NULL, &set_policy), 0,
+		 "cxlmi_cmd_set_event_interrupt_policy, unchanged");
 	memset(&policy2, FILL, sizeof(policy2));
 	CHECK_RC(cxlmi_cmd_get_event_interrupt_policy(ep, NULL, &policy2), 0, "  ... and read back");
 	CHECK_BYTES(&policy2, &policy, 4, "  ... the same four settings");
 
 	/* Set Timestamp has no kernel id: RAW. QEMU then counts on from the value set. */
-	set_ts.timestamp = 1000000000000000000ULL;	/* 2001-09-09 */
+	set_ts.timestamp = 1000000000000000000ULL; /* 2001-09-09 */
 	CHECK_RC(cxlmi_cmd_set_timestamp(ep, NULL, &set_ts), 0, "cxlmi_cmd_set_timestamp goes RAW");
 	memset(&ts, FILL, sizeof(ts));
 	CHECK_RC(cxlmi_cmd_get_timestamp(ep, NULL, &ts), 0, "cxlmi_cmd_get_timestamp");
@@ -308,27 +307,30 @@ static void raw_commands(struct cxlmi_endpoint *ep)
 	       (unsigned long long)(ts.timestamp - set_ts.timestamp));
 	CHECK(ts.timestamp >= set_ts.timestamp && ts.timestamp - set_ts.timestamp < 10000000000ULL,
 	      "  ... reads back the value set plus the time since (under 10 s)");
-	set_ts.timestamp = now_ns() ;
+	set_ts.timestamp = now_ns();
 	CHECK_RC(cxlmi_cmd_set_timestamp(ep, NULL, &set_ts), 0, "cxlmi_cmd_set_timestamp back to the clock");
 
 	/* Features: asked for the header only first, then for every entry. */
 	feats = filled(2048);
 	feat_req.count = sizeof(*feats);
-	CHECK_RC(cxlmi_cmd_get_supported_features(ep, NULL, &feat_req, feats), 0, "cxlmi_cmd_get_supported_features, header");
+	CHECK_RC(cxlmi_cmd_get_supported_features(ep, NULL, &feat_req, feats), 0,
+		 "cxlmi_cmd_get_supported_features, header");
 	n = feats->device_supported_features;
 	printf("      %u features\n", n);
 	feat_req.count = sizeof(*feats) + n * sizeof(struct cxlmi_supported_feature_entry);
 	memset(feats, FILL, 2048);
-	CHECK_RC(cxlmi_cmd_get_supported_features(ep, NULL, &feat_req, feats), 0, "cxlmi_cmd_get_supported_features, all");
+	CHECK_RC(cxlmi_cmd_get_supported_features(ep, NULL, &feat_req, feats), 0,
+		 "cxlmi_cmd_get_supported_features, all");
 	CHECK_INT(feats->num_supported_feature_entries, n, "  ... %u entries", n);
 	for (unsigned i = 0; i < feats->num_supported_feature_entries && i < 8; i++) {
 		struct cxlmi_supported_feature_entry *f = &feats->supported_feature_entries[i];
 		struct cxlmi_cmd_get_feature_req get = { .offset = 0, .count = f->get_feature_size, .selection = 0 };
 		struct cxlmi_cmd_get_feature_rsp *data = filled(sizeof(*data));
 
-		printf("      feature %u: id %02x%02x%02x%02x get %u set %u flags 0x%x versions %u/%u\n", f->feature_index,
-		       f->feature_id[0], f->feature_id[1], f->feature_id[2], f->feature_id[3], f->get_feature_size,
-		       f->set_feature_size, f->attribute_flags, f->get_feature_version, f->set_feature_version);
+		printf("      feature %u: id %02x%02x%02x%02x get %u set %u flags 0x%x versions %u/%u\n",
+		       f->feature_index, f->feature_id[0], f->feature_id[1], f->feature_id[2], f->feature_id[3],
+		       f->get_feature_size, f->set_feature_size, f->attribute_flags, f->get_feature_version,
+		       f->set_feature_version);
 		memcpy(get.feature_id, f->feature_id, 16);
 		CHECK_RC(cxlmi_cmd_get_feature(ep, NULL, &get, data), 0, "cxlmi_cmd_get_feature %u (%u bytes)", i,
 			 f->get_feature_size);
@@ -348,20 +350,25 @@ static void raw_commands(struct cxlmi_endpoint *ep)
 	struct cxlmi_cmd_memdev_get_poison_list_req pl = { .get_poison_list_phy_addr = 0,
 							   .get_poison_list_phy_addr_len = 1 };
 	struct cxlmi_cmd_memdev_get_poison_list_rsp *plr = filled(2048);
-	REFUSED(cxlmi_cmd_get_poison_list(ep, NULL, &pl, plr), "Get Poison List (4300h) not sent: the kernel refuses it as a RAW command",
+	REFUSED(cxlmi_cmd_get_poison_list(ep, NULL, &pl, plr),
+		"Get Poison List (4300h) not sent: the kernel refuses it as a RAW command",
 		"cxlmi_cmd_get_poison_list is -1/EOPNOTSUPP");
 	free(plr);
 	struct cxlmi_cmd_memdev_inject_poison_req ip = { .inject_poison_phy_addr = 0 };
-	REFUSED(cxlmi_cmd_memdev_inject_poison(ep, NULL, &ip), "Inject Poison (4301h) not sent: the kernel refuses it as a RAW command",
+	REFUSED(cxlmi_cmd_memdev_inject_poison(ep, NULL, &ip),
+		"Inject Poison (4301h) not sent: the kernel refuses it as a RAW command",
 		"cxlmi_cmd_memdev_inject_poison is -1/EOPNOTSUPP");
 	struct cxlmi_cmd_memdev_clear_poison_req cp;
 	memset(&cp, 0, sizeof(cp));
-	REFUSED(cxlmi_cmd_memdev_clear_poison(ep, NULL, &cp), "Clear Poison (4302h) not sent: the kernel refuses it as a RAW command",
+	REFUSED(cxlmi_cmd_memdev_clear_poison(ep, NULL, &cp),
+		"Clear Poison (4302h) not sent: the kernel refuses it as a RAW command",
 		"cxlmi_cmd_memdev_clear_poison is -1/EOPNOTSUPP");
 	struct cxlmi_cmd_memdev_scan_media_req sm = { .scan_media_physaddr = 0, .scan_media_physaddr_length = 1 };
-	REFUSED(cxlmi_cmd_memdev_scan_media(ep, NULL, &sm), "Scan Media (4304h) not sent: the kernel refuses it as a RAW command",
+	REFUSED(cxlmi_cmd_memdev_scan_media(ep, NULL, &sm),
+		"Scan Media (4304h) not sent: the kernel refuses it as a RAW command",
 		"cxlmi_cmd_memdev_scan_media is -1/EOPNOTSUPP");
-	REFUSED(cxlmi_cmd_memdev_sanitize(ep, NULL), "4400h not sent: the kernel refuses it as a RAW command: sanitize and security",
+	REFUSED(cxlmi_cmd_memdev_sanitize(ep, NULL),
+		"4400h not sent: the kernel refuses it as a RAW command: sanitize and security",
 		"cxlmi_cmd_memdev_sanitize is -1/EOPNOTSUPP");
 	struct cxlmi_cmd_memdev_get_security_state_rsp sec;
 	REFUSED(cxlmi_cmd_memdev_get_security_state(ep, NULL, &sec),
@@ -403,8 +410,7 @@ static void scan(void)
 	int n = 0;
 
 	CHECK_INT(cxlmi_scan(ctx), 1, "cxlmi_scan finds one device");
-	cxlmi_for_each_endpoint(ctx, ep)
-		n++;
+	cxlmi_for_each_endpoint(ctx, ep) n++;
 	CHECK_INT(n, 1, "  ... and opened it");
 	ep = cxlmi_first_endpoint(ctx);
 	CHECK(ep && cxlmi_cmd_memdev_identify(ep, NULL, &mid) == 0 && mid.volatile_capacity == 2,
@@ -432,7 +438,8 @@ int main(void)
 	ep = cxlmi_open(ctx, "mem0");
 	if (!CHECK(ep != NULL, "cxlmi_open(ctx, \"mem0\")"))
 		goto out;
-	CHECK(tc_logged(raw ? "other opcodes RAW" : "no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS)"),
+	CHECK(tc_logged(raw ? "other opcodes RAW"
+			    : "no RAW commands (kernel built without CONFIG_CXL_MEM_RAW_COMMANDS)"),
 	      "the mailbox mode says whether the kernel takes RAW commands");
 	CHECK(tc_logged("payload 2048 bytes (sysfs)"), "  ... and QEMU's 2 KiB payload, from sysfs");
 

@@ -26,7 +26,7 @@
 struct report {
 	uint8_t mctp_tag, cci_tag, mctp_type;
 	uint32_t seen;
-	uint8_t dropped_tag;	/* MCTP tag of the last request it dropped, FFh for none */
+	uint8_t dropped_tag; /* MCTP tag of the last request it dropped, FFh for none */
 } __attribute__((packed));
 
 static double now_s(void)
@@ -65,8 +65,8 @@ static void identify_and_tags(struct cxlmi_endpoint *ep)
 	/* Tags: each request carries the next CCI tag; the kernel gives each its own MCTP tag. */
 	CHECK(report(ep, &a), "vendor opcode CF7Ah: the responder reports what it saw");
 	CHECK(report(ep, &b), "  ... twice");
-	printf("      MCTP tags %u, %u; CCI tags %u, %u; type %u, %u; requests before %u, %u\n", a.mctp_tag,
-	       b.mctp_tag, a.cci_tag, b.cci_tag, a.mctp_type, b.mctp_type, a.seen, b.seen);
+	printf("      MCTP tags %u, %u; CCI tags %u, %u; type %u, %u; requests before %u, %u\n", a.mctp_tag, b.mctp_tag,
+	       a.cci_tag, b.cci_tag, a.mctp_type, b.mctp_type, a.seen, b.seen);
 	CHECK(a.mctp_type == 8 && b.mctp_type == 8, "  ... both as CXL CCI messages (MCTP type 8)");
 	CHECK(a.mctp_tag < 8 && b.mctp_tag < 8, "  ... with MCTP tags from the kernel (0-7)");
 	CHECK_INT((uint8_t)(b.cci_tag - a.cci_tag), 1, "  ... consecutive CCI tags");
@@ -132,18 +132,21 @@ static void tunnels(struct cxlmi_endpoint *ep)
 	set->offset = 0x400;
 	set->rsvd = 0;
 	memcpy(set->data, pattern, len);
-	CHECK_INT(cxlmi_cmd_memdev_set_lsa(ep, &sld, set, len), 0, "cxlmi_cmd_memdev_set_lsa, %u bytes, tunnelled", len);
+	CHECK_INT(cxlmi_cmd_memdev_set_lsa(ep, &sld, set, len), 0, "cxlmi_cmd_memdev_set_lsa, %u bytes, tunnelled",
+		  len);
 	get.offset = 0x400;
 	get.length = len;
 	memset(back, FILL, len);
-	CHECK_INT(cxlmi_cmd_memdev_get_lsa(ep, &sld, &get, back), 0, "cxlmi_cmd_memdev_get_lsa, %u bytes, tunnelled", len);
+	CHECK_INT(cxlmi_cmd_memdev_get_lsa(ep, &sld, &get, back), 0, "cxlmi_cmd_memdev_get_lsa, %u bytes, tunnelled",
+		  len);
 	CHECK_BYTES(back, pattern, len, "  ... reads back the same %u bytes", len);
 	free(set);
 	free(pattern);
 	free(back);
 
 	memset(&ld, FILL, sizeof(ld));
-	CHECK_INT(cxlmi_cmd_fmapi_get_ld_info(ep, &fmld, &ld), 0, "cxlmi_cmd_fmapi_get_ld_info tunnelled to port 2 (the MLD)");
+	CHECK_INT(cxlmi_cmd_fmapi_get_ld_info(ep, &fmld, &ld), 0,
+		  "cxlmi_cmd_fmapi_get_ld_info tunnelled to port 2 (the MLD)");
 	CHECK_INT(ld.ld_count, 4, "  ... 4 LDs");
 	CHECK_U64(ld.memory_size, 4ULL << 30, "  ... 4 GiB");
 	memset(&id, FILL, sizeof(id));

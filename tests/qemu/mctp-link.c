@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 	m.nh.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
 	struct rtmsg *rtm = NLMSG_DATA(&m.nh);
 	rtm->rtm_family = AF_MCTP;
-	rtm->rtm_dst_len = 0;	/* a single EID, not a range */
+	rtm->rtm_dst_len = 0; /* a single EID, not a range */
 	rtm->rtm_table = RT_TABLE_DEFAULT;
 	rtm->rtm_protocol = RTPROT_STATIC;
 	rtm->rtm_scope = RT_SCOPE_LINK;

@@ -16,7 +16,8 @@ use std::io::Write;
 use cxlmi::commands::{CAPACITY_UNIT, catalog, memdev::MEDIA_ERROR_UNIT};
 
 /// Values worth a name outside Rust, by the name they get there.
-const CONSTANTS: [(&str, u64); 2] = [("CXLMI_CAPACITY_UNIT", CAPACITY_UNIT), ("CXLMI_MEDIA_ERROR_UNIT", MEDIA_ERROR_UNIT)];
+const CONSTANTS: [(&str, u64); 2] =
+    [("CXLMI_CAPACITY_UNIT", CAPACITY_UNIT), ("CXLMI_MEDIA_ERROR_UNIT", MEDIA_ERROR_UNIT)];
 
 fn main() {
     let commands: Vec<String> = catalog::commands()

@@ -22,11 +22,8 @@ pub use super::Entry;
 pub const TUNNEL_MANAGEMENT: Opcode = crate::tunnel::OPCODE;
 
 /// The command sets, each with what its `command_set!` declares.
-const SETS: [(&str, &[&[Entry]]); 3] = [
-    ("generic", super::generic::COMMANDS),
-    ("memdev", super::memdev::COMMANDS),
-    ("fmapi", super::fmapi::COMMANDS),
-];
+const SETS: [(&str, &[&[Entry]]); 3] =
+    [("generic", super::generic::COMMANDS), ("memdev", super::memdev::COMMANDS), ("fmapi", super::fmapi::COMMANDS)];
 
 /// Every command type, by set, in the order each module declares them.
 pub fn commands() -> impl Iterator<Item = Entry> {

@@ -7,13 +7,13 @@
 //! that is how large a caller sizes its output buffer. Its count field is
 //! set to the number kept.
 
-use super::{command_set, custom_commands, 
-    Command, CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands, room_len,
-    variable_request_commands,
-};
 pub use super::WithItems;
-use crate::cci::{Opcode, ResponseSize};
+use super::{
+    CAPACITY_UNIT, Command, Listed, command_set, custom_commands, dc_region_configs, fixed_commands, item_counts,
+    listed_commands, room_len, variable_request_commands,
+};
 use crate::cci::Response;
+use crate::cci::{Opcode, ResponseSize};
 use crate::error::Result;
 use crate::types::*;
 use crate::wire::Wire;
@@ -194,7 +194,6 @@ item_counts! {
     cxlmi_cmd_fmapi_dc_list_tags_rsp { num_tags_returned: u32 }
 }
 
-
 // ---- Virtual switch (52xxh) ----
 
 /// One VCS info block of a Get VCS Info response, with its vPPB entries.
@@ -247,13 +246,14 @@ impl Command for GetVcsInfo {
         input.encode(payload)
     }
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
-        let block = room_len::<cxlmi_cmd_fmapi_vcs_info_block, cxlmi_cmd_fmapi_vppb_info>(
-            input.head.vppb_list_limit.into(),
-        );
+        let block =
+            room_len::<cxlmi_cmd_fmapi_vcs_info_block, cxlmi_cmd_fmapi_vppb_info>(input.head.vppb_list_limit.into());
         let max = cxlmi_cmd_fmapi_get_vcs_info_rsp::SIZE + input.items.len() * block;
         // Upstream expects at least one block with one vPPB; a request that
         // allows less (no VCS ids, a limit of 0) can only be answered with less.
-        let min = cxlmi_cmd_fmapi_get_vcs_info_rsp::SIZE + cxlmi_cmd_fmapi_vcs_info_block::SIZE + cxlmi_cmd_fmapi_vppb_info::SIZE;
+        let min = cxlmi_cmd_fmapi_get_vcs_info_rsp::SIZE
+            + cxlmi_cmd_fmapi_vcs_info_block::SIZE
+            + cxlmi_cmd_fmapi_vppb_info::SIZE;
         ResponseSize::between(min.min(max), max)
     }
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<VcsInfo<'o>> {
@@ -352,8 +352,8 @@ mod tests {
     use super::super::testing::{answering, mock_endpoint, sent};
     use super::*;
     use crate::cci::MAX_PAYLOAD_LEN;
-    use crate::tunnel::Tunnel;
     use crate::error::Error;
+    use crate::tunnel::Tunnel;
     use crate::wire::to_vec;
 
     /// A response as the component sent `sent` bytes of it, zero-filled up to `max`.
@@ -399,7 +399,11 @@ mod tests {
             rsvd: [0xee; 2],
             transaction_data: 0xa1b2_c3d4,
         };
-        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(Opcode(0x5301), 0, &[0x78, 0x56, 0x34, 0x12]);
+        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(
+            Opcode(0x5301),
+            0,
+            &[0x78, 0x56, 0x34, 0x12],
+        );
         let r = ep.execute::<SendLdCxlioConfigRequest>(Tunnel::None, &ld).unwrap();
         assert_eq!({ r.return_data }, 0x1234_5678);
         assert_eq!(sent(&mut ep), [9, 0x10, 0x20, 0x30, 0x02, 0x01, 0, 0, 0xd4, 0xc3, 0xb2, 0xa1]);
@@ -423,7 +427,11 @@ mod tests {
             recmpbasis: 0x0506,
             completion_collection_interval: 7,
         };
-        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(Opcode(0x5404), 0, &[1, 2, 3, 4, 0x06, 0x05, 7]);
+        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(
+            Opcode(0x5404),
+            0,
+            &[1, 2, 3, 4, 0x06, 0x05, 7],
+        );
         let r = ep.execute::<SetQosControl>(Tunnel::None, &qos).unwrap();
         assert_eq!({ r.recmpbasis }, 0x0506);
         assert_eq!(sent(&mut ep), [1, 2, 3, 4, 0x06, 0x05, 7]);
@@ -432,7 +440,8 @@ mod tests {
     #[test]
     fn phys_port_state_request_and_clamped_response() {
         let ports = [1u8, 7, 9];
-        let input = WithItems { head: cxlmi_cmd_fmapi_get_phys_port_state_req { num_ports: 0, ports: [] }, items: &ports[..] };
+        let input =
+            WithItems { head: cxlmi_cmd_fmapi_get_phys_port_state_req { num_ports: 0, ports: [] }, items: &ports[..] };
         assert_eq!(GetPhysPortState::response_size(&input), ResponseSize::fixed(4 + 3 * 16));
         let mut wire = vec![0u8; 4 + 3 * 16];
         wire[0] = 200; // claims more than asked for
@@ -492,7 +501,8 @@ mod tests {
 
         // A limit of 0 cannot be answered with upstream's one-vPPB minimum.
         let one = [3u8];
-        let none = WithItems { head: cxlmi_cmd_fmapi_get_vcs_info_req { vppb_list_limit: 0, ..input.head }, items: &one[..] };
+        let none =
+            WithItems { head: cxlmi_cmd_fmapi_get_vcs_info_req { vppb_list_limit: 0, ..input.head }, items: &one[..] };
         assert_eq!(GetVcsInfo::response_size(&none), ResponseSize::between(8, 8));
     }
 
@@ -521,7 +531,11 @@ mod tests {
         let big = vec![0u8; LD_CXLIO_MEM_REQUEST_MAX_DATA + 1];
         let (before, _) = ep.transport_mut::<crate::transport::mock::Mock>().unwrap().stats();
         assert!(is_invalid(ep.execute::<SendLdCxlioMemRequest>(Tunnel::None, &WithItems { head, items: &big[..] })));
-        assert_eq!(ep.transport_mut::<crate::transport::mock::Mock>().unwrap().stats().0, before, "refused before sending");
+        assert_eq!(
+            ep.transport_mut::<crate::transport::mock::Mock>().unwrap().stats().0,
+            before,
+            "refused before sending"
+        );
         let max = &big[..LD_CXLIO_MEM_REQUEST_MAX_DATA];
         assert_eq!(SendLdCxlioMemRequest::request_len(&WithItems { head, items: max }).unwrap(), 15 + 0x1000);
     }
@@ -546,7 +560,12 @@ mod tests {
             cxlmi_cmd_fmapi_ld_allocations_list { range_1_allocation_mult: 2, range_2_allocation_mult: 3 },
         ];
         let input = WithItems {
-            head: cxlmi_cmd_fmapi_set_ld_allocations_req { number_ld: 2, start_ld_id: 6, rsvd: [0xee; 2], ld_allocation_list: [] },
+            head: cxlmi_cmd_fmapi_set_ld_allocations_req {
+                number_ld: 2,
+                start_ld_id: 6,
+                rsvd: [0xee; 2],
+                ld_allocation_list: [],
+            },
             items: &entries[..],
         };
         let mut rsp = vec![7, 6, 0, 0]; // claims 7
@@ -575,7 +594,11 @@ mod tests {
             head: cxlmi_cmd_fmapi_set_qos_bw_limit_req { number_ld: 2, start_ld_id: 4, qos_limit_fraction: [] },
             items: &limits[..],
         };
-        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(Opcode(0x5409), 0, &[2, 4, 0x41, 0x81]);
+        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(
+            Opcode(0x5409),
+            0,
+            &[2, 4, 0x41, 0x81],
+        );
         let list = ep.execute::<SetQosBwLimit>(Tunnel::None, &input).unwrap();
         assert_eq!(list.entries().collect::<Vec<_>>(), [0x41, 0x81]);
         assert_eq!(sent(&mut ep), [2, 4, 0x40, 0x80]);
@@ -674,7 +697,12 @@ mod tests {
 
     #[test]
     fn extent_list_and_tags_clamped_and_bounded() {
-        let req = cxlmi_cmd_fmapi_get_dc_region_ext_list_req { host_id: 0x0102, rsvd: [0xee; 2], extent_count: 2, start_ext_index: 0x0a0b_0c0d };
+        let req = cxlmi_cmd_fmapi_get_dc_region_ext_list_req {
+            host_id: 0x0102,
+            rsvd: [0xee; 2],
+            extent_count: 2,
+            start_ext_index: 0x0a0b_0c0d,
+        };
         let mut wire = vec![0x02, 0x01, 0, 0];
         for v in [0x0a0b_0c0du32, 9, 30, 5, 0] {
             wire.extend_from_slice(&v.to_le_bytes());
@@ -688,7 +716,10 @@ mod tests {
         wire.extend_from_slice(&to_vec(&e));
         let mut ep = answering(0x5603, 0, &wire);
         let list = ep.execute::<GetDcRegionExtList>(Tunnel::None, &req).unwrap();
-        assert_eq!(({ list.head.extents_returned }, { list.head.total_extents }, { list.head.list_generation_num }), (2, 30, 5));
+        assert_eq!(
+            ({ list.head.extents_returned }, { list.head.total_extents }, { list.head.list_generation_num }),
+            (2, 30, 5)
+        );
         let got: Vec<_> = list.entries().collect();
         assert_eq!(({ got[1].start_dpa }, { got[1].shared_seq }, got[1].tag), (0x4000_0000, 0x0304, [7; 16]));
         assert_eq!(sent(&mut ep), [0x02, 0x01, 0, 0, 2, 0, 0, 0, 0x0d, 0x0c, 0x0b, 0x0a]);

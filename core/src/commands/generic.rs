@@ -1,12 +1,12 @@
 //! Generic Component commands (CXL r3.1 section 8.2.9, Table 8-37).
 
-use super::{command_set, custom_commands, 
-    Command, Listed, WithItems, fixed_commands, item_counts, listed_commands, raw_read_commands,
-    variable_request_commands,
-};
 pub use super::WithData;
-use crate::cci::{MAX_PAYLOAD_LEN, Opcode, ResponseSize};
+use super::{
+    Command, Listed, WithItems, command_set, custom_commands, fixed_commands, item_counts, listed_commands,
+    raw_read_commands, variable_request_commands,
+};
 use crate::cci::Response;
+use crate::cci::{MAX_PAYLOAD_LEN, Opcode, ResponseSize};
 use crate::error::{Error, Result};
 use crate::types::*;
 use crate::wire::Wire;
@@ -129,9 +129,8 @@ impl Command for ClearEventRecords {
 
 /// The Command Effects Log's UUID (CXL r3.1 Table 8-71), in wire order:
 /// the log Get Log (0401h) reads with [`GetLogCel`].
-pub const CEL_UUID: [u8; 16] = [
-    0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17,
-];
+pub const CEL_UUID: [u8; 16] =
+    [0x0d, 0xa9, 0xc0, 0xb5, 0xbf, 0x41, 0x4b, 0x78, 0x8f, 0x79, 0x96, 0xb1, 0x62, 0x3b, 0x3f, 0x17];
 
 impl Command for GetLogCel {
     const OPCODE: Opcode = Opcode(0x0401);
@@ -251,7 +250,13 @@ mod tests {
     #[test]
     fn clear_event_records_counts_its_handles() {
         let mut ep = answering(0x0101, 0, &[]);
-        let head = cxlmi_cmd_clear_event_records_req { event_log: 2, clear_flags: 0, nr_recs: 99, reserved: [0; 3], handles: [] };
+        let head = cxlmi_cmd_clear_event_records_req {
+            event_log: 2,
+            clear_flags: 0,
+            nr_recs: 99,
+            reserved: [0; 3],
+            handles: [],
+        };
         ep.execute::<ClearEventRecords>(Tunnel::None, &ClearEventRecordsInput { head, handles: &[0x0102, 0x0304] })
             .unwrap();
         assert_eq!(sent(&mut ep), [2, 0, 2, 0, 0, 0, 0x02, 0x01, 0x04, 0x03]);
@@ -269,7 +274,8 @@ mod tests {
         wire[20..22].copy_from_slice(&500u16.to_le_bytes());
         wire[32 + 20..32 + 22].copy_from_slice(&0xabcdu16.to_le_bytes()); // first record's handle
         let mut ep = answering(0x0100, 0, &wire);
-        let list = ep.execute::<GetEventRecords>(Tunnel::None, &cxlmi_cmd_get_event_records_req { event_log: 1 }).unwrap();
+        let list =
+            ep.execute::<GetEventRecords>(Tunnel::None, &cxlmi_cmd_get_event_records_req { event_log: 1 }).unwrap();
         // the mock zero-fills to the full room, as upstream's does: capacity bounds it
         assert_eq!(list.count(), CXLMI_MAX_SUPPORTED_EVENT_RECORDS);
         assert_eq!({ list.head.record_count }, CXLMI_MAX_SUPPORTED_EVENT_RECORDS as u16);
@@ -296,7 +302,11 @@ mod tests {
         assert_eq!(sent(&mut ep), to_vec(&req));
         // A byte count past any message is sent as asked, the room capped at the CCI limit.
         let huge = cxlmi_cmd_get_supported_features_req { count: u32::MAX, ..req };
-        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(GetSupportedFeatures::OPCODE, 0, &wire);
+        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(
+            GetSupportedFeatures::OPCODE,
+            0,
+            &wire,
+        );
         assert_eq!(ep.execute::<GetSupportedFeatures>(Tunnel::None, &huge).unwrap().count(), 3);
         assert_eq!(GetSupportedFeatures::response_size(&huge).max, MAX_PAYLOAD_LEN);
     }
@@ -310,7 +320,11 @@ mod tests {
         want.extend_from_slice(&[0, 1, 0, 0, 8, 0, 0, 0]);
         assert_eq!(sent(&mut ep), want);
         let cel_req = cxlmi_cmd_get_log_req { length: 8, ..req };
-        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(GetLogCel::OPCODE, 0, &[0x01, 0x00, 0x02, 0x00, 0x01, 0x43, 0x20, 0x00]);
+        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().queue_response(
+            GetLogCel::OPCODE,
+            0,
+            &[0x01, 0x00, 0x02, 0x00, 0x01, 0x43, 0x20, 0x00],
+        );
         let cel: Vec<_> = ep.execute::<GetLogCel>(Tunnel::None, &cel_req).unwrap().entries().collect();
         assert_eq!(cel.len(), 2);
         assert_eq!(({ cel[1].opcode }, { cel[1].command_effect }), (0x4301, 0x20));

@@ -1,12 +1,12 @@
 //! Memory Device commands (CXL r3.1 section 8.2.9.9, Table 8-126).
 
-use super::{command_set, custom_commands, 
-    Command, CAPACITY_UNIT, Listed, dc_region_configs, fixed_commands, item_counts, listed_commands,
-    raw_read_commands, room_len, variable_request_commands,
+use super::{
+    CAPACITY_UNIT, Command, Listed, command_set, custom_commands, dc_region_configs, fixed_commands, item_counts,
+    listed_commands, raw_read_commands, room_len, variable_request_commands,
 };
 pub use super::{WithData, WithItems};
-use crate::cci::{Opcode, ResponseSize};
 use crate::cci::Response;
+use crate::cci::{Opcode, ResponseSize};
 use crate::error::{Error, Result};
 use crate::types::*;
 use crate::wire::Wire;
@@ -350,7 +350,11 @@ mod tests {
         assert_eq!(sent(&mut ep), [0x1f, 0x0e, 90, 0, 2, 1, 0xf6, 0xff, 4, 3, 6, 5]);
 
         let mut ep = answering(0x4304, 0, &[]);
-        let req = cxlmi_cmd_memdev_scan_media_req { scan_media_physaddr: 0x40, scan_media_physaddr_length: 0x0203, scan_media_flags: 1 };
+        let req = cxlmi_cmd_memdev_scan_media_req {
+            scan_media_physaddr: 0x40,
+            scan_media_physaddr_length: 0x0203,
+            scan_media_flags: 1,
+        };
         ep.execute::<ScanMedia>(Tunnel::None, &req).unwrap();
         assert_eq!(sent(&mut ep), [0x40, 0, 0, 0, 0, 0, 0, 0, 3, 2, 0, 0, 0, 0, 0, 0, 1]);
 
@@ -424,17 +428,24 @@ mod tests {
         ep.execute::<SetLsa>(Tunnel::None, &WithData { head, data: &[0xde, 0xad] }).unwrap();
         assert_eq!(sent(&mut ep), [0x0d, 0x0c, 0x0b, 0x0a, 0, 0, 0, 0, 0xde, 0xad]);
         let big = vec![0u8; MAX_PAYLOAD_LEN - cxlmi_cmd_memdev_set_lsa_req::SIZE + 1];
-        assert!(matches!(ep.execute::<SetLsa>(Tunnel::None, &WithData { head, data: &big }), Err(Error::InvalidArgument(_))));
+        assert!(matches!(
+            ep.execute::<SetLsa>(Tunnel::None, &WithData { head, data: &big }),
+            Err(Error::InvalidArgument(_))
+        ));
 
         let mut ep = answering(0x4600, 0, &[]);
-        let head = cxlmi_cmd_memdev_security_send_req { security_protocol: 0xef, sp_specific: 0x0102, rsvd: [0; 5], data: [] };
+        let head =
+            cxlmi_cmd_memdev_security_send_req { security_protocol: 0xef, sp_specific: 0x0102, rsvd: [0; 5], data: [] };
         ep.execute::<SecuritySend>(Tunnel::None, &WithData { head, data: &[1, 2, 3] }).unwrap();
         assert_eq!(sent(&mut ep), [0xef, 2, 1, 0, 0, 0, 0, 0, 1, 2, 3]);
     }
 
     #[test]
     fn poison_list_is_clamped_to_capacity_and_to_what_arrived() {
-        let req = cxlmi_cmd_memdev_get_poison_list_req { get_poison_list_phy_addr: 0x1000, get_poison_list_phy_addr_len: 0x20 };
+        let req = cxlmi_cmd_memdev_get_poison_list_req {
+            get_poison_list_phy_addr: 0x1000,
+            get_poison_list_phy_addr_len: 0x20,
+        };
         let mut wire = vec![0u8; 32 + 2 * 16];
         wire[0] = 0x01;
         wire[2..10].copy_from_slice(&0x0102_0304_0506_0708u64.to_le_bytes());
@@ -516,7 +527,8 @@ mod tests {
             dpa_range_count: 77,
             dpa_range_list: [],
         };
-        let ranges = [cxlmi_cmd_memdev_media_ops_dpa_range_list_entry { starting_dpa: 0x0102_0304_0506_0708, length: 0x40 }];
+        let ranges =
+            [cxlmi_cmd_memdev_media_ops_dpa_range_list_entry { starting_dpa: 0x0102_0304_0506_0708, length: 0x40 }];
         ep.execute::<MediaOperationsSanitize>(Tunnel::None, &WithItems { head, items: &ranges }).unwrap();
         let p = sent(&mut ep);
         assert_eq!(&p[..8], [1, 1, 0, 0, 1, 0, 0, 0]);
@@ -536,10 +548,20 @@ mod tests {
         for (op, release) in [(0x4802u16, false), (0x4803, true)] {
             let mut ep = answering(op, 0, &[]);
             if release {
-                let head = cxlmi_cmd_memdev_release_dc_req { updated_extent_list_size: 0, flags: 1, rsvd1: [0; 3], extents: [] };
+                let head = cxlmi_cmd_memdev_release_dc_req {
+                    updated_extent_list_size: 0,
+                    flags: 1,
+                    rsvd1: [0; 3],
+                    extents: [],
+                };
                 ep.execute::<ReleaseDc>(Tunnel::None, &WithItems { head, items: &[ext, ext] }).unwrap();
             } else {
-                let head = cxlmi_cmd_memdev_add_dc_response_req { updated_extent_list_size: 9, flags: 1, rsvd1: [0; 3], extents: [] };
+                let head = cxlmi_cmd_memdev_add_dc_response_req {
+                    updated_extent_list_size: 9,
+                    flags: 1,
+                    rsvd1: [0; 3],
+                    extents: [],
+                };
                 ep.execute::<AddDcResponse>(Tunnel::None, &WithItems { head, items: &[ext, ext] }).unwrap();
             }
             let p = sent(&mut ep);
@@ -547,9 +569,13 @@ mod tests {
             assert_eq!(&p[..8], [2, 0, 0, 0, 1, 0, 0, 0]);
             assert_eq!(&p[8..24], [0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0]);
         }
-        let head = cxlmi_cmd_memdev_add_dc_response_req { updated_extent_list_size: 0, flags: 0, rsvd1: [0; 3], extents: [] };
+        let head =
+            cxlmi_cmd_memdev_add_dc_response_req { updated_extent_list_size: 0, flags: 0, rsvd1: [0; 3], extents: [] };
         let too_many = vec![ext; (MAX_PAYLOAD_LEN - 8) / 24 + 1];
-        assert!(matches!(AddDcResponse::request_len(&WithItems { head, items: &too_many }), Err(Error::InvalidArgument(_))));
+        assert!(matches!(
+            AddDcResponse::request_len(&WithItems { head, items: &too_many }),
+            Err(Error::InvalidArgument(_))
+        ));
     }
 
     #[test]
@@ -568,11 +594,23 @@ mod tests {
         let mut ep = mock_endpoint();
         let other = cxlmi_cmd_memdev_security_receive_req { security_protocol: 0xef, ..req };
         assert!(matches!(ep.execute::<SecurityReceive>(Tunnel::None, &other), Err(Error::InvalidArgument(_))));
-        assert_eq!(ep.transport_mut::<crate::transport::mock::Mock>().unwrap().stats().0, 0, "nothing is sent for an unknown protocol");
+        assert_eq!(
+            ep.transport_mut::<crate::transport::mock::Mock>().unwrap().stats().0,
+            0,
+            "nothing is sent for an unknown protocol"
+        );
     }
 
     fn region(base: u64, decode_len: u64, flags: u8) -> cxlmi_dc_region_config {
-        cxlmi_dc_region_config { base, decode_len, region_len: 0x4000_0000, block_size: 0x20_0000, dsmadhandle: 0x0102_0304, flags, rsvd2: [0; 3] }
+        cxlmi_dc_region_config {
+            base,
+            decode_len,
+            region_len: 0x4000_0000,
+            block_size: 0x20_0000,
+            dsmadhandle: 0x0102_0304,
+            flags,
+            rsvd2: [0; 3],
+        }
     }
 
     fn dc_config_wire(num: u8, claimed: u8, regions: &[cxlmi_dc_region_config]) -> Vec<u8> {

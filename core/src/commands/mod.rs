@@ -14,8 +14,8 @@ pub mod fmapi;
 pub mod generic;
 pub mod memdev;
 
-use crate::cci::{Opcode, ResponseSize};
 use crate::cci::Response;
+use crate::cci::{Opcode, ResponseSize};
 use crate::error::{Error, Result};
 use crate::wire::Wire;
 
@@ -442,8 +442,8 @@ pub(crate) fn dc_region_configs<R: Wire>(
 pub(crate) mod testing {
     //! Running commands against a mock endpoint in unit tests.
     use crate::cci::Opcode;
-    use crate::{Context, Endpoint};
     use crate::log::Logger;
+    use crate::{Context, Endpoint};
 
     pub fn mock_endpoint() -> Endpoint {
         Context::new(Logger::stderr(0)).open_mock()
@@ -458,6 +458,10 @@ pub(crate) mod testing {
 
     /// The payload of the last command the mock received.
     pub fn sent(ep: &mut Endpoint) -> Vec<u8> {
-        ep.transport_mut::<crate::transport::mock::Mock>().unwrap().last_command().map(|(_, p)| p.to_vec()).unwrap_or_default()
+        ep.transport_mut::<crate::transport::mock::Mock>()
+            .unwrap()
+            .last_command()
+            .map(|(_, p)| p.to_vec())
+            .unwrap_or_default()
     }
 }

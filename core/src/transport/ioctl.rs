@@ -35,8 +35,8 @@ use crate::cci::{CATEGORY_RESPONSE, HEADER_LEN, Header, Opcode};
 use crate::error::{Error, Result};
 use crate::log::{LOG_DEBUG, LOG_ERR, LOG_NOTICE, LOG_WARNING, Logger};
 use crate::log_at;
-pub use kernel::{Named, cxl_command_info, cxl_command_payload, cxl_send_command};
 use kernel::{FLAG_ENABLED, FLAG_EXCLUSIVE, ID_RAW, MAX_PAYLOAD, MIN_PAYLOAD, VARIABLE};
+pub use kernel::{Named, cxl_command_info, cxl_command_payload, cxl_send_command};
 
 /// Where the kernel describes a memory device: `payload_max` is there.
 pub const SYSFS_CXL_DEVICES: &str = "/sys/bus/cxl/devices";
@@ -175,7 +175,11 @@ impl MailboxMode {
         let table = match mailbox.query_commands() {
             Ok(table) => Some(table),
             Err(e) => {
-                log_at!(log, LOG_WARNING, "{name}: the kernel does not list its mailbox commands (CXL_MEM_QUERY_COMMANDS: {e})");
+                log_at!(
+                    log,
+                    LOG_WARNING,
+                    "{name}: the kernel does not list its mailbox commands (CXL_MEM_QUERY_COMMANDS: {e})"
+                );
                 None
             }
         };
@@ -207,9 +211,10 @@ impl MailboxMode {
     /// input past the payload size with EINVAL and, up to it, the size
     /// mismatch with ENOMEM, both before reading the input or sending.
     fn probe_payload_max(&self, mailbox: &mut dyn Mailbox) -> Option<usize> {
-        let (_, probe) = self.ids.as_ref()?.iter().find(|(_, e)| {
-            (e.size_in as usize) < MIN_PAYLOAD && e.flags & FLAG_EXCLUSIVE == 0 && self.enabled(e)
-        })?;
+        let (_, probe) =
+            self.ids.as_ref()?.iter().find(|(_, e)| {
+                (e.size_in as usize) < MIN_PAYLOAD && e.flags & FLAG_EXCLUSIVE == 0 && self.enabled(e)
+            })?;
         let mut fits = |len: usize| -> Option<bool> {
             let mut cmd = cxl_send_command { id: probe.id, ..Default::default() };
             cmd.r#in.size = len as u32;
@@ -447,10 +452,16 @@ impl Ioctl {
                 }
             }
         }
-        log_at!(self.log, LOG_DEBUG, "{}: {opcode}: {}", self.name, match route {
-            Route::Id(n, _) => format!("kernel id {} ({})", n.id, n.name),
-            _ => "RAW".into(),
-        });
+        log_at!(
+            self.log,
+            LOG_DEBUG,
+            "{}: {opcode}: {}",
+            self.name,
+            match route {
+                Route::Id(n, _) => format!("kernel id {} ({})", n.id, n.name),
+                _ => "RAW".into(),
+            }
+        );
         // Room beyond this command's own is borrowed, and cut off below.
         let bounce = room > out.len();
         let out_buf: &mut [u8] = if bounce {
@@ -554,7 +565,14 @@ impl Transport for Ioctl {
         self.send(req, rsp, Want { pad_to: None, tunnelled: true })
     }
 
-    fn exchange_direct(&mut self, req: &[u8], rsp: &mut [u8], min_payload: usize, _fmapi: bool, _timeout_ms: u32) -> Result<usize> {
+    fn exchange_direct(
+        &mut self,
+        req: &[u8],
+        rsp: &mut [u8],
+        min_payload: usize,
+        _fmapi: bool,
+        _timeout_ms: u32,
+    ) -> Result<usize> {
         self.send(req, rsp, Want { pad_to: Some(min_payload), tunnelled: false })
     }
 

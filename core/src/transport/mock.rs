@@ -101,7 +101,6 @@ impl Transport for Mock {
         false
     }
 
-
     fn describe(&self) -> String {
         "mock".into()
     }

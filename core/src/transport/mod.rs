@@ -25,7 +25,14 @@ pub trait Transport: std::any::Any + Send {
     /// accepts shorter replies for a direct command (the Linux mailbox, for
     /// CXL 2.0 devices, as upstream does) pads them here; others need not
     /// override it, and the minimum is enforced above them.
-    fn exchange_direct(&mut self, req: &[u8], rsp: &mut [u8], min_payload: usize, fmapi: bool, timeout_ms: u32) -> Result<usize> {
+    fn exchange_direct(
+        &mut self,
+        req: &[u8],
+        rsp: &mut [u8],
+        min_payload: usize,
+        fmapi: bool,
+        timeout_ms: u32,
+    ) -> Result<usize> {
         let _ = min_payload;
         self.exchange(req, rsp, fmapi, timeout_ms)
     }

@@ -2,8 +2,8 @@
 #![allow(non_camel_case_types)]
 
 use super::CXL_MAILBOX_MAX_PAYLOAD_SIZE;
-use cxlmi_derive::Wire;
 use core::ffi::c_char;
+use cxlmi_derive::Wire;
 
 /// Identify output (opcode 0001h, CXL r3.1 section 8.2.9.1.1).
 #[repr(C, packed)]

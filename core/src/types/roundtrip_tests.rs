@@ -69,12 +69,8 @@ fn reserved_mask<T: Wire>(name: &str) -> Vec<bool> {
 }
 
 /// The payload struct sources, to read field names from.
-const SOURCES: [&str; 4] = [
-    include_str!("mod.rs"),
-    include_str!("generic.rs"),
-    include_str!("memdev.rs"),
-    include_str!("fmapi.rs"),
-];
+const SOURCES: [&str; 4] =
+    [include_str!("mod.rs"), include_str!("generic.rs"), include_str!("memdev.rs"), include_str!("fmapi.rs")];
 const COMPAT_SOURCE: &str = include_str!("compat.rs");
 
 /// The declaration body of `pub struct <name> {`, from the sources.

@@ -6,9 +6,9 @@ pub mod fake_mctpd;
 pub mod scripted;
 pub mod sim;
 
-use cxlmi::Tunnel;
 #[cfg(feature = "errno")]
 use cxlmi::Error;
+use cxlmi::Tunnel;
 
 /// Whether this build links the C library crate (feature `errno`): a shared
 /// object built on it exports the C library's functions too.

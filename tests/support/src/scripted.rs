@@ -65,9 +65,9 @@ pub const ID_SET_SHUTDOWN_STATE: u32 = 14;
 
 /// The opcodes QEMU's type 3 device lists in its Command Effects Log.
 pub const QEMU_CEL: [u16; 33] = [
-    0x0100, 0x0101, 0x0102, 0x0103, 0x0200, 0x0201, 0x0202, 0x0300, 0x0301, 0x0400, 0x0401, 0x0402, 0x0403,
-    0x0500, 0x0501, 0x0502, 0x4000, 0x4100, 0x4101, 0x4102, 0x4103, 0x4200, 0x4201, 0x4202, 0x4300, 0x4301,
-    0x4302, 0x4303, 0x4304, 0x4305, 0x4400, 0x4401, 0x4500,
+    0x0100, 0x0101, 0x0102, 0x0103, 0x0200, 0x0201, 0x0202, 0x0300, 0x0301, 0x0400, 0x0401, 0x0402, 0x0403, 0x0500,
+    0x0501, 0x0502, 0x4000, 0x4100, 0x4101, 0x4102, 0x4103, 0x4200, 0x4201, 0x4202, 0x4300, 0x4301, 0x4302, 0x4303,
+    0x4304, 0x4305, 0x4400, 0x4401, 0x4500,
 ];
 
 /// The kernel being played.
@@ -200,7 +200,10 @@ impl Handle {
 
 impl Kernel {
     /// The kernel in front of `device` (opcode and input to return code and output).
-    pub fn new(config: Config, mut device: impl FnMut(u16, &[u8]) -> (u16, Vec<u8>) + Send + 'static) -> (Kernel, Handle) {
+    pub fn new(
+        config: Config,
+        mut device: impl FnMut(u16, &[u8]) -> (u16, Vec<u8>) + Send + 'static,
+    ) -> (Kernel, Handle) {
         Kernel::with_device(config, move |opcode, input, _room| device(opcode, input))
     }
 
@@ -210,7 +213,10 @@ impl Kernel {
     }
 
     /// The kernel in front of `device`, which also sees the room it has for its output.
-    pub fn with_device(config: Config, device: impl FnMut(u16, &[u8], usize) -> (u16, Vec<u8>) + Send + 'static) -> (Kernel, Handle) {
+    pub fn with_device(
+        config: Config,
+        device: impl FnMut(u16, &[u8], usize) -> (u16, Vec<u8>) + Send + 'static,
+    ) -> (Kernel, Handle) {
         let state = Arc::new(Mutex::new(State {
             config,
             sent: Vec::new(),
@@ -226,7 +232,11 @@ impl Kernel {
 /// The table entry in slot `id`, with the flags the kernel reports for it.
 fn slot(c: &Config, id: u32) -> cxl_command_info {
     if id == ID_RAW {
-        return if c.raw { cxl_command_info { id, flags: 0, size_in: VARIABLE, size_out: VARIABLE } } else { Default::default() };
+        return if c.raw {
+            cxl_command_info { id, flags: 0, size_in: VARIABLE, size_out: VARIABLE }
+        } else {
+            Default::default()
+        };
     }
     let Some(e) = TABLE.iter().find(|e| e.id == id) else { return Default::default() };
     let opcode = kernel::by_id(id).expect("every table id is named").opcode.0;
@@ -548,11 +558,18 @@ mod tests {
 
     #[test]
     fn the_variables_describe_the_kernel() {
-        let vars = |list: &'static [(&str, &str)]| move |name: &str| list.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+        let vars = |list: &'static [(&str, &str)]| {
+            move |name: &str| list.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+        };
         let c = Config::from_vars(vars(&[]));
         assert!(!c.raw && c.sysfs && c.exclusive.is_empty());
         assert_eq!(c.payload_size, 2048);
-        let c = Config::from_vars(vars(&[("CXLMI_TEST_RAW", "1"), ("CXLMI_TEST_PMEM", "1"), ("CXLMI_TEST_PAYLOAD", "0x400"), ("CXLMI_TEST_SYSFS", "0")]));
+        let c = Config::from_vars(vars(&[
+            ("CXLMI_TEST_RAW", "1"),
+            ("CXLMI_TEST_PMEM", "1"),
+            ("CXLMI_TEST_PAYLOAD", "0x400"),
+            ("CXLMI_TEST_SYSFS", "0"),
+        ]));
         assert!(c.raw && !c.sysfs);
         assert_eq!((c.payload_size, c.exclusive), (1024, vec![ID_SET_LSA, ID_SET_SHUTDOWN_STATE]));
         assert_eq!(Config::from_vars(vars(&[("CXLMI_TEST_PAYLOAD", "1024")])).payload_size, 1024);
@@ -601,7 +618,10 @@ mod tests {
             })
             .collect();
         let number = |name: &str| {
-            let v = defines.get(name).unwrap_or_else(|| panic!("SHIM_{name} is not defined")).trim_end_matches(['u', 'U', 'l', 'L']);
+            let v = defines
+                .get(name)
+                .unwrap_or_else(|| panic!("SHIM_{name} is not defined"))
+                .trim_end_matches(['u', 'U', 'l', 'L']);
             match v.strip_prefix("0x") {
                 Some(hex) => u64::from_str_radix(hex, 16),
                 None => v.parse(),

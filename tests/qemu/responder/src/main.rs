@@ -152,7 +152,8 @@ fn serve(stream: UnixStream, eid: u8) -> io::Result<()> {
     let mut tx = Tx(BufWriter::new(stream));
     let mut serial = MctpSerialHandler::new();
     let mut stack = Stack::new(Eid(eid), SERIAL_MTU, now());
-    let mut responder = Responder { fabric: Model::Switch.build(), requests: 0, silence_next: false, dropped_tag: None };
+    let mut responder =
+        Responder { fabric: Model::Switch.build(), requests: 0, silence_next: false, dropped_tag: None };
     loop {
         let packet = match block_on(serial.recv_async(&mut rx)) {
             Ok(p) => p.to_vec(),
