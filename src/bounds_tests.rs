@@ -748,3 +748,40 @@ fn every_response_length_stays_in_bounds_tunnelled() {
     }
     eprintln!("bounds: {calls} tunnelled calls");
 }
+
+/// The core's tests speak errno and C tunnel information through
+/// cxlmi-test-support's mirrors of this crate's mappings; they must agree.
+#[test]
+fn the_test_support_mirrors_agree_with_the_c_mappings() {
+    use cxlmi::Error;
+    use cxlmi_test_support::ErrnoExt;
+    let errors = [
+        Error::Device(6),
+        Error::InvalidArgument("x"),
+        Error::FmapiDisabled,
+        Error::Protocol("x"),
+        Error::Timeout,
+        Error::Io(std::io::Error::from_raw_os_error(libc::EBUSY)),
+        Error::Io(std::io::Error::other("no errno")),
+        Error::Unsupported("x"),
+    ];
+    for e in &errors {
+        assert_eq!(e.errno(), crate::errno_of(e), "{e:?}");
+    }
+    for level in 0..=2 {
+        for mhd in [false, true] {
+            for (port, ld) in [(3, -1), (-1, 2), (5, 4), (0, 0)] {
+                let info = cxlmi_tunnel_info { port, ld, level, mhd };
+                let c = crate::tunnel_from_info(Some(&info));
+                let ok = c.is_ok() && (level < 2 || (port >= 0 && ld >= 0));
+                if ok {
+                    assert_eq!(
+                        c.unwrap(),
+                        cxlmi_test_support::tunnel(port, ld, level, mhd),
+                        "{level} {mhd} {port} {ld}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -10,9 +10,9 @@ mod memdev;
 mod context;
 mod emulator;
 mod mock;
+mod target;
 #[cfg(test)]
 mod bounds_tests;
-mod target;
 
 use core::ffi::{c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -84,16 +84,6 @@ static SHIM: OnceLock<Shim> = OnceLock::new();
 
 fn shim() -> &'static Shim {
     SHIM.get_or_init(|| {
-        if cxlmi_test_support::LINKS_C_LIBRARY {
-            // cargo built it with the workspace's features (cargo test --workspace): it carries
-            // the C library's cxlmi_* functions, which would stand in front of libcxlmi.so's.
-            let msg = b"ioctl-shim: built with cxlmi-test-support's errno feature; build it alone: cargo build -p cxlmi-ioctl-shim\n";
-            // SAFETY: writing a static buffer to stderr.
-            unsafe {
-                libc::write(2, msg.as_ptr().cast(), msg.len());
-                libc::abort();
-            }
-        }
         let dev = std::env::var("CXLMI_TEST_DEVICE").ok().filter(|d| !d.is_empty()).unwrap_or_else(|| "mem0".into());
         let path = |p: String| CString::new(p).expect("CXLMI_TEST_DEVICE has no NUL");
         let (kernel, handle) = Kernel::qemu(Config::from_env());
