@@ -38,7 +38,7 @@ fn main() {
     let ffi_mock = root.join("src/mock.rs");
     let types_dir = root.join("core/src/types");
 
-    // cxlmi/api-types.h: the payload structs, enums and limits of src/types/,
+    // cxlmi/api-types.h: the payload structs, enums and limits of core/src/types/,
     // laid out as upstream's tree is, so that code and SWIG interfaces written
     // for it (`#include "cxlmi/api-types.h"`) find them there.
     let type_names = declared_items(&types_dir, &["pub struct ", "pub enum "]);
@@ -56,7 +56,7 @@ fn main() {
     types.export.exclude.clear();
     let mut builder = cbindgen::Builder::new().with_config(types).with_src(types_dir.join("mod.rs"));
     // cbindgen emits a struct or enum only when a function uses it or it is
-    // listed; every cxlmi_* type in src/types/ is public API, used or not.
+    // listed; every cxlmi_* type in core/src/types/ is public API, used or not.
     // They are listed in source order so the header follows the Rust files.
     for name in &type_names {
         builder = builder.include_item(name);
@@ -90,7 +90,7 @@ fn main() {
     write_if_changed(&include.join("libcxlmi.h"), &fix_retcode_tostr(&header));
 
     // cxlmi/test.h: only the mock functions. They take `struct cxlmi_endpoint *`
-    // from ffi/mod.rs, which is not parsed here; the stub tells cbindgen these
+    // from src/lib.rs, which is not parsed here; the stub tells cbindgen these
     // names are (opaque) structs, so it writes the `struct` tag and declares them.
     let mut test = config;
     test.include_guard = Some("LIBCXLMI_TEST_H".into());

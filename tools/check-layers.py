@@ -98,7 +98,7 @@ def imports(path, file, known, macros):
         text = re.sub(r"^\s*pub use [^;]*;", "", text, flags=re.M)
     # `use` groups name several paths under one prefix: `use crate::a::{b, c::d}`.
     names = []
-    for m in re.finditer(r"\buse\s+((?:\$?crate|super|self)(?:::\w+)*)::\{([^;]*)\};", text):
+    for m in re.finditer(r"\buse\s+((?:\$?crate|super|self|\w+)(?:::\w+)*)::\{([^;]*)\};", text):
         prefix = m.group(1)
         for item in re.findall(r"(\w+(?:::\w+)*)", m.group(2)):
             names.append(prefix + "::" + item)

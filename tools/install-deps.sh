@@ -19,7 +19,7 @@ if [ "$what" = test ]; then
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
-    echo "install-deps: cargo not found; install Rust 1.85 or newer with rustup (https://rustup.rs)" >&2
+    echo "install-deps: cargo not found; install Rust 1.86 or newer with rustup (https://rustup.rs)" >&2
     exit 1
 fi
 

@@ -21,7 +21,7 @@ pub enum Tunnel {
 }
 
 /// Tunnel Management Command.
-pub const OPCODE: Opcode = Opcode::new(0x53, 0x00);
+pub const OPCODE: Opcode = crate::commands::fmapi::TUNNEL_MANAGEMENT;
 /// Tunnel request header: port or LD id, target type, command size (LE16).
 pub const REQUEST_HEADER_LEN: usize = 4;
 /// Tunnel response header: response length (LE16), reserved.

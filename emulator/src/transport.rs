@@ -1,5 +1,5 @@
 //! The emulator transport: hands each framed request to an emulated
-//! component ([`crate::emulator`]) and returns its response message, the way
+//! component ([`crate::device::Component`]) and returns its response message, the way
 //! MCTP and the mailbox carry them, so everything above the transport
 //! (framing, tags, tunnelling, response checks) runs as on hardware.
 

@@ -19,7 +19,7 @@ pub use super::Entry;
 
 /// Tunnel Management Command (5300h), which the library sends to tunnel
 /// other commands rather than as a command of its own.
-pub const TUNNEL_MANAGEMENT: Opcode = crate::tunnel::OPCODE;
+pub const TUNNEL_MANAGEMENT: Opcode = super::fmapi::TUNNEL_MANAGEMENT;
 
 /// The command sets, each with what its `command_set!` declares.
 const SETS: [(&str, &[&[Entry]]); 3] =

@@ -18,6 +18,10 @@ use crate::error::Result;
 use crate::types::*;
 use crate::wire::Wire;
 
+/// Tunnel Management Command (5300h, CXL r3.1 section 7.6.7.3.1): not a
+/// command of its own here; [`crate::tunnel`] wraps other commands in it.
+pub const TUNNEL_MANAGEMENT: Opcode = Opcode::new(0x53, 0x00);
+
 /// Declares commands whose request is a fixed part with entries after it
 /// (counted by its count field), and whose response is a fixed part with one
 /// entry for each entry sent.
