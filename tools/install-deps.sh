@@ -15,7 +15,7 @@ needs=(meson:meson ninja:ninja-build pkg-config:pkg-config gcc:gcc)
 # the demo and the test suite build the Python module too
 needs+=(python3:python3 swig:swig)
 if [ "$what" = test ]; then
-    needs+=(valgrind:valgrind git:git)
+    needs+=(valgrind:valgrind git:git clang-format:clang-format)
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# The whole test suite, the way CI runs it. For each configuration
+# The whole test suite, the way CI runs it. First the formatters (a run of its own). For each
+# configuration
 #   build        the defaults, with MCTP discovery over D-Bus (-Dlibdbus=enabled)
 #   build-cxl2   -Dcxl2_0_mode=enabled (the CXL 2.0 payload layouts)
 # it sets up the build directory (with the Python module), compiles, runs every meson test (Rust
@@ -16,6 +17,31 @@ cd "$(dirname "$0")/.."
 
 tools/install-deps.sh test
 
+# The formatters, as their own run: rustfmt (with cargo), clang-format (install-deps.sh) and ruff,
+# pinned, in a virtualenv of its own under the cache; only ruff itself goes on PATH (for the meson
+# test `format` too), not the virtualenv's python3.
+echo "=== formatting (tools/check-format.sh)"
+if ! cargo fmt --version >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then
+    rustup component add rustfmt
+fi
+tools_dir=${XDG_CACHE_HOME:-$HOME/.cache}/cxlmi-tools
+ruff_version=$(sed -n 's/^RUFF_VERSION=//p' tools/check-format.sh)
+if [ "$("$tools_dir/venv/bin/ruff" --version 2>/dev/null)" != "ruff $ruff_version" ]; then
+    python3 -m venv "$tools_dir/venv" && "$tools_dir/venv/bin/pip" install --quiet "ruff==$ruff_version" \
+        || echo "test-all: could not install ruff $ruff_version"
+fi
+mkdir -p "$tools_dir/bin"
+ln -sf "$tools_dir/venv/bin/ruff" "$tools_dir/bin/ruff"
+export PATH="$tools_dir/bin:$PATH"
+extra_results=()
+failed_runs=()
+if tools/check-format.sh --require; then
+    extra_results+=(OK)
+else
+    extra_results+=(FAIL)
+    failed_runs+=("formatting")
+fi
+
 valgrind_cmd='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet'
 # CPython keeps much of its memory until exit: for Python, memory errors fail, leaks are not checked.
 valgrind_py='valgrind --error-exitcode=1 --leak-check=no --quiet'
@@ -24,8 +50,6 @@ valgrind_python=/usr/bin/python3
 if [ ! -x "$valgrind_python" ] || [ "$(py_minor "$valgrind_python")" != "$(py_minor python3)" ]; then
     valgrind_python=$(command -v python3)
 fi
-extra_results=()
-failed_runs=()
 logs=()
 
 # Options are given in full, so a build directory configured otherwise earlier is set back.
@@ -62,6 +86,18 @@ for config in "build -Dtests=true -Dpython=enabled -Dlibdbus=enabled -Dcxl2_0_mo
         failed_runs+=("$dir: Python under valgrind")
     fi
 done
+
+# The library as a distribution may ship it, without the emulated fabric (-Demulator=disabled):
+# the tests that need no emulator, and cxlmi_open_emulator failing as documented.
+echo "=== build-noemu: meson test"
+if [ -f build-noemu/meson-private/coredata.dat ]; then
+    meson setup --reconfigure build-noemu -Dtests=true -Dpython=disabled -Demulator=disabled
+else
+    meson setup build-noemu -Dtests=true -Dpython=disabled -Demulator=disabled
+fi
+meson compile -C build-noemu
+meson test -C build-noemu --no-suite rust --print-errorlogs --logbase all || failed_runs+=("build-noemu: meson test")
+logs+=("build-noemu/meson-logs/all.json")
 
 # Real kernels in QEMU (tests/qemu, docs/qemu.md): the stock Debian kernel and the custom one (built
 # from linux-source-6.12 when not cached under ~/.cache/cxlmi-qemu, 4 to 7 minutes), each booted
