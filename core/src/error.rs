@@ -71,6 +71,51 @@ pub const RETCODE_TEXT: [&core::ffi::CStr; 33] = [
 // The table and the enum must stay in step.
 const _: () = assert!(RETCODE_TEXT.len() == cxlmi_cmd_retcode::CXLMI_RET_NO_BGABORT as usize + 1);
 
+/// Every return code, in value order.
+const RETCODES: [cxlmi_cmd_retcode; 33] = {
+    use cxlmi_cmd_retcode::*;
+    [
+        CXLMI_RET_SUCCESS,
+        CXLMI_RET_BACKGROUND,
+        CXLMI_RET_INPUT,
+        CXLMI_RET_UNSUPPORTED,
+        CXLMI_RET_INTERNAL,
+        CXLMI_RET_RETRY,
+        CXLMI_RET_BUSY,
+        CXLMI_RET_MEDIADISABLED,
+        CXLMI_RET_FWINPROGRESS,
+        CXLMI_RET_FWOOO,
+        CXLMI_RET_FWAUTH,
+        CXLMI_RET_FWSLOT,
+        CXLMI_RET_FWROLLBACK,
+        CXLMI_RET_FWRESET,
+        CXLMI_RET_HANDLE,
+        CXLMI_RET_PADDR,
+        CXLMI_RET_POISONLMT,
+        CXLMI_RET_MEDIAFAILURE,
+        CXLMI_RET_ABORT,
+        CXLMI_RET_SECURITY,
+        CXLMI_RET_PASSPHRASE,
+        CXLMI_RET_MBUNSUPPORTED,
+        CXLMI_RET_PAYLOADLEN,
+        CXLMI_RET_LOG,
+        CXLMI_RET_INTERRUPTED,
+        CXLMI_RET_FEATUREVERSION,
+        CXLMI_RET_FEATURESELVALUE,
+        CXLMI_RET_FEATURETRANSFERIP,
+        CXLMI_RET_FEATURETRANSFEROOO,
+        CXLMI_RET_RESOURCEEXHAUSTED,
+        CXLMI_RET_EXTLIST,
+        CXLMI_RET_TRANSFEROOO,
+        CXLMI_RET_NO_BGABORT,
+    ]
+};
+
+/// The return code `code` names, or `None` for one the spec does not define.
+pub fn retcode(code: u32) -> Option<cxlmi_cmd_retcode> {
+    RETCODES.get(code as usize).copied()
+}
+
 /// Describes a CXL return code, or `None` for a code the spec does not define.
 pub fn retcode_text(code: u32) -> Option<&'static str> {
     RETCODE_TEXT.get(code as usize).map(|c| c.to_str().unwrap_or(""))
@@ -80,5 +125,17 @@ fn retcode_str(code: u16) -> String {
     match retcode_text(u32::from(code)) {
         Some(t) => format!("{t} ({code})"),
         None => format!("unknown return code {code}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_codes_are_listed_in_value_order() {
+        for code in 0..40u32 {
+            assert_eq!(retcode(code).map(|rc| rc as u32), (code < 33).then_some(code));
+        }
     }
 }
