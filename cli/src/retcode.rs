@@ -20,9 +20,6 @@ mod tests {
 
     #[test]
     fn names_follow_the_values() {
-        for (i, rc) in ALL.iter().enumerate() {
-            assert_eq!(*rc as usize, i);
-        }
         assert_eq!(name(6), "BUSY");
         assert_eq!(name(32), "NO_BGABORT");
         assert_eq!(name(999), "UNKNOWN");
