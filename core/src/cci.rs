@@ -21,16 +21,20 @@ pub const REQUEST_VENDOR_EXT_STATUS: u16 = 0xabcd;
 pub struct Opcode(pub u16);
 
 impl Opcode {
+    #[inline]
     pub const fn new(command_set: u8, command: u8) -> Opcode {
         Opcode(((command_set as u16) << 8) | command as u16)
     }
+    #[inline]
     pub const fn command_set(self) -> u8 {
         (self.0 >> 8) as u8
     }
+    #[inline]
     pub const fn command(self) -> u8 {
         self.0 as u8
     }
     /// FM-API command sets (CXL r3.1 Table 8-215): 51h to 56h.
+    #[inline]
     pub const fn is_fmapi(self) -> bool {
         matches!(self.command_set(), 0x51..=0x56)
     }
@@ -57,6 +61,7 @@ pub struct Header {
 
 impl Header {
     /// A request header for `opcode` with a payload of `payload_len` bytes.
+    #[inline]
     pub fn request(tag: u8, opcode: Opcode, payload_len: usize) -> Header {
         Header {
             category: CATEGORY_REQUEST,
@@ -70,6 +75,7 @@ impl Header {
     }
 
     /// Writes the header into the first [`HEADER_LEN`] bytes of `buf`.
+    #[inline]
     pub fn encode(&self, buf: &mut [u8]) {
         debug_assert!(self.payload_len <= MAX_PAYLOAD_LEN);
         let len = self.payload_len as u32 & 0xf_ffff;
@@ -87,6 +93,7 @@ impl Header {
     }
 
     /// Reads a header from `buf`, which must hold at least [`HEADER_LEN`] bytes.
+    #[inline]
     pub fn decode(buf: &[u8]) -> Header {
         let b = &buf[..HEADER_LEN];
         Header {
@@ -112,13 +119,16 @@ pub struct ResponseSize {
 
 impl ResponseSize {
     /// A response of exactly `len` bytes.
+    #[inline]
     pub const fn fixed(len: usize) -> ResponseSize {
         ResponseSize { min: len, max: len }
     }
     /// A response of `min` to `max` bytes.
+    #[inline]
     pub const fn between(min: usize, max: usize) -> ResponseSize {
         ResponseSize { min, max }
     }
+    #[inline]
     pub const fn is_fixed(&self) -> bool {
         self.min == self.max
     }
@@ -136,6 +146,7 @@ pub struct Response<'a> {
 
 impl<'a> Response<'a> {
     /// The bytes the component actually sent.
+    #[inline]
     pub fn sent(&self) -> &'a [u8] {
         &self.bytes[..self.len.min(self.bytes.len())]
     }
@@ -145,6 +156,7 @@ impl<'a> Response<'a> {
 /// arrived) against the request header it answers, and returns the payload
 /// length. A non-zero return code ends the check first, as the payload of an
 /// error response means nothing.
+#[inline]
 pub fn check_response(req: &Header, rsp: &[u8], size: ResponseSize) -> Result<usize> {
     if rsp.len() < HEADER_LEN {
         return Err(Error::Protocol("response too short to hold a CCI header"));

@@ -1,6 +1,7 @@
 //! Endpoints: one open CXL component, and the one path every command takes
 //! to the wire and back (framing, tunnelling, response checks).
 
+use std::any::{Any, TypeId};
 use std::sync::Arc;
 
 use crate::cci::{self, HEADER_LEN, Header, MAX_PAYLOAD_LEN, Opcode, Response, ResponseSize};
@@ -15,6 +16,9 @@ use crate::types::cxlmi_cmd_retcode;
 /// One open CXL component (device, switch or mock).
 pub struct Endpoint {
     transport: Box<dyn Transport>,
+    /// The concrete type behind `transport`, taken once: reaching the
+    /// transport again ([`Endpoint::transport_mut`]) then costs no call.
+    transport_type: TypeId,
     log: Arc<Logger>,
     pub(crate) has_fmapi: bool,
     timeout_ms: u32,
@@ -29,7 +33,9 @@ pub struct Endpoint {
 impl Endpoint {
     pub(crate) fn new(transport: Box<dyn Transport>, log: Arc<Logger>) -> Endpoint {
         let timeout_ms = transport.default_timeout_ms();
+        let any: &dyn Any = &*transport;
         Endpoint {
+            transport_type: any.type_id(),
             transport,
             log,
             has_fmapi: false,
@@ -41,6 +47,7 @@ impl Endpoint {
         }
     }
 
+    #[inline]
     pub fn log(&self) -> &Logger {
         &self.log
     }
@@ -49,6 +56,7 @@ impl Endpoint {
         self.transport.describe()
     }
 
+    #[inline]
     pub fn timeout_ms(&self) -> u32 {
         self.timeout_ms
     }
@@ -71,6 +79,7 @@ impl Endpoint {
         self.mailbox_mode.as_ref()
     }
 
+    #[inline]
     pub fn has_fmapi(&self) -> bool {
         self.has_fmapi
     }
@@ -95,8 +104,14 @@ impl Endpoint {
     /// The transport behind this endpoint, when it is a `T` (the mock, say,
     /// to queue its answers).
     pub fn transport_mut<T: Transport>(&mut self) -> Option<&mut T> {
-        let any: &mut dyn std::any::Any = self.transport.as_mut();
-        any.downcast_mut::<T>()
+        if self.transport_type != TypeId::of::<T>() {
+            return None;
+        }
+        let transport: *mut dyn Transport = self.transport.as_mut();
+        // SAFETY: the box holds a `T`: that is the type taken from it when
+        // the endpoint was made, and the box is never replaced. (What
+        // `<dyn Any>::downcast_mut` does, without asking the vtable each time.)
+        Some(unsafe { &mut *transport.cast::<T>() })
     }
 
     /// Probes the component as upstream does on open: identify it and, for a
@@ -200,6 +215,7 @@ impl Endpoint {
         Ok(Response { bytes: &self.rsp_buf[HEADER_LEN..end], len })
     }
 
+    #[inline]
     fn exchange_direct(&mut self, header: &Header, size: ResponseSize) -> Result<usize> {
         let fmapi = header.opcode.is_fmapi();
         let n = self.transport.exchange_direct(&self.req_buf, &mut self.rsp_buf, size.min, fmapi, self.timeout_ms)?;
@@ -207,5 +223,33 @@ impl Endpoint {
         // The unreceived tail is still zero from transact(), as decoders that
         // read the whole room expect.
         cci::check_response(header, &self.rsp_buf[..n], size)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::mock::Mock;
+
+    struct Other;
+
+    impl Transport for Other {
+        fn exchange(&mut self, _: &[u8], _: &mut [u8], _: bool, _: u32) -> Result<usize> {
+            Err(Error::Timeout)
+        }
+        fn describe(&self) -> String {
+            "other".into()
+        }
+    }
+
+    #[test]
+    fn the_transport_is_reached_only_as_its_own_type() {
+        let log = Arc::new(Logger::stderr(-1));
+        let mut mock = Endpoint::new(Box::new(Mock::new()), log.clone());
+        assert!(mock.transport_mut::<Mock>().is_some());
+        assert!(mock.transport_mut::<Other>().is_none());
+        let mut other = Endpoint::new(Box::new(Other), log);
+        assert!(other.transport_mut::<Mock>().is_none());
+        assert!(other.transport_mut::<Other>().is_some());
     }
 }

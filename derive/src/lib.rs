@@ -75,6 +75,7 @@ pub fn derive_wire(input: TokenStream) -> TokenStream {
             const SIZE: usize = ::core::mem::size_of::<#name>();
 
             #[allow(unused_assignments)]
+            #[inline]
             fn decode(buf: &[u8]) -> Self {
                 let mut off = 0usize;
                 let _ = &buf[..Self::SIZE];
@@ -82,6 +83,7 @@ pub fn derive_wire(input: TokenStream) -> TokenStream {
             }
 
             #[allow(unused_assignments)]
+            #[inline]
             fn encode(&self, buf: &mut [u8]) {
                 let mut off = 0usize;
                 let _ = &buf[..Self::SIZE];

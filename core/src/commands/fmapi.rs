@@ -37,15 +37,19 @@ macro_rules! items_listed_commands {
             const OPCODE: Opcode = Opcode($op);
             type Input<'i> = WithItems<'i, $req, $item>;
             type Output<'o> = Listed<'o, $rsp, $entry>;
+            #[inline]
             fn request_len(input: &Self::Input<'_>) -> Result<usize> {
                 input.request_len()
             }
+            #[inline]
             fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
                 input.encode(payload)
             }
+            #[inline]
             fn response_size(input: &Self::Input<'_>) -> ResponseSize {
                 ResponseSize::fixed(room_len::<$rsp, $entry>(input.items.len()))
             }
+            #[inline]
             fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
                 Ok(Listed::from_response(rsp, input.items.len()))
             }
@@ -243,12 +247,15 @@ impl Command for GetVcsInfo {
     const OPCODE: Opcode = Opcode(0x5200);
     type Input<'i> = WithItems<'i, cxlmi_cmd_fmapi_get_vcs_info_req, u8>;
     type Output<'o> = VcsInfo<'o>;
+    #[inline]
     fn request_len(input: &Self::Input<'_>) -> Result<usize> {
         input.request_len()
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         input.encode(payload)
     }
+    #[inline]
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
         let block =
             room_len::<cxlmi_cmd_fmapi_vcs_info_block, cxlmi_cmd_fmapi_vppb_info>(input.head.vppb_list_limit.into());
@@ -260,6 +267,7 @@ impl Command for GetVcsInfo {
             + cxlmi_cmd_fmapi_vppb_info::SIZE;
         ResponseSize::between(min.min(max), max)
     }
+    #[inline]
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<VcsInfo<'o>> {
         let mut head = cxlmi_cmd_fmapi_get_vcs_info_rsp::decode(rsp.bytes);
         let blocks = rsp.sent().get(cxlmi_cmd_fmapi_get_vcs_info_rsp::SIZE..).unwrap_or(&[]);
@@ -276,12 +284,15 @@ impl Command for GetMultiheadedInfo {
     const OPCODE: Opcode = Opcode(0x5500);
     type Input<'i> = cxlmi_cmd_fmapi_get_multiheaded_info_req;
     type Output<'o> = Listed<'o, cxlmi_cmd_fmapi_get_multiheaded_info_rsp, u8>;
+    #[inline]
     fn request_len(_: &Self::Input<'_>) -> Result<usize> {
         Ok(cxlmi_cmd_fmapi_get_multiheaded_info_req::SIZE)
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         input.encode(payload)
     }
+    #[inline]
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
         let max = room_len::<cxlmi_cmd_fmapi_get_multiheaded_info_rsp, u8>(input.ld_map_list_limit.into());
         // The limit only bounds the map; the component returns at least one
@@ -289,6 +300,7 @@ impl Command for GetMultiheadedInfo {
         let min = room_len::<cxlmi_cmd_fmapi_get_multiheaded_info_rsp, u8>(1);
         ResponseSize::between(min.min(max), max)
     }
+    #[inline]
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         Ok(Listed::from_response(rsp, input.ld_map_list_limit.into()))
     }
@@ -300,13 +312,17 @@ impl Command for GetDcdInfo {
     const OPCODE: Opcode = Opcode(0x5600);
     type Input<'i> = ();
     type Output<'o> = cxlmi_cmd_fmapi_get_dcd_info_rsp;
+    #[inline]
     fn request_len(_: &()) -> Result<usize> {
         Ok(0)
     }
+    #[inline]
     fn encode(_: &(), _: &mut [u8]) {}
+    #[inline]
     fn response_size(_: &()) -> ResponseSize {
         ResponseSize::fixed(cxlmi_cmd_fmapi_get_dcd_info_rsp::SIZE)
     }
+    #[inline]
     fn decode<'o>(_: &(), rsp: Response<'o>) -> Result<Self::Output<'o>> {
         let mut info = cxlmi_cmd_fmapi_get_dcd_info_rsp::decode(rsp.bytes);
         info.rsvd1 = [0; 2];
@@ -324,16 +340,20 @@ impl Command for GetHostDcRegionConfig {
     const OPCODE: Opcode = Opcode(0x5601);
     type Input<'i> = cxlmi_cmd_fmapi_get_host_dc_region_config_req;
     type Output<'o> = cxlmi_cmd_fmapi_get_host_dc_region_config_rsp;
+    #[inline]
     fn request_len(_: &Self::Input<'_>) -> Result<usize> {
         Ok(cxlmi_cmd_fmapi_get_host_dc_region_config_req::SIZE)
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         input.encode(payload)
     }
+    #[inline]
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
         let max = cxlmi_cmd_fmapi_get_host_dc_region_config_rsp::SIZE;
         ResponseSize::between(max - super::MAX_DC_REGIONS * cxlmi_fmapi_dc_region_config::SIZE, max)
     }
+    #[inline]
     fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         let mut out = cxlmi_cmd_fmapi_get_host_dc_region_config_rsp::zeroed();
         out.host_id = u16::decode(rsp.bytes);

@@ -105,6 +105,7 @@ pub struct ClearEventRecordsInput<'a> {
 }
 impl<'a> ClearEventRecordsInput<'a> {
     /// The request in the shape every counted request has.
+    #[inline]
     fn with_items(&self) -> WithItems<'a, cxlmi_cmd_clear_event_records_req, u16> {
         WithItems { head: self.head, items: self.handles }
     }
@@ -113,15 +114,19 @@ impl Command for ClearEventRecords {
     const OPCODE: Opcode = Opcode(0x0101);
     type Input<'i> = ClearEventRecordsInput<'i>;
     type Output<'o> = ();
+    #[inline]
     fn request_len(input: &Self::Input<'_>) -> Result<usize> {
         input.with_items().request_len()
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         input.with_items().encode(payload)
     }
+    #[inline]
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
         ResponseSize::fixed(0)
     }
+    #[inline]
     fn decode<'o>(_: &Self::Input<'_>, _: Response<'o>) -> Result<()> {
         Ok(())
     }
@@ -136,15 +141,19 @@ impl Command for GetLogCel {
     const OPCODE: Opcode = Opcode(0x0401);
     type Input<'i> = cxlmi_cmd_get_log_req;
     type Output<'o> = Listed<'o, (), cxlmi_cmd_get_log_cel_rsp>;
+    #[inline]
     fn request_len(input: &Self::Input<'_>) -> Result<usize> {
         GetLog::request_len(input)
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         input.encode(payload)
     }
+    #[inline]
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
         GetLog::response_size(input)
     }
+    #[inline]
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         let n = input.length as usize / cxlmi_cmd_get_log_cel_rsp::SIZE;
         Ok(Listed::new((), rsp.bytes, n, n))
@@ -155,17 +164,21 @@ impl Command for GetSupportedFeatures {
     const OPCODE: Opcode = Opcode(0x0500);
     type Input<'i> = cxlmi_cmd_get_supported_features_req;
     type Output<'o> = Listed<'o, cxlmi_cmd_get_supported_features_rsp, cxlmi_supported_feature_entry>;
+    #[inline]
     fn request_len(_: &Self::Input<'_>) -> Result<usize> {
         Ok(cxlmi_cmd_get_supported_features_req::SIZE)
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         input.encode(payload)
     }
+    #[inline]
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
         let head = cxlmi_cmd_get_supported_features_rsp::SIZE;
         // `count` limits what the component sends; no message carries more than the CCI limit.
         ResponseSize::between(head, (head + input.count as usize).min(MAX_PAYLOAD_LEN))
     }
+    #[inline]
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         Ok(Listed::from_response(rsp, input.count as usize / cxlmi_supported_feature_entry::SIZE))
     }
@@ -175,18 +188,22 @@ impl Command for GetFeature {
     const OPCODE: Opcode = Opcode(0x0501);
     type Input<'i> = cxlmi_cmd_get_feature_req;
     type Output<'o> = &'o [u8];
+    #[inline]
     fn request_len(input: &Self::Input<'_>) -> Result<usize> {
         if usize::from(input.count) > CXL_MAILBOX_MAX_PAYLOAD_SIZE {
             return Err(Error::InvalidArgument("feature data count exceeds the output buffer"));
         }
         Ok(cxlmi_cmd_get_feature_req::SIZE)
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         input.encode(payload)
     }
+    #[inline]
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
         ResponseSize::between(0, CXL_MAILBOX_MAX_PAYLOAD_SIZE)
     }
+    #[inline]
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<&'o [u8]> {
         Ok(&rsp.bytes[..usize::from(input.count)])
     }

@@ -167,17 +167,21 @@ impl Command for SecurityReceive {
     const OPCODE: Opcode = Opcode(0x4601);
     type Input<'i> = cxlmi_cmd_memdev_security_receive_req;
     type Output<'o> = &'o [u8];
+    #[inline]
     fn request_len(input: &Self::Input<'_>) -> Result<usize> {
         security_receive_len(input.security_protocol)
             .ok_or(Error::InvalidArgument("security protocol not supported"))?;
         Ok(cxlmi_cmd_memdev_security_receive_req::SIZE)
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         input.encode(payload)
     }
+    #[inline]
     fn response_size(input: &Self::Input<'_>) -> ResponseSize {
         ResponseSize::fixed(security_receive_len(input.security_protocol).unwrap_or(0))
     }
+    #[inline]
     fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<&'o [u8]> {
         Ok(rsp.bytes)
     }
@@ -191,16 +195,20 @@ impl Command for GetDcConfig {
     const OPCODE: Opcode = Opcode(0x4800);
     type Input<'i> = cxlmi_cmd_memdev_get_dc_config_req;
     type Output<'o> = cxlmi_cmd_memdev_get_dc_config_rsp;
+    #[inline]
     fn request_len(_: &Self::Input<'_>) -> Result<usize> {
         Ok(cxlmi_cmd_memdev_get_dc_config_req::SIZE)
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         input.encode(payload)
     }
+    #[inline]
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
         let max = cxlmi_cmd_memdev_get_dc_config_rsp::SIZE;
         ResponseSize::between(max - MAX_DC_REGIONS * cxlmi_dc_region_config::SIZE, max)
     }
+    #[inline]
     fn decode<'o>(_: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         let mut out = cxlmi_cmd_memdev_get_dc_config_rsp::zeroed();
         out.num_regions = rsp.bytes[0];
@@ -228,12 +236,15 @@ impl Command for GetDcExtentList {
     const OPCODE: Opcode = Opcode(0x4801);
     type Input<'i> = cxlmi_cmd_memdev_get_dc_extent_list_req;
     type Output<'o> = Listed<'o, cxlmi_cmd_memdev_get_dc_extent_list_rsp, cxlmi_memdev_get_list_extent>;
+    #[inline]
     fn request_len(_: &Self::Input<'_>) -> Result<usize> {
         Ok(cxlmi_cmd_memdev_get_dc_extent_list_req::SIZE)
     }
+    #[inline]
     fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
         cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: dc_extents_requested(input), ..*input }.encode(payload)
     }
+    #[inline]
     fn response_size(_: &Self::Input<'_>) -> ResponseSize {
         ResponseSize::between(
             cxlmi_cmd_memdev_get_dc_extent_list_rsp::SIZE,
@@ -242,6 +253,7 @@ impl Command for GetDcExtentList {
             ),
         )
     }
+    #[inline]
     fn decode<'o>(input: &Self::Input<'_>, rsp: Response<'o>) -> Result<Self::Output<'o>> {
         Ok(Listed::from_response(rsp, dc_extents_requested(input) as usize))
     }

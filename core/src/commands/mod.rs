@@ -107,15 +107,19 @@ macro_rules! fixed_commands {
             const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
             type Input<'i> = $req;
             type Output<'o> = $rsp;
+            #[inline]
             fn request_len(_: &$req) -> $crate::error::Result<usize> {
                 Ok(<$req as $crate::wire::Wire>::SIZE)
             }
+            #[inline]
             fn encode(input: &$req, payload: &mut [u8]) {
                 $crate::wire::Wire::encode(input, payload)
             }
+            #[inline]
             fn response_size(_: &$req) -> $crate::cci::ResponseSize {
                 $crate::cci::ResponseSize::fixed(<$rsp as $crate::wire::Wire>::SIZE)
             }
+            #[inline]
             fn decode<'o>(_: &$req, rsp: $crate::cci::Response<'o>) -> $crate::error::Result<$rsp> {
                 Ok(<$rsp as $crate::wire::Wire>::decode(rsp.bytes))
             }
@@ -193,9 +197,11 @@ macro_rules! item_counts {
         $(
         impl $crate::commands::ItemCount for $head {
             const MAX_ITEMS: usize = $crate::commands::item_counts!(@max $ty $(, $max)?);
+            #[inline]
             fn item_count(&self) -> usize {
                 self.$count as usize
             }
+            #[inline]
             fn set_item_count(&mut self, n: usize) {
                 debug_assert!(n <= Self::MAX_ITEMS);
                 self.$count = n as $ty;
@@ -234,15 +240,19 @@ macro_rules! variable_request_commands {
             const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
             type Input<'i> = $crate::commands::$shape<'i, $($arg),+>;
             type Output<'o> = ();
+            #[inline]
             fn request_len(input: &Self::Input<'_>) -> $crate::error::Result<usize> {
                 input.request_len()
             }
+            #[inline]
             fn encode(input: &Self::Input<'_>, payload: &mut [u8]) {
                 input.encode(payload)
             }
+            #[inline]
             fn response_size(_: &Self::Input<'_>) -> $crate::cci::ResponseSize {
                 $crate::cci::ResponseSize::fixed(0)
             }
+            #[inline]
             fn decode<'o>(_: &Self::Input<'_>, _: $crate::cci::Response<'o>) -> $crate::error::Result<()> {
                 Ok(())
             }
@@ -266,18 +276,22 @@ macro_rules! raw_read_commands {
             const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
             type Input<'i> = $req;
             type Output<'o> = &'o [u8];
+            #[inline]
             fn request_len(input: &$req) -> $crate::error::Result<usize> {
                 if input.$len as usize > $crate::cci::MAX_PAYLOAD_LEN {
                     return Err($crate::error::Error::InvalidArgument("length asked for exceeds the CCI message limit"));
                 }
                 Ok(<$req as $crate::wire::Wire>::SIZE)
             }
+            #[inline]
             fn encode(input: &$req, payload: &mut [u8]) {
                 $crate::wire::Wire::encode(input, payload)
             }
+            #[inline]
             fn response_size(input: &$req) -> $crate::cci::ResponseSize {
                 $crate::cci::ResponseSize::fixed(input.$len as usize)
             }
+            #[inline]
             fn decode<'o>(_: &$req, rsp: $crate::cci::Response<'o>) -> $crate::error::Result<&'o [u8]> {
                 Ok(rsp.bytes)
             }
@@ -320,15 +334,19 @@ macro_rules! listed_commands {
             const OPCODE: $crate::cci::Opcode = $crate::cci::Opcode($op);
             type Input<'i> = $req;
             type Output<'o> = $crate::commands::Listed<'o, $rsp, $entry>;
+            #[inline]
             fn request_len(_: &$req) -> $crate::error::Result<usize> {
                 Ok(<$req as $crate::wire::Wire>::SIZE)
             }
+            #[inline]
             fn encode(input: &$req, payload: &mut [u8]) {
                 $crate::wire::Wire::encode(input, payload)
             }
+            #[inline]
             fn response_size(input: &$req) -> $crate::cci::ResponseSize {
                 $crate::commands::listed_commands!(@size $size, $rsp, $entry, Self::room(input))
             }
+            #[inline]
             fn decode<'o>(input: &$req, rsp: $crate::cci::Response<'o>) -> $crate::error::Result<Self::Output<'o>> {
                 Ok($crate::commands::Listed::from_response(rsp, Self::room(input)))
             }
@@ -368,6 +386,7 @@ macro_rules! command_set {
 pub(crate) use command_set;
 
 /// Encodes a fixed request head followed by `items`, each in wire form.
+#[inline]
 pub fn encode_with_items<H: Wire, E: Wire>(head: &H, items: &[E], payload: &mut [u8]) {
     head.encode(payload);
     for (i, item) in items.iter().enumerate() {
@@ -377,6 +396,7 @@ pub fn encode_with_items<H: Wire, E: Wire>(head: &H, items: &[E], payload: &mut 
 
 /// Request bytes of a head and `n` items of `E`, refused when past the
 /// CCI message limit.
+#[inline]
 pub fn len_with_items<H: Wire, E: Wire>(n: usize) -> Result<usize> {
     n.checked_mul(E::SIZE)
         .and_then(|b| b.checked_add(H::SIZE))
@@ -386,6 +406,7 @@ pub fn len_with_items<H: Wire, E: Wire>(n: usize) -> Result<usize> {
 
 /// Request bytes of a head and `n` entries it counts, refusing more entries
 /// than its count field may state, or than a CCI message carries.
+#[inline]
 pub fn items_len<H: Wire + ItemCount, E: Wire>(n: usize) -> Result<usize> {
     if n > H::MAX_ITEMS {
         return Err(Error::InvalidArgument("more entries than the request's count field can state"));

@@ -25,6 +25,7 @@ pub trait Transport: std::any::Any + Send {
     /// accepts shorter replies for a direct command (the Linux mailbox, for
     /// CXL 2.0 devices, as upstream does) pads them here; others need not
     /// override it, and the minimum is enforced above them.
+    #[inline]
     fn exchange_direct(
         &mut self,
         req: &[u8],
@@ -38,27 +39,32 @@ pub trait Transport: std::any::Any + Send {
     }
 
     /// The tag for the next request.
+    #[inline]
     fn next_tag(&mut self) -> u8 {
         0
     }
 
     /// The tag for a Tunnel Management Command wrapping another request.
+    #[inline]
     fn wrapper_tag(&mut self) -> u8 {
         self.next_tag()
     }
 
     /// Whether tunnel information is acted on. Upstream's mock endpoint
     /// ignores it, and tests written for that mock rely on it.
+    #[inline]
     fn tunnels(&self) -> bool {
         true
     }
 
     /// The longest timeout the transport allows, if it limits it.
+    #[inline]
     fn max_timeout_ms(&self) -> Option<u32> {
         None
     }
 
     /// The default response timeout.
+    #[inline]
     fn default_timeout_ms(&self) -> u32 {
         5000
     }
