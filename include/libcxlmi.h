@@ -958,7 +958,11 @@ unsigned int cxlmi_endpoint_get_timeout(struct cxlmi_endpoint *ep);
 
 /**
  * Sets the response timeout in milliseconds; 0 on success, -1 with `errno`
- * set when the endpoint is NULL or the transport allows no such timeout.
+ * set when the endpoint is NULL or the transport allows no such timeout
+ * (MCTP: more than 2000 ms). A timeout of 0 means no limit, as in upstream
+ * libcxlmi: a command then waits for its answer however long it takes.
+ * Answers that come after a command's timeout are dropped when they arrive,
+ * never taken for a later command's.
  */
 int cxlmi_endpoint_set_timeout(struct cxlmi_endpoint *ep, unsigned int timeout_ms);
 

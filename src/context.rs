@@ -248,7 +248,11 @@ pub unsafe extern "C" fn cxlmi_endpoint_get_timeout(ep: *mut cxlmi_endpoint) -> 
 }
 
 /// Sets the response timeout in milliseconds; 0 on success, -1 with `errno`
-/// set when the endpoint is NULL or the transport allows no such timeout.
+/// set when the endpoint is NULL or the transport allows no such timeout
+/// (MCTP: more than 2000 ms). A timeout of 0 means no limit, as in upstream
+/// libcxlmi: a command then waits for its answer however long it takes.
+/// Answers that come after a command's timeout are dropped when they arrive,
+/// never taken for a later command's.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_endpoint_set_timeout(ep: *mut cxlmi_endpoint, timeout_ms: c_uint) -> c_int {
     guard(-1, || crate::status(unsafe { endpoint(ep) }.and_then(|ep| ep.core.set_timeout_ms(timeout_ms))))

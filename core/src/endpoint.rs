@@ -61,7 +61,8 @@ impl Endpoint {
         self.timeout_ms
     }
 
-    /// Sets the response timeout; MCTP allows at most 2 s (CXL r3.1 section 9.20.2).
+    /// Sets the response timeout; MCTP allows at most 2 s (CXL r3.1 section
+    /// 9.20.2). 0 is no limit, as in upstream libcxlmi.
     pub fn set_timeout_ms(&mut self, ms: u32) -> Result<()> {
         if let Some(max) = self.transport.max_timeout_ms() {
             if ms > max {

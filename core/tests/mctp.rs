@@ -155,11 +155,51 @@ mod tests {
     }
 
     #[test]
-    fn reply_with_another_tag_is_refused() {
+    fn reply_with_another_tag_is_dropped_and_the_wait_goes_on() {
         let peer =
             Peer::new(|m| Some(message(CATEGORY_RESPONSE, m[1].wrapping_add(1), IDENTIFY, 0, &identify_payload(3))));
         let mut ep = open(&peer, false);
-        assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Protocol(_))));
+        assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Timeout)));
+    }
+
+    /// What issue #14 found: a device answering after the timeout left its
+    /// answer queued, and every later command read the one before's answer
+    /// (EPROTO) until the endpoint was closed.
+    #[test]
+    fn a_late_answer_never_stands_in_for_the_next_commands() {
+        // Direct on the CCI socket, and tunnelled through a switch port on the FM-API socket.
+        for (tunnel, socket) in [(Tunnel::None, MCTP_TYPE_CXL_CCI), (Tunnel::Port(3), MCTP_TYPE_CXL_FMAPI)] {
+            let held: Arc<Mutex<Vec<Vec<u8>>>> = Default::default();
+            let keep = held.clone();
+            let mut c = device(3);
+            let mut first = true;
+            let peer = Peer::new(move |m| {
+                let a = c.respond(m);
+                if std::mem::take(&mut first) {
+                    keep.lock().unwrap().push(a);
+                    None
+                } else {
+                    Some(a)
+                }
+            });
+            let mut ep = open(&peer, false);
+            ep.enable_fmapi().unwrap();
+            assert!(matches!(ep.execute::<Identify>(tunnel, &()), Err(Error::Timeout)));
+            // The first answer arrives late, just before the second command's.
+            let late = held.lock().unwrap().pop().unwrap();
+            peer.state().pending.push_back((socket, late.clone()));
+            for _ in 0..3 {
+                let id = ep.execute::<Identify>(tunnel, &()).unwrap();
+                assert_eq!(id.component_type, 3);
+                // A duplicate of an answer already taken, and one of another opcode.
+                peer.state().pending.push_back((socket, late.clone()));
+                let mut other = late.clone();
+                other[2] = 0x02;
+                peer.state().pending.push_back((socket, other));
+            }
+            ep.execute::<Identify>(tunnel, &()).unwrap();
+            assert!(peer.state().pending.is_empty(), "every stale answer was read and dropped");
+        }
     }
 
     #[test]
@@ -188,10 +228,11 @@ mod tests {
         let peer = Peer::new(move |_| Some(big.clone()));
         let mut ep = open(&peer, false);
         assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Protocol(_))));
-        // A request echoed back, and a payload length field that lies.
+        // A request echoed back answers nothing: it is dropped. A payload
+        // length field that lies is refused.
         let peer = Peer::new(|m| Some(m.to_vec()));
         let mut ep = open(&peer, false);
-        assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Protocol(_))));
+        assert!(matches!(ep.execute::<Identify>(Tunnel::None, &()), Err(Error::Timeout)));
         let mut lying = good.clone();
         lying[5] = 17;
         let peer = Peer::new(move |_| Some(lying.clone()));

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Transport;
+use crate::cci::{CATEGORY_RESPONSE, HEADER_LEN, Header};
 use crate::error::{Error, Result};
 use crate::log::{LOG_DEBUG, LOG_ERR, Logger};
 use crate::log_at;
@@ -209,6 +210,17 @@ fn recv_datagram(fd: &OwnedFd, buf: &mut [u8], timeout_ms: u32) -> io::Result<us
     }
 }
 
+/// Whether `msg` (all of it, or its first bytes when it was cut) is the
+/// response to `request`: a response, with the request's tag and opcode.
+/// Everything else about it is checked above the transport.
+fn answers(request: &Header, msg: &[u8]) -> bool {
+    if msg.len() < HEADER_LEN {
+        return false;
+    }
+    let h = Header::decode(msg);
+    h.category == CATEGORY_RESPONSE && h.tag == request.tag && h.opcode == request.opcode
+}
+
 /// An MCTP endpoint's CCI, and its FM-API channel while FM-API is enabled.
 pub struct Mctp {
     net: u32,
@@ -227,6 +239,11 @@ impl Mctp {
         Ok(Mctp { net, eid, sockets, cci, fmapi: None, tag: 0, log })
     }
 
+    fn timed_out(&self) -> Error {
+        log_at!(self.log, LOG_DEBUG, "timeout on MCTP socket to {}:{}", self.net, self.eid);
+        Error::Timeout
+    }
+
     /// How an MCTP endpoint is named, in messages and when refusing to open it twice.
     pub fn name(net: u32, eid: u8) -> String {
         format!("mctp {net}:{eid}")
@@ -240,21 +257,57 @@ impl Transport for Mctp {
             log_at!(self.log, LOG_ERR, "failed to send on MCTP socket to {}:{}: {e}", self.net, self.eid);
             return Err(e.into());
         }
-        match socket.recv(rsp, timeout_ms) {
-            Ok(n) if n > rsp.len() => {
-                // Only the room was read: refuse rather than check a cut
-                // message, and leave nothing of it behind.
-                rsp.fill(0);
-                Err(Error::Protocol("response is longer than the command allows"))
-            }
-            Ok(n) => Ok(n),
-            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
-                log_at!(self.log, LOG_DEBUG, "timeout on MCTP socket to {}:{}", self.net, self.eid);
-                Err(Error::Timeout)
-            }
-            Err(e) => {
-                log_at!(self.log, LOG_ERR, "failed receiving on MCTP socket from {}:{}: {e}", self.net, self.eid);
-                Err(e.into())
+        // Datagrams that answer something else (an earlier request whose
+        // answer came after its timeout: the kernel keeps a tag routable for
+        // longer than we wait; a duplicate; another opcode) are dropped, and
+        // the wait for this request's answer goes on until the deadline, so a
+        // late answer never stands in for the next command's.
+        let request = Header::decode(req);
+        let deadline = (timeout_ms != 0).then(|| Instant::now() + Duration::from_millis(timeout_ms.into()));
+        loop {
+            let left_ms = match deadline {
+                None => 0,
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    // Whole milliseconds, never 0 (which would wait without limit).
+                    Some(left) if !left.is_zero() => left.as_millis().clamp(1, u128::from(u32::MAX)) as u32,
+                    _ => return Err(self.timed_out()),
+                },
+            };
+            match socket.recv(rsp, left_ms) {
+                Ok(n) => {
+                    let kept = n.min(rsp.len());
+                    let got = &rsp[..kept];
+                    if !answers(&request, got) {
+                        let what = if got.len() < HEADER_LEN {
+                            format!("a {n}-byte message")
+                        } else {
+                            let h = Header::decode(got);
+                            format!("tag {} opcode {}", h.tag, h.opcode)
+                        };
+                        log_at!(
+                            self.log,
+                            LOG_DEBUG,
+                            "{}: dropped {what}, which answers no request in flight (tag {}, {})",
+                            Mctp::name(self.net, self.eid),
+                            request.tag,
+                            request.opcode
+                        );
+                        rsp[..kept].fill(0);
+                        continue;
+                    }
+                    if n > rsp.len() {
+                        // Only the room was read: refuse rather than check a
+                        // cut message, and leave nothing of it behind.
+                        rsp.fill(0);
+                        return Err(Error::Protocol("response is longer than the command allows"));
+                    }
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => return Err(self.timed_out()),
+                Err(e) => {
+                    log_at!(self.log, LOG_ERR, "failed receiving on MCTP socket from {}:{}: {e}", self.net, self.eid);
+                    return Err(e.into());
+                }
             }
         }
     }
