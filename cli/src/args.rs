@@ -116,6 +116,9 @@ pub enum Command {
         /// Request an abort after this many seconds
         #[arg(long, value_name = "SECONDS")]
         abort_after: Option<f64>,
+        /// Give up waiting after this many seconds (the device keeps working)
+        #[arg(long, value_name = "SECONDS", default_value_t = 3600.0)]
+        wait: f64,
     },
     /// The component's clock: get (default) or set
     Timestamp {

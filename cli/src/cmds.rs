@@ -24,6 +24,17 @@ const FW_PART: usize = 1024;
 const LOG_CHUNK: u32 = 1024;
 /// How often a background operation is polled.
 const POLL: Duration = Duration::from_millis(100);
+/// How long a command that went to the background is waited for, unless
+/// its subcommand takes `--wait`: a device that claims endless work does
+/// not keep the tool polling forever.
+const BACKGROUND_WAIT: Duration = Duration::from_secs(3600);
+/// A Command Effects Log has an entry per opcode at most: 65536 of 4 bytes,
+/// whatever size a component claims for it.
+const CEL_MAX_BYTES: u32 = 65536 * 4;
+/// Dynamic capacity extents listed at most: more than any device tracks
+/// (CXL r3.1 section 9.13.3), so a component claiming endless extents stops
+/// the listing there.
+const DC_EXTENTS_MAX: usize = 1 << 16;
 
 /// A copy of a packed struct's field (json! would take a reference to it).
 fn val<T: Copy>(v: T) -> T {
@@ -125,23 +136,29 @@ impl Session {
     fn exec_waiting<C: CxlCommand>(&mut self, input: &C::Input<'_>) -> Result<(), Failure> {
         match self.ep.execute::<C>(self.tunnel, input).map(|_| ()) {
             Ok(()) => Ok(()),
-            Err(Error::Device(1)) => self.wait_background(C::OPCODE, None, None).map(|_| ()),
+            Err(Error::Device(1)) => self.wait_background(C::OPCODE, None, None, BACKGROUND_WAIT).map(|_| ()),
             Err(e) => Err(self.fail(&e)),
         }
     }
 
     /// Polls Background Operation Status until `opcode` is no longer running;
-    /// requests an abort after `abort_after`. Returns the last percentage
-    /// and return code, and whether an abort was requested.
+    /// requests an abort after `abort_after`, and gives up after `limit`.
+    /// Returns the last percentage and return code, and whether an abort
+    /// was requested.
     fn wait_background(
         &mut self,
         opcode: Opcode,
         bar: Option<&indicatif::ProgressBar>,
         abort_after: Option<Duration>,
+        limit: Duration,
     ) -> Result<(u8, u16, bool), Failure> {
         let start = Instant::now();
         let mut aborted = false;
         loop {
+            if start.elapsed() > limit {
+                let why = format!("still running after {} s; it goes on in the background", limit.as_secs_f64());
+                return Err(failure(EXIT_TRANSPORT, "transport", &self.target, self.cmd, why, None));
+            }
             let s = self.exec::<BgOpStatus, _>(&(), |s| s)?;
             let running = s.status & 1 != 0;
             let pct = s.status >> 1;
@@ -178,12 +195,16 @@ impl Session {
         };
         let mut entries = Vec::new();
         let mut offset = 0u32;
+        let size = size.min(CEL_MAX_BYTES);
         while offset < size {
             let length = (size - offset).min(LOG_CHUNK);
             let req = cxlmi_cmd_get_log_req { uuid: CEL_UUID, offset, length };
             let part = self.exec::<GetLogCel, _>(&req, |l| {
                 l.entries().map(|e| (e.opcode, e.command_effect)).collect::<Vec<_>>()
             })?;
+            if part.is_empty() {
+                break;
+            }
             entries.extend(part);
             offset += length;
         }
@@ -232,7 +253,7 @@ pub fn run(ctx: &Context, command: &Command, json: bool) -> Result<Output, Failu
         Command::Fw { action, .. } => fw(&mut s, action.clone().unwrap_or(FwAction::Info), json)?,
         Command::Logs { cel, .. } => logs(&mut s, *cel)?,
         Command::Poison { action, .. } => poison(&mut s, action.clone().unwrap_or(PoisonAction::List))?,
-        Command::Sanitize { abort_after, .. } => sanitize(&mut s, *abort_after, json)?,
+        Command::Sanitize { abort_after, wait, .. } => sanitize(&mut s, *abort_after, *wait, json)?,
         Command::Timestamp { action, .. } => timestamp(&mut s, action.clone().unwrap_or(TimestampAction::Get))?,
         Command::Dc { action, .. } => dc(&mut s, action.clone().unwrap_or(DcAction::Config))?,
         Command::Ports(_) => ports(&mut s)?,
@@ -634,13 +655,15 @@ fn poison(s: &mut Session, action: PoisonAction) -> Result<Value, Failure> {
     Ok(v)
 }
 
-fn sanitize(s: &mut Session, abort_after: Option<f64>, json: bool) -> Result<Value, Failure> {
-    let abort_after = match abort_after {
-        Some(secs) if !(secs.is_finite() && secs >= 0.0) => {
-            return Err(s.usage("--abort-after takes seconds, 0 or more"));
-        }
-        Some(secs) => Some(Duration::from_secs_f64(secs)),
+fn sanitize(s: &mut Session, abort_after: Option<f64>, wait: f64, json: bool) -> Result<Value, Failure> {
+    // try_from_secs_f64 refuses what no Duration holds (1e300), NaN and negatives.
+    let abort_after = match abort_after.map(Duration::try_from_secs_f64) {
+        Some(Err(_)) => return Err(s.usage("--abort-after takes seconds, 0 or more")),
+        Some(Ok(d)) => Some(d),
         None => None,
+    };
+    let Ok(wait) = Duration::try_from_secs_f64(wait) else {
+        return Err(s.usage("--wait takes seconds, 0 or more"));
     };
     let start = Instant::now();
     let background = match s.ep.execute::<Sanitize>(s.tunnel, &()) {
@@ -650,7 +673,7 @@ fn sanitize(s: &mut Session, abort_after: Option<f64>, json: bool) -> Result<Val
     };
     let (pct, rc, aborted) = if background {
         let bar = progress(json, 100, "sanitize");
-        let r = s.wait_background(Sanitize::OPCODE, Some(&bar), abort_after);
+        let r = s.wait_background(Sanitize::OPCODE, Some(&bar), abort_after, wait);
         bar.finish_and_clear();
         r?
     } else {
@@ -763,10 +786,11 @@ fn dc(s: &mut Session, action: DcAction) -> Result<Value, Failure> {
                         "shared_seq": val(e.shared_seq),
                     })
                 }));
-                if n == 0 || extents.len() >= total as usize {
+                if n == 0 || extents.len() >= (total as usize).min(DC_EXTENTS_MAX) {
                     break;
                 }
             }
+            extents.truncate(DC_EXTENTS_MAX);
             Ok(json!({"total": total, "generation": generation, "extents": extents}))
         }
     }

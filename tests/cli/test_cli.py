@@ -160,6 +160,11 @@ check(v.get("status") == "done" and v.get("percent") == 100 and v.get("return_co
 v = ok_json("sanitize", "emu:type3", "--abort-after", "0.2", timeout=120)
 check(v.get("status") == "aborted" and v.get("return_code_name") == "ABORT", f"sanitize --abort-after: {v}")
 ok_text("sanitize", "emu:type3", want=["done", "100"])
+# A device still working when the wait runs out: one line, exit 5, not a poll without end (#14);
+# seconds no Duration holds are a usage error, not a panic.
+fails(5, "sanitize", "emu:type3", "--wait", "0.3", says=["still running after 0.3 s"])
+fails(2, "sanitize", "emu:type3", "--abort-after", "1e300")
+fails(2, "sanitize", "emu:type3", "--wait", "-1")
 
 # ---- clock ----
 v = ok_json("timestamp", "emu:type3", "set", "1700000000000000000")
