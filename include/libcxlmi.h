@@ -883,6 +883,17 @@ int cxlmi_cmd_memdev_release_dc(struct cxlmi_endpoint *ep,
 /**
  * Creates a context logging messages up to syslog level `log_level` to
  * `fp` (standard error when NULL). Returns NULL on failure.
+ *
+ * Threads: a context and its endpoints may be used from any number of
+ * threads at once. Commands on one endpoint are serialized by the endpoint
+ * (each waits for the one before to be answered); commands on different
+ * endpoints run side by side. Opening, closing, scanning and iterating
+ * endpoints of one context are safe against each other; an iteration
+ * (cxlmi_for_each_endpoint) may end early when another thread closes the
+ * endpoint it stands on, so it must not use the endpoints it walks unless
+ * no other thread closes them. Closing an endpoint, or freeing the
+ * context, while another thread still uses it is an error, as with any
+ * handle. The log stream is written by one thread at a time.
  */
 struct cxlmi_ctx *cxlmi_new_ctx(FILE *fp, int log_level);
 

@@ -13,7 +13,7 @@ use core::ffi::{c_int, c_void};
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::context::{cxlmi_free_ctx, cxlmi_new_ctx, register};
+use crate::context::{cxlmi_free_ctx, cxlmi_new_ctx, open_from_c};
 use crate::fmapi::*;
 use crate::generic::*;
 use crate::memdev::*;
@@ -629,12 +629,14 @@ fn open(answer: &Arc<Mutex<Answer>>) -> (*mut super::cxlmi_ctx, *mut cxlmi_endpo
     // SAFETY: a fresh context; the caller frees it with its endpoint.
     let ctx = unsafe { cxlmi_new_ctx(core::ptr::null_mut(), 0) };
     assert!(!ctx.is_null());
-    // SAFETY: live until cxlmi_free_ctx.
-    let c = unsafe { &mut *ctx };
     let transport = Responder { answer: answer.clone(), tag: 0, msg: Vec::new() };
-    let mut core = c.core.open_with(Box::new(transport));
-    core.enable_fmapi().unwrap();
-    (ctx, register(c, core))
+    let ep = open_from_c(ctx, |c, _| {
+        let mut core = c.open_with(Box::new(transport));
+        core.enable_fmapi().unwrap();
+        Ok(core)
+    });
+    assert!(!ep.is_null());
+    (ctx, ep)
 }
 
 /// Runs every case (counts from `k`) for every response length from 0 to

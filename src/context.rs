@@ -6,7 +6,7 @@ use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use crate::{context, cxlmi_ctx, cxlmi_endpoint, endpoint, guard, set_errno};
+use crate::{context, cxlmi_ctx, cxlmi_endpoint, endpoint, guard, lock, set_errno};
 use cxlmi::discovery;
 use cxlmi::error::{Error, RETCODE_TEXT, Result};
 use cxlmi::log::Logger;
@@ -35,6 +35,17 @@ impl Write for CFile {
 
 /// Creates a context logging messages up to syslog level `log_level` to
 /// `fp` (standard error when NULL). Returns NULL on failure.
+///
+/// Threads: a context and its endpoints may be used from any number of
+/// threads at once. Commands on one endpoint are serialized by the endpoint
+/// (each waits for the one before to be answered); commands on different
+/// endpoints run side by side. Opening, closing, scanning and iterating
+/// endpoints of one context are safe against each other; an iteration
+/// (cxlmi_for_each_endpoint) may end early when another thread closes the
+/// endpoint it stands on, so it must not use the endpoints it walks unless
+/// no other thread closes them. Closing an endpoint, or freeing the
+/// context, while another thread still uses it is an error, as with any
+/// handle. The log stream is written by one thread at a time.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_new_ctx(fp: *mut libc::FILE, log_level: c_int) -> *mut cxlmi_ctx {
     guard(core::ptr::null_mut(), || {
@@ -44,7 +55,7 @@ pub unsafe extern "C" fn cxlmi_new_ctx(fp: *mut libc::FILE, log_level: c_int) ->
         // emu: targets of cxlmi_open_target; without the emulator they fail with EOPNOTSUPP.
         #[cfg(feature = "emulator")]
         core.set_emulator(cxlmi_emulator::open);
-        Box::into_raw(Box::new(cxlmi_ctx { core, endpoints: Vec::new() }))
+        Box::into_raw(Box::new(cxlmi_ctx { core, endpoints: Default::default() }))
     })
 }
 
@@ -57,7 +68,8 @@ pub unsafe extern "C" fn cxlmi_free_ctx(ctx: *mut cxlmi_ctx) {
         }
         // SAFETY: a context from cxlmi_new_ctx, freed once.
         let ctx = unsafe { Box::from_raw(ctx) };
-        for ep in ctx.endpoints {
+        let endpoints = ctx.endpoints.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for ep in endpoints {
             // SAFETY: every listed endpoint was boxed by register() and is owned by the list.
             drop(unsafe { Box::from_raw(ep) });
         }
@@ -74,22 +86,37 @@ pub unsafe extern "C" fn cxlmi_set_probe_enabled(ctx: *mut cxlmi_ctx, enabled: b
     })
 }
 
+/// A context's endpoints, newest first, while its list is held.
+pub(crate) type EndpointList = Vec<*mut cxlmi_endpoint>;
+
 /// Lists a newly opened endpoint in its context (newest first, as upstream)
 /// and hands the C pointer out.
-pub(crate) fn register(ctx: &mut cxlmi_ctx, core: Endpoint) -> *mut cxlmi_endpoint {
-    let ep = Box::into_raw(Box::new(cxlmi_endpoint { ctx, core }));
-    ctx.endpoints.insert(0, ep);
+fn register(ctx: &cxlmi_ctx, list: &mut EndpointList, core: Endpoint) -> *mut cxlmi_endpoint {
+    let name = core.describe();
+    let ep = Box::into_raw(Box::new(cxlmi_endpoint {
+        ctx: core::ptr::from_ref(ctx).cast_mut(),
+        name,
+        core: std::sync::Mutex::new(core),
+    }));
+    list.insert(0, ep);
     ep
 }
 
-/// Opens an endpoint from C with `open`, returning NULL with `errno` set on failure.
+/// Opens an endpoint from C with `open`, returning NULL with `errno` set on
+/// failure. The context's list is held throughout: an endpoint is never
+/// opened twice by two threads at once, and a check with [`is_open`] stays
+/// true until it is listed.
 pub(crate) fn open_from_c(
     ctx: *mut cxlmi_ctx,
-    open: impl FnOnce(&cxlmi_ctx) -> Result<Endpoint>,
+    open: impl FnOnce(&Context, &EndpointList) -> Result<Endpoint>,
 ) -> *mut cxlmi_endpoint {
     guard(core::ptr::null_mut(), || {
         // SAFETY: NULL or a live context.
-        let r = unsafe { context(ctx) }.and_then(|c| open(c).map(|ep| register(c, ep)));
+        let r = unsafe { context(ctx) }.and_then(|c| {
+            let mut list = lock(&c.endpoints);
+            let ep = open(&c.core, &list)?;
+            Ok(register(c, &mut list, ep))
+        });
         r.unwrap_or_else(|e| {
             set_errno(crate::errno_of(&e));
             core::ptr::null_mut()
@@ -97,16 +124,17 @@ pub(crate) fn open_from_c(
     })
 }
 
-/// Whether an endpoint described as `name` is already open under `ctx`.
-pub(crate) fn is_open(ctx: &cxlmi_ctx, name: &str) -> bool {
-    // SAFETY: every listed endpoint is live until it is closed and unlisted.
-    ctx.endpoints.iter().any(|&e| unsafe { &*e }.core.describe() == name)
+/// Whether an endpoint described as `name` is already in `list`.
+pub(crate) fn is_open(list: &EndpointList, name: &str) -> bool {
+    // SAFETY: every listed endpoint is live until it is closed and unlisted,
+    // which takes the list; its name never changes.
+    list.iter().any(|&e| unsafe { &*e }.name == name)
 }
 
 /// Refuses an endpoint open twice: NULL with `errno = EEXIST` (upstream
 /// returns NULL and leaves `errno` alone).
-pub(crate) fn already_open(ctx: &cxlmi_ctx, what: core::fmt::Arguments<'_>) -> Error {
-    cxlmi::log_at!(ctx.core.log(), cxlmi::log::LOG_ERR, "{what} already open");
+pub(crate) fn already_open(ctx: &Context, what: core::fmt::Arguments<'_>) -> Error {
+    cxlmi::log_at!(ctx.log(), cxlmi::log::LOG_ERR, "{what} already open");
     Error::Io(std::io::Error::from_raw_os_error(libc::EEXIST))
 }
 
@@ -117,17 +145,17 @@ pub(crate) fn already_open(ctx: &cxlmi_ctx, what: core::fmt::Arguments<'_>) -> E
 /// it cannot be opened (the `open` error, ENOENT for an unknown name).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_open(ctx: *mut cxlmi_ctx, devname: *const c_char) -> *mut cxlmi_endpoint {
-    open_from_c(ctx, |c| {
+    open_from_c(ctx, |c, list| {
         if devname.is_null() {
             return Err(Error::InvalidArgument("NULL device name"));
         }
         // SAFETY: a NUL-terminated string from the caller.
         let name = OsStr::from_bytes(unsafe { CStr::from_ptr(devname) }.to_bytes());
         let path = discovery::device_path(Path::new(discovery::DEV_CXL), name)?;
-        if is_open(c, &path.to_string_lossy()) {
+        if is_open(list, &path.to_string_lossy()) {
             return Err(already_open(c, format_args!("endpoint '{}'", name.to_string_lossy())));
         }
-        c.core.open_ioctl_at(&path)
+        c.open_ioctl_at(&path)
     })
 }
 
@@ -139,11 +167,11 @@ pub unsafe extern "C" fn cxlmi_open(ctx: *mut cxlmi_ctx, devname: *const c_char)
 /// without MCTP).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_open_mctp(ctx: *mut cxlmi_ctx, netid: c_uint, eid: u8) -> *mut cxlmi_endpoint {
-    open_from_c(ctx, |c| {
-        if is_open(c, &Mctp::name(netid, eid)) {
+    open_from_c(ctx, |c, list| {
+        if is_open(list, &Mctp::name(netid, eid)) {
             return Err(already_open(c, format_args!("mctp endpoint {netid}:{eid}")));
         }
-        c.core.open_mctp(netid, eid)
+        c.open_mctp(netid, eid)
     })
 }
 
@@ -155,10 +183,11 @@ pub unsafe extern "C" fn cxlmi_open_mctp(ctx: *mut cxlmi_ctx, netid: c_uint, eid
 pub unsafe extern "C" fn cxlmi_scan(ctx: *mut cxlmi_ctx) -> c_int {
     guard(-1, || {
         let r = unsafe { context(ctx) }.and_then(|c| {
-            let opened = c.core.scan(|name| is_open(c, name))?;
+            let mut list = lock(&c.endpoints);
+            let opened = c.core.scan(|name| is_open(&list, name))?;
             let n = opened.len();
             for ep in opened {
-                register(c, ep);
+                register(c, &mut list, ep);
             }
             Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
         });
@@ -182,12 +211,12 @@ pub unsafe extern "C" fn cxlmi_scan(ctx: *mut cxlmi_ctx) -> c_int {
 pub unsafe extern "C" fn cxlmi_scan_mctp(ctx: *mut cxlmi_ctx) -> c_int {
     guard(-1, || {
         let r = unsafe { context(ctx) }.and_then(|c| {
+            let mut list = lock(&c.endpoints);
             // Named once, not once per endpoint mctpd lists: a context may hold thousands.
             // SAFETY: every listed endpoint is live until it is closed and unlisted.
-            let open: std::collections::HashSet<String> =
-                c.endpoints.iter().map(|&e| unsafe { &*e }.core.describe()).collect();
+            let open: std::collections::HashSet<String> = list.iter().map(|&e| unsafe { &*e }.name.clone()).collect();
             let opened = c.core.scan_mctp(|name| open.contains(name))?;
-            Ok(opened.into_iter().map(|ep| register(c, ep)).count())
+            Ok(opened.into_iter().map(|ep| register(c, &mut list, ep)).count())
         });
         match r {
             Ok(n) => c_int::try_from(n).unwrap_or(c_int::MAX),
@@ -207,10 +236,16 @@ pub unsafe extern "C" fn cxlmi_close(ep: *mut cxlmi_endpoint) {
             return;
         }
         // SAFETY: a live endpoint; its context outlives it.
-        let ctx = unsafe { &mut *(*ep).ctx };
-        ctx.endpoints.retain(|&e| e != ep);
-        // SAFETY: boxed by register(), now unlisted and freed once.
-        drop(unsafe { Box::from_raw(ep) });
+        let ctx = unsafe { &*(*ep).ctx };
+        let mut list = lock(&ctx.endpoints);
+        let before = list.len();
+        list.retain(|&e| e != ep);
+        // Closed once: a second close of the same pointer finds it unlisted
+        // (while its memory has not been reused) and does nothing.
+        if list.len() < before {
+            // SAFETY: boxed by register(), now unlisted and freed once.
+            drop(unsafe { Box::from_raw(ep) });
+        }
     })
 }
 
@@ -218,7 +253,7 @@ pub unsafe extern "C" fn cxlmi_close(ep: *mut cxlmi_endpoint) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_first_endpoint(ctx: *mut cxlmi_ctx) -> *mut cxlmi_endpoint {
     guard(core::ptr::null_mut(), || {
-        unsafe { context(ctx) }.ok().and_then(|c| c.endpoints.first().copied()).unwrap_or(core::ptr::null_mut())
+        unsafe { context(ctx) }.ok().and_then(|c| lock(&c.endpoints).first().copied()).unwrap_or(core::ptr::null_mut())
     })
 }
 
@@ -230,7 +265,9 @@ pub unsafe extern "C" fn cxlmi_next_endpoint(ctx: *mut cxlmi_ctx, ep: *mut cxlmi
         if ep.is_null() {
             return core::ptr::null_mut();
         }
-        let next = c.endpoints.iter().position(|&e| e == ep).and_then(|i| c.endpoints.get(i + 1));
+        // `ep` is only compared, never read: another thread may have closed it.
+        let list = lock(&c.endpoints);
+        let next = list.iter().position(|&e| e == ep).and_then(|i| list.get(i + 1));
         next.copied().unwrap_or(core::ptr::null_mut())
     })
 }
@@ -239,7 +276,7 @@ pub unsafe extern "C" fn cxlmi_next_endpoint(ctx: *mut cxlmi_ctx, ep: *mut cxlmi
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_endpoint_get_timeout(ep: *mut cxlmi_endpoint) -> c_uint {
     guard(0, || match unsafe { endpoint(ep) } {
-        Ok(ep) => ep.core.timeout_ms(),
+        Ok(ep) => lock(&ep.core).timeout_ms(),
         Err(e) => {
             set_errno(crate::errno_of(&e));
             0
@@ -255,26 +292,29 @@ pub unsafe extern "C" fn cxlmi_endpoint_get_timeout(ep: *mut cxlmi_endpoint) -> 
 /// never taken for a later command's.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_endpoint_set_timeout(ep: *mut cxlmi_endpoint, timeout_ms: c_uint) -> c_int {
-    guard(-1, || crate::status(unsafe { endpoint(ep) }.and_then(|ep| ep.core.set_timeout_ms(timeout_ms))))
+    guard(-1, || crate::status(unsafe { endpoint(ep) }.and_then(|ep| lock(&ep.core).set_timeout_ms(timeout_ms))))
 }
 
 /// Whether FM-API commands may be sent to this endpoint.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_endpoint_has_fmapi(ep: *mut cxlmi_endpoint) -> bool {
-    guard(false, || unsafe { endpoint(ep) }.map(|ep| ep.core.has_fmapi()).unwrap_or(false))
+    guard(false, || unsafe { endpoint(ep) }.map(|ep| lock(&ep.core).has_fmapi()).unwrap_or(false))
 }
 
 /// Enables FM-API commands; true when they are enabled afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_endpoint_enable_fmapi(ep: *mut cxlmi_endpoint) -> bool {
     guard(false, || match unsafe { endpoint(ep) } {
-        Ok(ep) => match ep.core.enable_fmapi() {
-            Ok(()) => true,
-            Err(e) => {
-                cxlmi::log_at!(ep.core.log(), cxlmi::log::LOG_INFO, "FM-API unsupported: {e}");
-                false
+        Ok(ep) => {
+            let mut core = lock(&ep.core);
+            match core.enable_fmapi() {
+                Ok(()) => true,
+                Err(e) => {
+                    cxlmi::log_at!(core.log(), cxlmi::log::LOG_INFO, "FM-API unsupported: {e}");
+                    false
+                }
             }
-        },
+        }
         Err(_) => false,
     })
 }
@@ -284,7 +324,7 @@ pub unsafe extern "C" fn cxlmi_endpoint_enable_fmapi(ep: *mut cxlmi_endpoint) ->
 pub unsafe extern "C" fn cxlmi_endpoint_disable_fmapi(ep: *mut cxlmi_endpoint) -> bool {
     guard(false, || match unsafe { endpoint(ep) } {
         Ok(ep) => {
-            ep.core.disable_fmapi();
+            lock(&ep.core).disable_fmapi();
             true
         }
         Err(_) => false,

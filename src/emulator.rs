@@ -19,7 +19,7 @@ use cxlmi::error::Error;
 /// in a library built without the emulator (`-Demulator=disabled`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_open_emulator(ctx: *mut cxlmi_ctx, model: *const c_char) -> *mut cxlmi_endpoint {
-    open_from_c(ctx, |c| {
+    open_from_c(ctx, |c, _| {
         if model.is_null() {
             return Err(Error::InvalidArgument("NULL emulator model"));
         }
@@ -27,7 +27,7 @@ pub unsafe extern "C" fn cxlmi_open_emulator(ctx: *mut cxlmi_ctx, model: *const 
         let name = unsafe { CStr::from_ptr(model) }
             .to_str()
             .map_err(|_| Error::InvalidArgument("emulator model is not UTF-8"))?;
-        open_model(&c.core, name)
+        open_model(c, name)
     })
 }
 

@@ -16,6 +16,7 @@ mod bounds_tests;
 
 use core::ffi::{c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Mutex, MutexGuard};
 
 use cxlmi::commands::{Command, ItemCount, Listed, WithData, WithItems, items_len, len_with_items};
 use cxlmi::error::{Error, Result};
@@ -25,15 +26,32 @@ use cxlmi::{Context, Endpoint, Tunnel};
 
 /// A library context: the core context and the endpoints opened under it,
 /// newest first (as upstream lists them).
+///
+/// Threads: a context and its endpoints may be used from any number of
+/// threads at once. Opening, closing, scanning and iterating hold the
+/// context's list (so they are serialized against each other); a command
+/// holds only its endpoint, so commands on one endpoint take turns and
+/// commands on different endpoints run side by side. Closing an endpoint
+/// another thread is still using, or freeing the context while its
+/// endpoints are in use, stays the caller's error, as with any handle.
 pub struct cxlmi_ctx {
     core: Context,
-    endpoints: Vec<*mut cxlmi_endpoint>,
+    endpoints: Mutex<Vec<*mut cxlmi_endpoint>>,
 }
 
-/// An open endpoint, and the context that lists it.
+/// An open endpoint, the context that lists it, and the name it was opened
+/// by (to refuse opening it twice without asking the endpoint).
 pub struct cxlmi_endpoint {
     ctx: *mut cxlmi_ctx,
-    core: Endpoint,
+    name: String,
+    core: Mutex<Endpoint>,
+}
+
+/// Locks `m`. A panic caught while it was held (guard() turns it into an
+/// error) leaves nothing half-done that the next user could trip on: the
+/// endpoint's buffers are rebuilt by each command.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 pub(crate) fn set_errno(e: c_int) {
@@ -109,18 +127,18 @@ pub(crate) fn tunnel_from_info(ti: Option<&cxlmi_tunnel_info>) -> Result<Tunnel>
 ///
 /// # Safety
 /// `ep` is NULL or a live endpoint from this library.
-pub(crate) unsafe fn endpoint<'a>(ep: *mut cxlmi_endpoint) -> Result<&'a mut cxlmi_endpoint> {
+pub(crate) unsafe fn endpoint<'a>(ep: *mut cxlmi_endpoint) -> Result<&'a cxlmi_endpoint> {
     // SAFETY: per the contract above.
-    unsafe { ep.as_mut() }.ok_or(Error::InvalidArgument("NULL endpoint"))
+    unsafe { ep.as_ref() }.ok_or(Error::InvalidArgument("NULL endpoint"))
 }
 
 /// The context behind a C pointer, refusing NULL.
 ///
 /// # Safety
 /// `ctx` is NULL or a live context from this library.
-pub(crate) unsafe fn context<'a>(ctx: *mut cxlmi_ctx) -> Result<&'a mut cxlmi_ctx> {
+pub(crate) unsafe fn context<'a>(ctx: *mut cxlmi_ctx) -> Result<&'a cxlmi_ctx> {
     // SAFETY: per the contract above.
-    unsafe { ctx.as_mut() }.ok_or(Error::InvalidArgument("NULL context"))
+    unsafe { ctx.as_ref() }.ok_or(Error::InvalidArgument("NULL context"))
 }
 
 /// Reads a caller's input struct, refusing NULL.
@@ -170,7 +188,7 @@ pub(crate) unsafe fn run_command(
             // SAFETY: per the contract above.
             let ep = unsafe { endpoint(ep) }?;
             let tunnel = tunnel_from_info(unsafe { ti.as_ref() })?;
-            f(&mut ep.core, tunnel)
+            f(&mut lock(&ep.core), tunnel)
         })())
     })
 }

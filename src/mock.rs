@@ -3,23 +3,25 @@
 use core::ffi::{c_int, c_uint, c_void};
 
 use crate::context::open_from_c;
-use crate::{bytes_in, cxlmi_ctx, cxlmi_endpoint, endpoint, guard, status};
+use crate::{bytes_in, cxlmi_ctx, cxlmi_endpoint, endpoint, guard, lock, status};
 use cxlmi::cci::Opcode;
 use cxlmi::error::{Error, Result};
 use cxlmi::transport::mock::Mock;
 
-/// The mock behind a C endpoint pointer, refusing NULL and other endpoints.
+/// Runs `f` on the mock behind a C endpoint pointer, the endpoint held,
+/// refusing NULL and other endpoints.
 ///
 /// # Safety
 /// `ep` is NULL or a live endpoint.
-unsafe fn mock<'a>(ep: *mut cxlmi_endpoint) -> Result<&'a mut Mock> {
-    unsafe { endpoint(ep) }?.core.transport_mut::<Mock>().ok_or(Error::InvalidArgument("not a mock endpoint"))
+unsafe fn with_mock<R>(ep: *mut cxlmi_endpoint, f: impl FnOnce(&mut Mock) -> Result<R>) -> Result<R> {
+    let mut core = lock(&unsafe { endpoint(ep) }?.core);
+    f(core.transport_mut::<Mock>().ok_or(Error::InvalidArgument("not a mock endpoint"))?)
 }
 
 /// Opens a mock endpoint, which answers commands from queued responses.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_open_mock(ctx: *mut cxlmi_ctx) -> *mut cxlmi_endpoint {
-    open_from_c(ctx, |c| Ok(c.core.open_mock()))
+    open_from_c(ctx, |c, _| Ok(c.open_mock()))
 }
 
 /// Queues a response (return code and a copy of `payload`) for the next
@@ -34,13 +36,14 @@ pub unsafe extern "C" fn cxlmi_mock_set_response(
     payload_size: usize,
 ) -> c_int {
     guard(-1, || {
-        status((|| {
-            let mock = unsafe { mock(ep) }?;
-            // A NULL payload queues an empty one, as upstream.
-            let data = if payload.is_null() { &[][..] } else { unsafe { bytes_in(payload.cast(), payload_size) }? };
-            mock.queue_response(Opcode::new(command_set, command), return_code, data);
-            Ok(())
-        })())
+        status(unsafe {
+            with_mock(ep, |mock| {
+                // A NULL payload queues an empty one, as upstream.
+                let data = if payload.is_null() { &[][..] } else { bytes_in(payload.cast(), payload_size)? };
+                mock.queue_response(Opcode::new(command_set, command), return_code, data);
+                Ok(())
+            })
+        })
     })
 }
 
@@ -48,9 +51,12 @@ pub unsafe extern "C" fn cxlmi_mock_set_response(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_mock_clear_responses(ep: *mut cxlmi_endpoint) {
     guard((), || {
-        if let Ok(m) = unsafe { mock(ep) } {
-            m.clear_responses();
-        }
+        let _ = unsafe {
+            with_mock(ep, |m| {
+                m.clear_responses();
+                Ok(())
+            })
+        };
     })
 }
 
@@ -63,8 +69,7 @@ pub unsafe extern "C" fn cxlmi_mock_get_stats(
     responses_returned: *mut c_uint,
 ) -> c_int {
     guard(-1, || {
-        status(unsafe { mock(ep) }.map(|m| {
-            let (sent, returned) = m.stats();
+        status(unsafe { with_mock(ep, |m| Ok(m.stats())) }.map(|(sent, returned)| {
             // SAFETY: each output is NULL or writable.
             unsafe {
                 if let Some(p) = commands_sent.as_mut() {
@@ -90,8 +95,8 @@ pub unsafe extern "C" fn cxlmi_mock_get_last_command(
     payload_size: *mut usize,
 ) -> c_int {
     guard(-1, || {
-        status(unsafe { mock(ep) }.map(|m| {
-            let (op, data) = m.last_command().unwrap_or((Opcode(0), &[]));
+        status(unsafe { with_mock(ep, |m| Ok(m.last_command().map(|(op, data)| (op, data.to_vec())))) }.map(|last| {
+            let (op, data) = last.unwrap_or((Opcode(0), Vec::new()));
             // SAFETY: each output is NULL or writable; payload holds *payload_size bytes.
             unsafe {
                 if let Some(p) = command_set.as_mut() {

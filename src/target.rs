@@ -4,13 +4,13 @@
 
 use core::ffi::{CStr, c_char};
 
-use crate::context::{already_open, is_open, open_from_c};
+use crate::context::{EndpointList, already_open, is_open, open_from_c};
 use crate::{cxlmi_ctx, cxlmi_endpoint};
-use cxlmi::Target;
 use cxlmi::discovery::DEV_CXL;
 use cxlmi::error::{Error, Result};
 use cxlmi::log::LOG_ERR;
 use cxlmi::transport::mctp::Mctp;
+use cxlmi::{Context, Target};
 
 /// Opens the component `target` names, the way the `cxlmi` tool and the
 /// examples name them:
@@ -32,34 +32,34 @@ use cxlmi::transport::mctp::Mctp;
 /// without MCTP).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_open_target(ctx: *mut cxlmi_ctx, target: *const c_char) -> *mut cxlmi_endpoint {
-    open_from_c(ctx, |c| {
+    open_from_c(ctx, |c, list| {
         if target.is_null() {
             return Err(Error::InvalidArgument("NULL target"));
         }
         // SAFETY: a NUL-terminated string from the caller.
         let text = unsafe { CStr::from_ptr(target) }.to_str().map_err(|_| {
-            cxlmi::log_at!(c.core.log(), LOG_ERR, "a target is text: memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL");
+            cxlmi::log_at!(c.log(), LOG_ERR, "a target is text: memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL");
             Error::InvalidArgument("target is not UTF-8")
         })?;
         let parsed: Target = text.parse().map_err(|e| {
-            cxlmi::log_at!(c.core.log(), LOG_ERR, "{e}");
+            cxlmi::log_at!(c.log(), LOG_ERR, "{e}");
             Error::InvalidArgument("not a target")
         })?;
-        refuse_if_open(c, &parsed)?;
-        c.core.open_target(&parsed)
+        refuse_if_open(c, list, &parsed)?;
+        c.open_target(&parsed)
     })
 }
 
 /// Refuses a device or MCTP endpoint already open under `c`, as
 /// cxlmi_open() and cxlmi_open_mctp() do.
-fn refuse_if_open(c: &cxlmi_ctx, target: &Target) -> Result<()> {
+fn refuse_if_open(c: &Context, list: &EndpointList, target: &Target) -> Result<()> {
     let name = match target {
         Target::Mailbox(name) => std::path::Path::new(DEV_CXL).join(name).to_string_lossy().into_owned(),
         Target::MailboxPath(path) => path.to_string_lossy().into_owned(),
         Target::Mctp { net, eid } => Mctp::name(*net, *eid),
         Target::Emulated(_) => return Ok(()),
     };
-    if is_open(c, &name) {
+    if is_open(list, &name) {
         return Err(already_open(c, format_args!("endpoint '{target}'")));
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! opening an endpoint on each transport.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::discovery;
 use crate::endpoint::Endpoint;
@@ -20,7 +21,9 @@ pub type OpenEmulated = fn(&Context, &str) -> Result<Endpoint>;
 /// Library-wide settings shared by the endpoints opened under it.
 pub struct Context {
     log: Arc<Logger>,
-    probe_enabled: bool,
+    /// Atomic, so a context shared by threads (as the C library shares it)
+    /// can be set through `&self`.
+    probe_enabled: AtomicBool,
     emulator: Option<OpenEmulated>,
 }
 
@@ -38,7 +41,7 @@ fn probe_enabled_default() -> bool {
 
 impl Context {
     pub fn new(log: Logger) -> Context {
-        Context { log: Arc::new(log), probe_enabled: probe_enabled_default(), emulator: None }
+        Context { log: Arc::new(log), probe_enabled: AtomicBool::new(probe_enabled_default()), emulator: None }
     }
 
     pub fn log(&self) -> &Logger {
@@ -46,12 +49,12 @@ impl Context {
     }
 
     /// Whether endpoints opened from now on are probed (identified) on open.
-    pub fn set_probe_enabled(&mut self, enabled: bool) {
-        self.probe_enabled = enabled;
+    pub fn set_probe_enabled(&self, enabled: bool) {
+        self.probe_enabled.store(enabled, Ordering::Relaxed);
     }
 
     pub fn probe_enabled(&self) -> bool {
-        self.probe_enabled
+        self.probe_enabled.load(Ordering::Relaxed)
     }
 
     /// Makes [`Context::open_target`] open `emu:MODEL` targets with `open`.
@@ -119,7 +122,7 @@ impl Context {
         let mode = transport.mode().clone();
         let mut ep = self.open_with(Box::new(transport));
         ep.mailbox_mode = Some(mode);
-        if self.probe_enabled {
+        if self.probe_enabled() {
             ep.has_fmapi = true;
         }
         ep
@@ -140,7 +143,7 @@ impl Context {
             e
         })?;
         let mut ep = self.open_with(Box::new(transport));
-        if self.probe_enabled {
+        if self.probe_enabled() {
             ep.probe();
         }
         Ok(ep)
