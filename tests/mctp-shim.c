@@ -10,7 +10,8 @@
  * answered "unsupported". Other sockets and descriptors are left to the C library.
  *
  * A test drives it through the functions in mctp-shim.h, found with dlsym(): counting the
- * MCTP sockets opened and making one of them fail to open.
+ * MCTP sockets opened, making one of them fail to open, and making the device answer the next
+ * request as a hostile one would (mctp_shim_misbehave).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -47,6 +48,15 @@ enum {
 static unsigned char is_mctp[MAX_FDS];
 static unsigned long opened, fail_at;
 static int fail_errno;
+static enum mctp_shim_mode mode;
+/* An answer held back by MCTP_SHIM_LATE, sent before the next one. */
+static uint8_t held[CCI_HEADER + 18];
+static size_t held_len;
+
+void mctp_shim_misbehave(enum mctp_shim_mode m)
+{
+	mode = m;
+}
 
 unsigned long mctp_shim_opened(void)
 {
@@ -103,6 +113,64 @@ static void put_le(uint8_t *p, uint64_t v, int n)
 		p[i] = v >> (8 * i);
 }
 
+static int to_self(int fd, const void *msg, size_t len, const struct sockaddr *self, socklen_t self_len)
+{
+	return REAL(sendto)(fd, msg, len, 0, self, self_len) < 0 ? -1 : 0;
+}
+
+/* Sends the answer `rsp` to request `req` as the current mode has the device do. */
+static int deliver(int fd, const uint8_t *req, size_t req_len, uint8_t *rsp, size_t rsp_len,
+		   const struct sockaddr *self, socklen_t self_len)
+{
+	static uint8_t big[CCI_HEADER + 65536];
+	enum mctp_shim_mode m = mode;
+	uint8_t other[CCI_HEADER + 18];
+	int rc = 0;
+
+	mode = MCTP_SHIM_HONEST;
+	if (held_len) { /* the late answer to the request before, first */
+		rc |= to_self(fd, held, held_len, self, self_len);
+		held_len = 0;
+	}
+	switch (m) {
+	case MCTP_SHIM_HONEST:
+		return rc | to_self(fd, rsp, rsp_len, self, self_len);
+	case MCTP_SHIM_SILENT:
+		return rc;
+	case MCTP_SHIM_LATE:
+		memcpy(held, rsp, rsp_len);
+		held_len = rsp_len;
+		return rc;
+	case MCTP_SHIM_STALE:
+		memcpy(other, rsp, rsp_len);
+		other[1] = rsp[1] - 1;
+		rc |= to_self(fd, other, rsp_len, self, self_len);
+		return rc | to_self(fd, rsp, rsp_len, self, self_len);
+	case MCTP_SHIM_DUPLICATE:
+		rc |= to_self(fd, rsp, rsp_len, self, self_len);
+		return rc | to_self(fd, rsp, rsp_len, self, self_len);
+	case MCTP_SHIM_OTHER_OPCODE:
+		rsp[3] ^= 0x40;
+		return rc | to_self(fd, rsp, rsp_len, self, self_len);
+	case MCTP_SHIM_TRUNCATED:
+		return rc | to_self(fd, rsp, 7, self, self_len);
+	case MCTP_SHIM_SHORT:
+		put_le(rsp + 5, rsp_len - 1 - CCI_HEADER, 3);
+		return rc | to_self(fd, rsp, rsp_len - 1, self, self_len);
+	case MCTP_SHIM_LYING:
+		put_le(rsp + 5, rsp_len - CCI_HEADER + 65536, 3);
+		return rc | to_self(fd, rsp, rsp_len, self, self_len);
+	case MCTP_SHIM_OVERSIZED:
+		memset(big, 0x5a, sizeof(big));
+		memcpy(big, rsp, CCI_HEADER);
+		put_le(big + 5, sizeof(big) - CCI_HEADER, 3);
+		return rc | to_self(fd, big, sizeof(big), self, self_len);
+	case MCTP_SHIM_ECHO:
+		return rc | to_self(fd, req, req_len, self, self_len);
+	}
+	return rc;
+}
+
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
 {
 	const struct sockaddr_mctp *addr = (const void *)to;
@@ -143,7 +211,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 	}
 	if (getsockname(fd, (struct sockaddr *)&self, &self_len) < 0)
 		return -1;
-	if (REAL(sendto)(fd, rsp, rsp_len, 0, (struct sockaddr *)&self, self_len) < 0)
+	if (deliver(fd, req, len, rsp, rsp_len, (struct sockaddr *)&self, self_len) < 0)
 		return -1;
 	return len;
 }
