@@ -45,11 +45,15 @@ files() {
 }
 
 if command -v cargo >/dev/null 2>&1 && cargo fmt --version >/dev/null 2>&1; then
-    if ! cargo fmt --all --check >/dev/null 2>&1; then
-        echo "check-format: Rust differs from rustfmt (cargo fmt --all):"
-        cargo fmt --all --check 2>&1 | grep '^Diff in' | sed 's/^/  /'
-        status=1
-    fi
+    # The workspace, and the fuzz crate, which is a workspace of its own (fuzz/).
+    for manifest in Cargo.toml fuzz/Cargo.toml; do
+        [ -f "$manifest" ] || continue
+        if ! cargo fmt --all --manifest-path "$manifest" --check >/dev/null 2>&1; then
+            echo "check-format: Rust differs from rustfmt (cargo fmt --all --manifest-path $manifest):"
+            cargo fmt --all --manifest-path "$manifest" --check 2>&1 | grep '^Diff in' | sed 's/^/  /'
+            status=1
+        fi
+    done
 else
     missing rustfmt
 fi

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# The whole test suite, the way CI runs it. First the formatters (a run of its own). For each
-# configuration
+# The whole test suite, the way CI runs it. First the formatters, then the fuzz targets
+# (tools/fuzz.sh, 25 seconds each), each a run of its own. For each configuration
 #   build        the defaults, with MCTP discovery over D-Bus (-Dlibdbus=enabled)
 #   build-cxl2   -Dcxl2_0_mode=enabled (the CXL 2.0 payload layouts)
 # it sets up the build directory (with the Python module), compiles, runs every meson test (Rust
@@ -40,6 +40,16 @@ if tools/check-format.sh --require; then
 else
     extra_results+=(FAIL)
     failed_runs+=("formatting")
+fi
+
+# Coverage-guided fuzzing (fuzz/, libFuzzer on stable Rust), as a run of its own: the committed
+# corpora replayed, then 25 seconds per target from a scratch copy; a crash fails it.
+echo "=== fuzzing (tools/fuzz.sh)"
+if tools/fuzz.sh 25; then
+    extra_results+=(OK)
+else
+    extra_results+=(FAIL)
+    failed_runs+=("fuzzing")
 fi
 
 valgrind_cmd='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet'
