@@ -5,6 +5,7 @@ use core::ffi::{CStr, c_char};
 
 use crate::context::open_from_c;
 use crate::{cxlmi_ctx, cxlmi_endpoint};
+use cxlmi::Target;
 use cxlmi::error::Error;
 
 /// Opens a fresh component of the emulated CXL fabric, which keeps state and
@@ -27,22 +28,8 @@ pub unsafe extern "C" fn cxlmi_open_emulator(ctx: *mut cxlmi_ctx, model: *const 
         let name = unsafe { CStr::from_ptr(model) }
             .to_str()
             .map_err(|_| Error::InvalidArgument("emulator model is not UTF-8"))?;
-        open_model(c, name)
+        // The same way as an emu: target: through the opener cxlmi_new_ctx installs, or, in a
+        // library without the emulator, the core's refusal (EOPNOTSUPP and a log line).
+        c.open_target(&Target::Emulated(name.to_owned()))
     })
-}
-
-#[cfg(feature = "emulator")]
-fn open_model(ctx: &cxlmi::Context, model: &str) -> cxlmi::Result<cxlmi::Endpoint> {
-    cxlmi_emulator::open(ctx, model)
-}
-
-#[cfg(not(feature = "emulator"))]
-fn open_model(ctx: &cxlmi::Context, model: &str) -> cxlmi::Result<cxlmi::Endpoint> {
-    let level = cxlmi::log::LOG_ERR;
-    cxlmi::log_at!(
-        ctx.log(),
-        level,
-        "cannot open emulator model '{model}': this library was built without the emulator"
-    );
-    Err(Error::Unsupported("the emulated fabric"))
 }
