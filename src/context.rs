@@ -55,7 +55,7 @@ pub unsafe extern "C" fn cxlmi_new_ctx(fp: *mut libc::FILE, log_level: c_int) ->
         // emu: targets of cxlmi_open_target; without the emulator they fail with EOPNOTSUPP.
         #[cfg(feature = "emulator")]
         core.set_emulator(cxlmi_emulator::open);
-        Box::into_raw(Box::new(cxlmi_ctx { core, endpoints: Default::default() }))
+        Box::into_raw(Box::new(cxlmi_ctx { core, endpoints: crate::Lock::new(Vec::new()) }))
     })
 }
 
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn cxlmi_free_ctx(ctx: *mut cxlmi_ctx) {
         }
         // SAFETY: a context from cxlmi_new_ctx, freed once.
         let ctx = unsafe { Box::from_raw(ctx) };
-        let endpoints = ctx.endpoints.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let endpoints = ctx.endpoints.into_inner();
         for ep in endpoints {
             // SAFETY: every listed endpoint was boxed by register() and is owned by the list.
             drop(unsafe { Box::from_raw(ep) });
@@ -96,7 +96,7 @@ fn register(ctx: &cxlmi_ctx, list: &mut EndpointList, core: Endpoint) -> *mut cx
     let ep = Box::into_raw(Box::new(cxlmi_endpoint {
         ctx: core::ptr::from_ref(ctx).cast_mut(),
         name,
-        core: std::sync::Mutex::new(core),
+        core: crate::Lock::new(core),
     }));
     list.insert(0, ep);
     ep

@@ -11,18 +11,19 @@ mod context;
 mod emulator;
 mod mock;
 mod target;
+mod lock;
 #[cfg(test)]
 mod bounds_tests;
 
 use core::ffi::{c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Mutex, MutexGuard};
 
 use cxlmi::commands::{Command, ItemCount, Listed, WithData, WithItems, items_len, len_with_items};
 use cxlmi::error::{Error, Result};
 use cxlmi::types::cxlmi_tunnel_info;
 use cxlmi::wire::Wire;
 use cxlmi::{Context, Endpoint, Tunnel};
+use lock::{Guard, Lock};
 
 /// A library context: the core context and the endpoints opened under it,
 /// newest first (as upstream lists them).
@@ -36,7 +37,7 @@ use cxlmi::{Context, Endpoint, Tunnel};
 /// endpoints are in use, stays the caller's error, as with any handle.
 pub struct cxlmi_ctx {
     core: Context,
-    endpoints: Mutex<Vec<*mut cxlmi_endpoint>>,
+    endpoints: Lock<Vec<*mut cxlmi_endpoint>>,
 }
 
 /// An open endpoint, the context that lists it, and the name it was opened
@@ -44,14 +45,12 @@ pub struct cxlmi_ctx {
 pub struct cxlmi_endpoint {
     ctx: *mut cxlmi_ctx,
     name: String,
-    core: Mutex<Endpoint>,
+    core: Lock<Endpoint>,
 }
 
-/// Locks `m`. A panic caught while it was held (guard() turns it into an
-/// error) leaves nothing half-done that the next user could trip on: the
-/// endpoint's buffers are rebuilt by each command.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// Locks `m` (see [`Lock`] for why it is not std's mutex).
+pub(crate) fn lock<T>(m: &Lock<T>) -> Guard<'_, T> {
+    m.lock()
 }
 
 pub(crate) fn set_errno(e: c_int) {
