@@ -151,8 +151,10 @@ class ArrayView(object):
             values = list(value)
             if len(values) != len(indices):
                 raise ValueError(f"{len(values)} values for a slice of {len(indices)} entries")
-            for j, v in zip(indices, values):
-                self[j] = v
+            # Every entry checked before any is written: a bad value leaves the array as it was.
+            raw = [_entry_bytes(self._kind, self._elem, self._esize, v) for v in values]
+            for j, entry in zip(indices, raw):
+                _cxlmi._write(self._owner, self._offset + j * self._esize, entry)
             return
         off = self._index(i)
         _cxlmi._write(self._owner, off, _entry_bytes(self._kind, self._elem, self._esize, value))

@@ -1517,6 +1517,18 @@ class TestStructures(MockTestCase):
             view[0] = 256
         self.assertEqual(bytes(req.uuid)[:4], b"\x01\x02\x03\xfe")
 
+    def test_a_refused_slice_assignment_writes_nothing(self):
+        # Found by the python_buffers fuzz target: a slice was written entry by entry, so a bad
+        # value part way left the entries before it changed.
+        req = cxlmi.cxlmi_cmd_get_log_req()
+        req.uuid = bytes(range(16))
+        for bad in ([7, 8, 256], [7, -1, 9], [7, "x", 9]):
+            with self.assertRaises((ValueError, OverflowError, TypeError)):
+                req.uuid[0:3] = bad
+            self.assertEqual(bytes(req.uuid), bytes(range(16)), bad)
+        req.uuid[0:3] = [7, 8, 9]
+        self.assertEqual(bytes(req.uuid)[:4], b"\x07\x08\x09\x03")
+
     def test_array_assignment_reaches_the_wire(self):
         req = cxlmi.cxlmi_cmd_get_log_req()
         req.uuid = bytes(range(16))
