@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# The whole test suite, the way CI runs it. First the formatters, then the fuzz targets
-# (tools/fuzz.sh, 25 seconds each), each a run of its own. For each configuration
+# The whole test suite, the way CI runs it. First the formatters, as a run of its own. For each
+# configuration
 #   build        the defaults, with MCTP discovery over D-Bus (-Dlibdbus=enabled)
 #   build-cxl2   -Dcxl2_0_mode=enabled (the CXL 2.0 payload layouts)
 # it sets up the build directory (with the Python module), compiles, runs every meson test (Rust
 # unit tests, C tests, Python tests and examples, header freshness, ABI check), then runs the C
 # programs again under valgrind, failing on memory errors and on definite or indirect leaks, and
-# the Python suite under valgrind (PYTHONMALLOC=malloc), failing on memory errors. Last, it builds
+# the Python suite under valgrind (PYTHONMALLOC=malloc), failing on memory errors. Then the fuzz
+# targets run (tools/fuzz.sh --python build, 20 s each), and the build without the emulator. Last, it builds
 # the pip package in a fresh virtualenv and runs the tests the package ships. Before that, the QEMU
 # suite (tests/qemu: the library against real Linux kernels and QEMU's CXL device) runs in build/ as
 # a run of its own. The last line is the tally over all runs.
@@ -40,16 +41,6 @@ if tools/check-format.sh --require; then
 else
     extra_results+=(FAIL)
     failed_runs+=("formatting")
-fi
-
-# Coverage-guided fuzzing (fuzz/, libFuzzer on stable Rust), as a run of its own: the committed
-# corpora replayed, then 25 seconds per target from a scratch copy; a crash fails it.
-echo "=== fuzzing (tools/fuzz.sh)"
-if tools/fuzz.sh 25; then
-    extra_results+=(OK)
-else
-    extra_results+=(FAIL)
-    failed_runs+=("fuzzing")
 fi
 
 valgrind_cmd='valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet'
@@ -96,6 +87,22 @@ for config in "build -Dtests=true -Dpython=enabled -Dlibdbus=enabled -Dcxl2_0_mo
         failed_runs+=("$dir: Python under valgrind")
     fi
 done
+
+# Coverage-guided fuzzing (fuzz/, libFuzzer on stable Rust; the Python module's buffers with
+# atheris, in the tools virtualenv), as a run of its own: the committed corpora replayed, then 20
+# seconds per target from a scratch copy; a crash fails it. After the builds: the Python target
+# fuzzes the module built in build/.
+echo "=== fuzzing (tools/fuzz.sh)"
+atheris_version=$(sed -n 's/^ATHERIS_VERSION=//p' tools/fuzz.sh)
+if ! "$tools_dir/venv/bin/python" -c 'import atheris' 2>/dev/null; then
+    "$tools_dir/venv/bin/pip" install --quiet "atheris==$atheris_version" || echo "test-all: could not install atheris"
+fi
+if CXLMI_FUZZ_PYTHON="$tools_dir/venv/bin/python" tools/fuzz.sh --python build 20; then
+    extra_results+=(OK)
+else
+    extra_results+=(FAIL)
+    failed_runs+=("fuzzing")
+fi
 
 # The library as a distribution may ship it, without the emulated fabric (-Demulator=disabled):
 # the tests that need no emulator, and cxlmi_open_emulator failing as documented.

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use cxlmi::commands::generic::Identify;
-use cxlmi::discovery::mctpd::{CODECONSTRUCT, Found, Mctpd, OPENBMC};
+use cxlmi::discovery::mctpd::{CODECONSTRUCT, Found, Mctpd, OPENBMC, parse_managed_objects};
 use cxlmi::error::Error;
 use cxlmi::log::Logger;
 use cxlmi::transport::mctp::{Address, Datagram, Sockets};
@@ -406,6 +406,48 @@ fn wrong_property_types_fail_the_scan_before_anything_opens() {
     for (bus, flavour) in flavour_buses(Shape::NetworkIdI32, &[FakeEndpoint::new(u32::MAX, 8, &[8])]) {
         assert_eq!(errno(scan(&context(true), &bus.mctpd(&[flavour]), &Net::default(), &[])), libc::EPROTO);
     }
+}
+
+/// The answer's body alone, no bus needed: every scan reads it with parse_managed_objects, so
+/// what the daemon may send is checked here byte by byte, in both byte orders a message may have.
+#[test]
+fn answer_bodies_in_either_byte_order_and_cut_ones() {
+    let want = vec![
+        Found { net: 1, eid: 8, fmapi: false },
+        Found { net: 1, eid: 9, fmapi: true },
+        Found { net: 2, eid: 8, fmapi: true },
+    ];
+    for (fake_flavour, _) in fake_flavours() {
+        for big_endian in [false, true] {
+            for shape in [Shape::Native, Shape::NetworkIdU32, Shape::NetworkIdI32] {
+                let body = Fake { shape, ..Fake::new(fake_flavour, mixed()) }.body(big_endian);
+                let what = format!("{fake_flavour:?} {shape:?} big-endian {big_endian}");
+                assert_eq!(parse_managed_objects(&body, big_endian).unwrap(), want, "{what}");
+                // Every cut short of the whole answer: the array's length covers all of it.
+                // Every cut: one into the content fails (the array's length covers all of it); one
+                // into the up to 7 bytes of alignment after an empty last array (zvariant does not
+                // insist on them) may still read, and then the same endpoints.
+                for cut in 0..body.len() {
+                    match parse_managed_objects(&body[..cut], big_endian) {
+                        Err(Error::Protocol(_)) => {}
+                        Ok(found) if cut + 8 > body.len() && found == want => {}
+                        r => panic!("{what}, cut to {cut} of {} bytes: {r:?}", body.len()),
+                    }
+                }
+            }
+            let bad = [Shape::EidU32, Shape::NetworkIdString, Shape::TypesU32, Shape::NoEid, Shape::NotObjects];
+            for shape in bad {
+                let body = Fake { shape, ..Fake::new(fake_flavour, mixed()) }.body(big_endian);
+                let r = parse_managed_objects(&body, big_endian);
+                assert!(matches!(r, Err(Error::Protocol(_))), "{fake_flavour:?} {shape:?}: {r:?}");
+            }
+        }
+    }
+    // The same endpoint twice (two objects for one address) is listed once.
+    let twice = vec![FakeEndpoint::new(3, 20, &[8]), FakeEndpoint::new(3, 20, &[7, 8])];
+    let body = Fake::new(Flavour::OpenBmc, twice).body(false);
+    let found = parse_managed_objects(&body, false).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
 }
 
 #[test]

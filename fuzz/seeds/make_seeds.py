@@ -108,3 +108,92 @@ write(
     "probe",
     bytes([1]) + bytes(3) + entry(5, 1, 0, 8) + send(1 | 1 << 2, 0, 0, b"") + send(2, 0, 300, b"\x01" * 8),
 )
+
+
+# dbus_objects: [byte order (bit 0: big-endian), a GetManagedObjects answer body, a{oa{sa{sv}}}]
+# marshalled here by the D-Bus specification's rules (each value aligned to its own size, structs and
+# dict entries to 8, an array's length before the padding to its first element).
+class Marshal:
+    def __init__(self, big):
+        self.order = ">" if big else "<"
+        self.out = bytearray()
+
+    def pad(self, n):
+        self.out += bytes(-len(self.out) % n)
+
+    def num(self, fmt, v):
+        self.pad(struct.calcsize(fmt))
+        self.out += struct.pack(self.order + fmt, v)
+
+    def string(self, s, length_fmt="I"):
+        self.num(length_fmt, len(s))
+        self.out += s.encode() + b"\0"
+
+    def array(self, align, items, write_item):
+        self.num("I", 0)
+        at = len(self.out) - 4
+        self.pad(align)
+        start = len(self.out)
+        for item in items:
+            write_item(item)
+        struct.pack_into(self.order + "I", self.out, at, len(self.out) - start)
+
+    def variant(self, sig, v):
+        self.string(sig, "B")
+        if sig == "y":
+            self.out.append(v)
+        elif sig in ("u", "i"):
+            self.num("I" if sig == "u" else "i", v)
+        elif sig == "s":
+            self.string(v)
+        elif sig == "ay":
+            self.array(1, v, self.out.append)
+
+    def dict(self, entries, write_key, write_value):
+        def entry(kv):
+            self.pad(8)
+            write_key(kv[0])
+            write_value(kv[1])
+
+        self.array(8, entries, entry)
+
+
+def managed_objects(big, endpoints):
+    """endpoints: (path, {interface: {property: (signature, value)}})"""
+    m = Marshal(big)
+    m.dict(
+        endpoints,
+        m.string,
+        lambda ifaces: m.dict(
+            ifaces.items(),
+            m.string,
+            lambda props: m.dict(props.items(), m.string, lambda sv: m.variant(*sv)),
+        ),
+    )
+    return bytes([1 if big else 0]) + bytes(m.out)
+
+
+def mctp_endpoint(net, eid, types, net_sig="u", eid_sig="y"):
+    props = {"EID": (eid_sig, eid), "NetworkId": (net_sig, net), "SupportedMessageTypes": ("ay", types)}
+    return (
+        f"/au/com/codeconstruct/mctp1/networks/{net}/endpoints/{eid}",
+        {"org.freedesktop.DBus.Peer": {}, "xyz.openbmc_project.MCTP.Endpoint": props},
+    )
+
+
+fabric = [mctp_endpoint(1, 8, [0, 8]), mctp_endpoint(1, 9, [0, 7, 8]), mctp_endpoint(2, 8, [0, 1])]
+write("dbus_objects", "le", managed_objects(False, fabric))
+write("dbus_objects", "be", managed_objects(True, fabric))
+write("dbus_objects", "netid-i", managed_objects(False, [mctp_endpoint(1, 8, [8], net_sig="i")]))
+write("dbus_objects", "eid-u32", managed_objects(False, [mctp_endpoint(1, 8, [8], eid_sig="u")]))
+write("dbus_objects", "empty", managed_objects(False, []))
+
+# python_buffers: the atheris target's choices are read from the input's bytes in turn (struct
+# type, fill byte, member, action, then values), so any bytes are valid; a few to start from.
+for name, data in {
+    "zeros": bytes(24),
+    "counting": bytes(range(64)),
+    "high": bytes(range(255, 191, -1)),
+    "mixed": bytes([7, 0xA5, 1, 3]) + b"\xff" * 8 + bytes(range(16)),
+}.items():
+    write("python_buffers", name, data)

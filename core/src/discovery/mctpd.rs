@@ -104,16 +104,10 @@ impl Mctpd {
     /// (EACCES, EPROTO), and when its answer has unexpected types ([`Error::Protocol`]).
     pub fn cxl_endpoints(&self, log: &Logger) -> Result<Vec<Found>> {
         let (flavour, reply) = self.ask(log)?;
-        let body = reply.body();
-        let mut found = match body.deserialize::<Objects>() {
-            Ok(objects) => objects.0,
-            Err(e) => {
-                log_at!(log, LOG_ERR, "unexpected answer from mctpd ({}): {e}", flavour.service);
-                return Err(Error::Protocol("mctpd's endpoint list does not have the expected types"));
-            }
-        };
-        found.sort_unstable();
-        found.dedup_by_key(|f| (f.net, f.eid));
+        let found = endpoint_list(reply.body().deserialize::<Objects>()).map_err(|e| {
+            log_at!(log, LOG_ERR, "unexpected answer from mctpd ({}): {e}", flavour.service);
+            Error::Protocol(NOT_AN_ENDPOINT_LIST)
+        })?;
         log_at!(log, LOG_INFO, "mctpd ({}) lists {} CXL endpoint(s)", flavour.service, found.len());
         Ok(found)
     }
@@ -378,6 +372,27 @@ impl Drop for Alarm {
             let _ = t.join();
         }
     }
+}
+
+const NOT_AN_ENDPOINT_LIST: &str = "mctpd's endpoint list does not have the expected types";
+
+/// The CXL endpoints in the body of a GetManagedObjects answer as it came off the bus (D-Bus
+/// marshalling, in the byte order the message header gave), read exactly as [`Mctpd::cxl_endpoints`]
+/// reads a reply: everything a daemon may send goes through here, so the fuzz target
+/// `dbus_objects` and the tests feed it bodies no well-behaved mctpd would.
+pub fn parse_managed_objects(body: &[u8], big_endian: bool) -> Result<Vec<Found>> {
+    let endian = if big_endian { zbus::zvariant::BE } else { zbus::zvariant::LE };
+    let data = zbus::zvariant::serialized::Data::new(body, zbus::zvariant::serialized::Context::new_dbus(endian, 0));
+    endpoint_list(data.deserialize::<Objects>().map(|(objects, _)| objects))
+        .map_err(|_| Error::Protocol(NOT_AN_ENDPOINT_LIST))
+}
+
+/// The endpoints of a decoded answer, each (network, EID) once, in order.
+fn endpoint_list<E>(objects: core::result::Result<Objects, E>) -> core::result::Result<Vec<Found>, E> {
+    let mut found = objects?.0;
+    found.sort_unstable();
+    found.dedup_by_key(|f| (f.net, f.eid));
+    Ok(found)
 }
 
 /// The CXL endpoints in a GetManagedObjects answer, `a{oa{sa{sv}}}`, read in one pass without

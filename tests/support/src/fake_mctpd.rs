@@ -197,6 +197,19 @@ impl Fake {
         Ok(())
     }
 
+    /// The body of the daemon's GetManagedObjects answer as it goes on the wire (D-Bus
+    /// marshalling, big- or little-endian as a message header may say): for reading answers
+    /// without a bus, and as seeds for the `dbus_objects` fuzz target.
+    pub fn body(&self, big_endian: bool) -> Vec<u8> {
+        use zbus::zvariant::{BE, LE, serialized::Context, to_bytes};
+        let ctxt = Context::new_dbus(if big_endian { BE } else { LE }, 0);
+        let data = match self.shape {
+            Shape::NotObjects => to_bytes(ctxt, &"no objects here"),
+            _ => to_bytes(ctxt, &self.objects()),
+        };
+        data.expect("the fake's objects marshal").bytes().to_vec()
+    }
+
     /// The objects as the flavour's daemon lists them: each endpoint with the interfaces mctpd
     /// gives it, and a few objects that are not endpoints.
     pub fn objects(
