@@ -20,6 +20,7 @@
 pub mod cci;
 pub mod commands;
 pub mod context;
+pub mod decode;
 pub mod discovery;
 pub mod endpoint;
 pub mod error;
@@ -29,6 +30,9 @@ pub mod transport;
 pub mod tunnel;
 pub mod types;
 pub mod wire;
+
+/// This library's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub use cci::{Opcode, Response};
 pub use context::Context;
