@@ -8,6 +8,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::parse;
 use crate::target::Target;
 
+/// Exit status: interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: i32 = 130;
 /// Exit status: success.
 pub const EXIT_OK: i32 = 0;
 /// An internal error of the tool (a bug).
@@ -31,17 +33,73 @@ pub const EXIT_TRANSPORT: i32 = 5;
 )]
 #[command(after_help = "Targets: memN or /dev/cxl/memN (mailbox ioctl), mctp:NET,EID (MCTP), \
 emu:type3, emu:switch, emu:mld, emu:mhd (the built-in emulated fabric).\n\
-Exit status: 0 success, 2 usage, 3 the device returned a CXL error, 4 the target could not be opened, \
-5 transport or protocol failure, 1 internal error.")]
+Destructive operations (sanitize, firmware activation, clearing event records) ask for confirmation on a \
+terminal and need --force otherwise.\n\
+Exit status: 0 success, 2 usage, 3 the device returned a CXL error, 4 the target could not be opened (or the \
+system refused), 5 transport or protocol failure, 130 interrupted (Ctrl-C), 1 internal error.")]
 pub struct Cli {
-    /// Print one JSON document instead of text
+    /// Output: text (normal), one JSON document (json), or JSON on one line (jsonl)
+    #[arg(short = 'o', long, value_enum, global = true, default_value = "normal", value_name = "FORMAT")]
+    pub output_format: OutputFormat,
+    /// The same as --output-format json
     #[arg(long, global = true)]
     pub json: bool,
+    /// Do destructive operations without asking (needed when there is no terminal to ask on)
+    #[arg(short, long, global = true)]
+    pub force: bool,
     /// Library log messages to stderr (-v errors, -vv notices, -vvv debug)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How results and errors are printed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Aligned text for people
+    Normal,
+    /// One JSON document, indented
+    Json,
+    /// One JSON document on one line (JSON Lines)
+    Jsonl,
+}
+
+impl Cli {
+    /// The output format asked for, `--json` being `-o json`.
+    pub fn format(&self) -> OutputFormat {
+        if self.json { OutputFormat::Json } else { self.output_format }
+    }
+}
+
+/// The output format the arguments ask for, read before they are parsed, so that an error in
+/// them is reported in that format too. The last of `--json`, `-o F`, `-oF`, `--output-format F`
+/// and `--output-format=F` wins, as clap would have it; anything unreadable counts as normal.
+pub fn format_in(args: &[std::ffi::OsString]) -> OutputFormat {
+    let mut format = OutputFormat::Normal;
+    let mut json = false;
+    let mut args = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = args.next() {
+        let value = match a.as_ref() {
+            "--" => break,
+            "--json" => {
+                json = true;
+                continue;
+            }
+            "-o" | "--output-format" => args.next().map(|v| v.into_owned()),
+            _ => a.strip_prefix("--output-format=").or_else(|| a.strip_prefix("-o")).map(str::to_string),
+        };
+        if let Some(f) = value.and_then(|v| <OutputFormat as clap::ValueEnum>::from_str(&v, false).ok()) {
+            format = f;
+        }
+    }
+    if json { OutputFormat::Json } else { format }
+}
+
+/// The subcommand the arguments name, read before they are parsed (for the error object of an
+/// argument error): the first argument that is a subcommand's name.
+pub fn command_in(args: &[std::ffi::OsString]) -> &'static str {
+    args.iter().skip(1).find_map(|a| Command::NAMES.iter().find(|n| a.to_str() == Some(**n)).copied()).unwrap_or("")
 }
 
 /// The target and the tunnel options every device subcommand takes.
@@ -109,16 +167,24 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<PoisonAction>,
     },
-    /// Sanitize a memory device, showing progress until it is done
+    /// The background operation running on the component, if any (--wait: until it ends)
+    Background {
+        #[command(flatten)]
+        on: On,
+        /// Wait for it to end, at most this many seconds (default 3600)
+        #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "3600", value_parser = parse::seconds)]
+        wait: Option<std::time::Duration>,
+    },
+    /// Sanitize a memory device (erases all user data), showing progress until it is done
     Sanitize {
         #[command(flatten)]
         on: On,
         /// Request an abort after this many seconds
-        #[arg(long, value_name = "SECONDS")]
-        abort_after: Option<f64>,
+        #[arg(long, value_name = "SECONDS", value_parser = parse::seconds)]
+        abort_after: Option<std::time::Duration>,
         /// Give up waiting after this many seconds (the device keeps working)
-        #[arg(long, value_name = "SECONDS", default_value_t = 3600.0)]
-        wait: f64,
+        #[arg(long, value_name = "SECONDS", default_value = "3600", value_parser = parse::seconds)]
+        wait: std::time::Duration,
     },
     /// The component's clock: get (default) or set
     Timestamp {
@@ -222,15 +288,47 @@ pub enum LdAction {
     Allocations,
 }
 
+/// What every subcommand may need of the global options.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// The output is JSON: no progress bars, no prompts on stdout.
+    pub json: bool,
+    /// Destructive operations go ahead without asking.
+    pub force: bool,
+}
+
 /// A failure, and the exit status it gives.
 pub struct Failure {
     pub status: i32,
     pub message: String,
     /// The document `--json` prints for it.
     pub json: serde_json::Value,
+    /// It happened opening the target (so the library's log has nothing to add).
+    pub during_open: bool,
 }
 
 impl Command {
+    /// Every subcommand's name, as `name()` gives it.
+    pub const NAMES: [&'static str; 17] = [
+        "list",
+        "identify",
+        "health",
+        "partition",
+        "events",
+        "fw",
+        "logs",
+        "poison",
+        "background",
+        "sanitize",
+        "timestamp",
+        "dc",
+        "ports",
+        "vcs",
+        "ld",
+        "raw",
+        "commands",
+    ];
+
     pub fn name(&self) -> &'static str {
         match self {
             Command::List => "list",
@@ -241,6 +339,7 @@ impl Command {
             Command::Fw { .. } => "fw",
             Command::Logs { .. } => "logs",
             Command::Poison { .. } => "poison",
+            Command::Background { .. } => "background",
             Command::Sanitize { .. } => "sanitize",
             Command::Timestamp { .. } => "timestamp",
             Command::Dc { .. } => "dc",

@@ -13,8 +13,10 @@ use cxlmi::types::*;
 use cxlmi::{Context, Endpoint, Error, Opcode, Tunnel};
 use serde_json::{Value, json};
 
-use crate::args::{Command, DcAction, EventLog, Failure, FwAction, LdAction, On, PoisonAction, TimestampAction};
-use crate::args::{EXIT_DEVICE, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
+use crate::args::{
+    Command, DcAction, EventLog, Failure, FwAction, LdAction, On, Options, PoisonAction, TimestampAction,
+};
+use crate::args::{EXIT_DEVICE, EXIT_INTERRUPTED, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
 use crate::parse::{c_text, to_hex, uuid};
 use crate::target::OpenError;
 
@@ -64,7 +66,7 @@ fn failure(status: i32, kind: &str, target: &str, cmd: &str, why: String, code: 
         error["return_code"] = json!(code);
         error["return_code_name"] = json!(crate::retcode::name(code));
     }
-    Failure { status, message, json: json!({ "error": error }) }
+    Failure { status, message, json: json!({ "error": error }), during_open: false }
 }
 
 /// The failure for a library error: a CXL return code, the system, or the exchange.
@@ -98,12 +100,15 @@ impl Session {
         let tunnel = crate::target::tunnel(on.port, on.ld, on.mhd).map_err(|why| usage(&target, cmd, why))?;
         let ep = match crate::target::open(ctx, &on.target) {
             Ok(ep) => ep,
-            Err(OpenError::NoModel(why)) => return Err(failure(EXIT_OPEN, "system", &target, "", why, None)),
-            Err(OpenError::Lib(e)) => {
-                let mut f = lib_failure(&target, "", &e);
-                if let Error::Io(io) = &e {
-                    f = failure(EXIT_OPEN, "system", &target, "", format!("cannot open: {io}"), None);
-                }
+            Err(e) => {
+                let mut f = match e {
+                    OpenError::NoModel(why) => usage(&target, cmd, why),
+                    OpenError::Lib(Error::Io(io)) => {
+                        failure(EXIT_OPEN, "system", &target, cmd, format!("cannot open: {io}"), None)
+                    }
+                    OpenError::Lib(e) => lib_failure(&target, cmd, &e),
+                };
+                f.during_open = true;
                 return Err(f);
             }
         };
@@ -116,6 +121,26 @@ impl Session {
 
     fn usage(&self, why: impl Into<String>) -> Failure {
         usage(&self.target, self.cmd, why)
+    }
+
+    /// Asks before a destructive operation (`what` says what it does): with --force it goes
+    /// ahead; on a terminal it asks there; otherwise it is refused, as a usage error.
+    fn confirm(&self, opts: &Options, what: &str) -> Result<(), Failure> {
+        if opts.force {
+            return Ok(());
+        }
+        // SAFETY: isatty only reads the descriptors' state.
+        let terminal = unsafe { libc::isatty(0) == 1 && libc::isatty(2) == 1 };
+        if !terminal {
+            return Err(self.usage(format!("{what}: refused without --force (no terminal to confirm on)")));
+        }
+        eprint!("cxlmi: {}: {what}. Go ahead? [y/N] ", self.target);
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        match answer.trim() {
+            "y" | "Y" | "yes" | "Yes" | "YES" => Ok(()),
+            _ => Err(self.usage(format!("{what}: not confirmed"))),
+        }
     }
 
     /// Sends one typed command; the decoded output is turned into owned
@@ -154,7 +179,17 @@ impl Session {
     ) -> Result<(u8, u16, bool), Failure> {
         let start = Instant::now();
         let mut aborted = false;
+        let ctrl_c = interrupt::Catch::install();
         loop {
+            if ctrl_c.caught() {
+                let name = catalog::lookup(opcode).next().map_or("the operation", |e| e.name);
+                let why = format!(
+                    "interrupted: the device goes on with {name} ({:#06x}) in the background; \
+                     `cxlmi background {} --wait` follows it",
+                    opcode.0, self.target
+                );
+                return Err(failure(EXIT_INTERRUPTED, "interrupted", &self.target, self.cmd, why, None));
+            }
             if start.elapsed() > limit {
                 let why = format!("still running after {} s; it goes on in the background", limit.as_secs_f64());
                 return Err(failure(EXIT_TRANSPORT, "transport", &self.target, self.cmd, why, None));
@@ -225,7 +260,8 @@ impl From<Value> for Output {
     }
 }
 
-pub fn run(ctx: &Context, command: &Command, json: bool) -> Result<Output, Failure> {
+pub fn run(ctx: &Context, command: &Command, opts: &Options) -> Result<Output, Failure> {
+    let json = opts.json;
     let name = command.name();
     let on = match command {
         Command::List => return Ok(list(ctx).into()),
@@ -237,6 +273,7 @@ pub fn run(ctx: &Context, command: &Command, json: bool) -> Result<Output, Failu
         | Command::Fw { on, .. }
         | Command::Logs { on, .. }
         | Command::Poison { on, .. }
+        | Command::Background { on, .. }
         | Command::Sanitize { on, .. }
         | Command::Timestamp { on, .. }
         | Command::Dc { on, .. }
@@ -249,11 +286,12 @@ pub fn run(ctx: &Context, command: &Command, json: bool) -> Result<Output, Failu
         Command::Identify(_) => identify(&mut s)?,
         Command::Health(_) => health(&mut s)?,
         Command::Partition { set_volatile, .. } => partition(&mut s, *set_volatile)?,
-        Command::Events { log, clear, .. } => events(&mut s, *log, *clear)?,
-        Command::Fw { action, .. } => fw(&mut s, action.clone().unwrap_or(FwAction::Info), json)?,
+        Command::Events { log, clear, .. } => events(&mut s, *log, *clear, opts)?,
+        Command::Fw { action, .. } => fw(&mut s, action.clone().unwrap_or(FwAction::Info), opts)?,
         Command::Logs { cel, .. } => logs(&mut s, *cel)?,
         Command::Poison { action, .. } => poison(&mut s, action.clone().unwrap_or(PoisonAction::List))?,
-        Command::Sanitize { abort_after, wait, .. } => sanitize(&mut s, *abort_after, *wait, json)?,
+        Command::Background { wait, .. } => background(&mut s, *wait, json)?,
+        Command::Sanitize { abort_after, wait, .. } => sanitize(&mut s, *abort_after, *wait, opts)?,
         Command::Timestamp { action, .. } => timestamp(&mut s, action.clone().unwrap_or(TimestampAction::Get))?,
         Command::Dc { action, .. } => dc(&mut s, action.clone().unwrap_or(DcAction::Config))?,
         Command::Ports(_) => ports(&mut s)?,
@@ -472,7 +510,10 @@ fn partition(s: &mut Session, set_volatile: Option<u64>) -> Result<Value, Failur
     Ok(v)
 }
 
-fn events(s: &mut Session, log: EventLog, clear: bool) -> Result<Value, Failure> {
+fn events(s: &mut Session, log: EventLog, clear: bool, opts: &Options) -> Result<Value, Failure> {
+    if clear {
+        s.confirm(opts, &format!("clear the event records read from the {} log", log.name()))?;
+    }
     let req = cxlmi_cmd_get_event_records_req { event_log: log.number() };
     let (head, records) = s.exec::<GetEventRecords, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
     let list: Vec<Value> = records
@@ -513,7 +554,8 @@ fn events(s: &mut Session, log: EventLog, clear: bool) -> Result<Value, Failure>
     }))
 }
 
-fn fw(s: &mut Session, action: FwAction, json: bool) -> Result<Value, Failure> {
+fn fw(s: &mut Session, action: FwAction, opts: &Options) -> Result<Value, Failure> {
+    let json = opts.json;
     match action {
         FwAction::Info => {
             let f = s.exec::<GetFwInfo, _>(&(), |f| f)?;
@@ -570,6 +612,8 @@ fn fw(s: &mut Session, action: FwAction, json: bool) -> Result<Value, Failure> {
             Ok(json!({"file": file.display().to_string(), "bytes": data.len(), "parts": parts, "slot": slot}))
         }
         FwAction::Activate { slot, online } => {
+            let when = if online { "now" } else { "from the next cold reset" };
+            s.confirm(opts, &format!("activate the firmware in slot {slot} {when}"))?;
             // Activate FW actions (CXL r3.1 Table 8-59): 0 online, 1 on the next cold reset.
             let req = cxlmi_cmd_activate_fw_req { action: if online { 0 } else { 1 }, slot };
             s.exec_waiting::<ActivateFw>(&req)?;
@@ -655,16 +699,34 @@ fn poison(s: &mut Session, action: PoisonAction) -> Result<Value, Failure> {
     Ok(v)
 }
 
-fn sanitize(s: &mut Session, abort_after: Option<f64>, wait: f64, json: bool) -> Result<Value, Failure> {
-    // try_from_secs_f64 refuses what no Duration holds (1e300), NaN and negatives.
-    let abort_after = match abort_after.map(Duration::try_from_secs_f64) {
-        Some(Err(_)) => return Err(s.usage("--abort-after takes seconds, 0 or more")),
-        Some(Ok(d)) => Some(d),
-        None => None,
-    };
-    let Ok(wait) = Duration::try_from_secs_f64(wait) else {
-        return Err(s.usage("--wait takes seconds, 0 or more"));
-    };
+/// The background operation running (or the last one, finished), and with `wait` its end.
+fn background(s: &mut Session, wait: Option<Duration>, json: bool) -> Result<Value, Failure> {
+    let mut st = s.exec::<BgOpStatus, _>(&(), |st| st)?;
+    if let Some(limit) = wait.filter(|_| st.status & 1 != 0) {
+        let bar = progress(json, 100, "waiting");
+        let r = s.wait_background(Opcode(st.opcode), Some(&bar), None, limit);
+        bar.finish_and_clear();
+        r?;
+        st = s.exec::<BgOpStatus, _>(&(), |st| st)?;
+    }
+    let running = st.status & 1 != 0;
+    // No operation since the last reset: the status is all zeroes.
+    let any = running || st.opcode != 0 || st.status != 0;
+    let name = catalog::lookup(Opcode(st.opcode)).next().map(|e| e.name);
+    Ok(json!({
+        "running": running,
+        "opcode": if any { json!(val(st.opcode)) } else { Value::Null },
+        "command": if any { json!(name) } else { Value::Null },
+        "percent": if any { json!(st.status >> 1) } else { Value::Null },
+        "return_code": if any && !running { json!(val(st.returncode)) } else { Value::Null },
+        "return_code_name": if any && !running { json!(crate::retcode::name(st.returncode)) } else { Value::Null },
+        "vendor_status": val(st.vendor_ext_status),
+    }))
+}
+
+fn sanitize(s: &mut Session, abort_after: Option<Duration>, wait: Duration, opts: &Options) -> Result<Value, Failure> {
+    s.confirm(opts, "sanitize erases all user data")?;
+    let json = opts.json;
     let start = Instant::now();
     let background = match s.ep.execute::<Sanitize>(s.tunnel, &()) {
         Ok(()) => false,
@@ -982,5 +1044,48 @@ mod tests {
         assert_eq!(super::utc(0), "1970-01-01T00:00:00.000000000Z");
         assert_eq!(super::utc(951_782_400_000_000_001), "2000-02-29T00:00:00.000000001Z");
         assert_eq!(super::utc(1_700_000_000_000_000_000), "2023-11-14T22:13:20.000000000Z");
+    }
+}
+
+/// Ctrl-C while the tool waits for a device: caught, so the wait ends with a message saying
+/// what the device goes on doing, rather than silently.
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CAUGHT: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn on_sigint(_: libc::c_int) {
+        CAUGHT.store(true, Ordering::SeqCst);
+    }
+
+    /// SIGINT caught while this lives; the previous action is put back on drop.
+    pub struct Catch {
+        previous: libc::sigaction,
+    }
+
+    impl Catch {
+        pub fn install() -> Catch {
+            CAUGHT.store(false, Ordering::SeqCst);
+            // SAFETY: sigaction with a handler that only stores to an atomic (async-signal-safe).
+            unsafe {
+                let mut action: libc::sigaction = core::mem::zeroed();
+                action.sa_sigaction = on_sigint as extern "C" fn(libc::c_int) as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                let mut previous: libc::sigaction = core::mem::zeroed();
+                libc::sigaction(libc::SIGINT, &action, &mut previous);
+                Catch { previous }
+            }
+        }
+
+        pub fn caught(&self) -> bool {
+            CAUGHT.load(Ordering::SeqCst)
+        }
+    }
+
+    impl Drop for Catch {
+        fn drop(&mut self) {
+            // SAFETY: restores the action saved by install().
+            unsafe { libc::sigaction(libc::SIGINT, &self.previous, core::ptr::null_mut()) };
+        }
     }
 }

@@ -11,8 +11,10 @@ mod render;
 mod retcode;
 mod target;
 
-use args::{Cli, EXIT_INTERNAL, EXIT_OK, EXIT_OPEN, EXIT_TRANSPORT};
-use clap::Parser;
+use std::io::Write;
+
+use args::{Cli, EXIT_INTERNAL, EXIT_OK, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE, OutputFormat};
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() {
     // No backtraces: a panic is a bug of ours, reported in one line.
@@ -20,7 +22,14 @@ fn main() {
         eprintln!("cxlmi: internal error: {info}");
         std::process::exit(EXIT_INTERNAL);
     }));
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let version: &'static str = Box::leak(version().into_boxed_str());
+    let cli = match Cli::command().version(version).try_get_matches_from(&args).and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(argument_error(&e, &args)),
+    };
+    let format = cli.format();
     let level = match cli.verbose {
         0 => 0,
         1 => cxlmi::log::LOG_ERR,
@@ -37,32 +46,101 @@ fn main() {
     };
     let mut ctx = cxlmi::Context::new(logger);
     ctx.set_emulator(cxlmi_emulator::open);
-    let status = match cmds::run(&ctx, &cli.command, cli.json) {
-        Ok(out) => {
-            if cli.json {
-                println!("{}", serde_json::to_string_pretty(&out.value).unwrap_or_default());
-            } else {
-                print!("{}", out.text.unwrap_or_else(|| render::human(&out.value)));
-            }
-            EXIT_OK
-        }
+    let opts = args::Options { json: format != OutputFormat::Normal, force: cli.force };
+    let status = match cmds::run(&ctx, &cli.command, &opts) {
+        Ok(out) => match format {
+            OutputFormat::Normal => print(&out.text.unwrap_or_else(|| render::human(&out.value))),
+            _ => print(&json_text(&out.value, format)),
+        },
         Err(mut f) => {
             // Only for a command that failed on an open target: a failed
             // open says all there is in its own message already.
-            let after_open = f.json["error"]["command"] != "";
             let explains = f.status == EXIT_OPEN || f.status == EXIT_TRANSPORT;
-            if let Some(why) = kept.explanation(&f.message).filter(|_| after_open && explains) {
+            if let Some(why) = kept.explanation(&f.message).filter(|_| !f.during_open && explains) {
                 f.message = format!("{} ({why})", f.message);
                 f.json["error"]["detail"] = serde_json::json!(why);
             }
-            if cli.json {
-                println!("{}", serde_json::to_string_pretty(&f.json).unwrap_or_default());
-            }
-            eprintln!("cxlmi: {}", f.message);
-            f.status
+            fail(&f, format)
         }
     };
     std::process::exit(status);
+}
+
+/// `0.1.0 (libcxlmi 0.1.0; D-Bus discovery: yes; CXL 2.0 layouts: no; emulator: yes)`.
+fn version() -> String {
+    let yes = |on: bool| if on { "yes" } else { "no" };
+    format!(
+        "{} (libcxlmi {}; D-Bus discovery: {}; CXL 2.0 layouts: {}; emulator: yes)",
+        env!("CARGO_PKG_VERSION"),
+        cxlmi::VERSION,
+        yes(cfg!(feature = "dbus")),
+        yes(cfg!(feature = "cxl2_0")),
+    )
+}
+
+/// The document for `value` in a JSON format.
+fn json_text(value: &serde_json::Value, format: OutputFormat) -> String {
+    let text = match format {
+        OutputFormat::Jsonl => serde_json::to_string(value),
+        _ => serde_json::to_string_pretty(value),
+    };
+    text.unwrap_or_default() + "\n"
+}
+
+/// Prints a failure: its one line on stderr and, in a JSON format, its error object on stdout.
+fn fail(f: &args::Failure, format: OutputFormat) -> i32 {
+    if format != OutputFormat::Normal {
+        let status = print(&json_text(&f.json, format));
+        if status != EXIT_OK {
+            return status;
+        }
+    }
+    eprintln!("cxlmi: {}", f.message);
+    f.status
+}
+
+/// An error in the arguments (or --help, --version). Help and the version print as clap prints
+/// them; an error is one line on stderr naming the subcommand, and in a JSON format an error
+/// object on stdout too.
+fn argument_error(e: &clap::Error, args: &[std::ffi::OsString]) -> i32 {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        return print(&e.render().to_string());
+    }
+    // clap's message is its lines up to the usage that follows: made one line here.
+    let rendered = e.render().to_string();
+    let why = match e.kind() {
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "a subcommand is required".to_string(),
+        _ => rendered.lines().take_while(|l| !l.is_empty()).map(str::trim).collect::<Vec<_>>().join(" "),
+    };
+    let why = why.strip_prefix("error: ").unwrap_or(&why);
+    let command = args::command_in(args);
+    let help = if command.is_empty() { "cxlmi --help".to_string() } else { format!("cxlmi {command} --help") };
+    let f = cmds::usage("", command, format!("{why} (see {help})"));
+    debug_assert_eq!(f.status, EXIT_USAGE);
+    fail(&f, args::format_in(args))
+}
+
+/// Writes `text` to stdout. A reader that went away (a closed pipe) ends the tool as it ends a C
+/// tool, by SIGPIPE, which shells and `set -o pipefail` expect; any other failure (a full disk)
+/// is one line on stderr and the system-error status.
+fn print(text: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            // SAFETY: restoring the default action of a signal Rust set to ignored, then raising it.
+            unsafe {
+                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+                libc::raise(libc::SIGPIPE);
+            }
+            EXIT_OPEN
+        }
+        Err(e) => {
+            eprintln!("cxlmi: cannot write the output: {e}");
+            EXIT_OPEN
+        }
+    }
 }
 
 /// The library's log lines, kept in memory.

@@ -28,6 +28,16 @@ pub fn bytes(s: &str) -> Result<u64, String> {
     number(t)
 }
 
+/// Seconds, 0 or more, possibly fractional, up to a year: what a wait or a deadline takes.
+/// Refuses what no `Duration` holds (`1e300`), NaN and negatives.
+pub fn seconds(s: &str) -> Result<std::time::Duration, String> {
+    const MAX: f64 = 365.0 * 86_400.0;
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=MAX).contains(&v) => Ok(std::time::Duration::from_secs_f64(v)),
+        _ => Err(format!("'{s}' is not a number of seconds from 0 to {MAX}")),
+    }
+}
+
 /// A 16-bit opcode: `0x4000`, `4000h` or decimal.
 pub fn opcode(s: &str) -> Result<u16, String> {
     let t = s.trim();
@@ -86,6 +96,15 @@ pub fn c_text(chars: &[core::ffi::c_char]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_are_bounded() {
+        assert_eq!(seconds("1.5"), Ok(std::time::Duration::from_millis(1500)));
+        assert_eq!(seconds("0"), Ok(std::time::Duration::ZERO));
+        for bad in ["1e300", "-1", "NaN", "inf", "", "soon"] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn numbers() {

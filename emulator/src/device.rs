@@ -76,7 +76,7 @@ pub struct Common {
     pub(crate) timestamp: Option<(u64, Instant)>,
     running: Option<Background>,
     /// The last finished background operation and its return code.
-    pub(crate) finished: Option<(Opcode, Rc)>,
+    pub(crate) finished: Option<Finished>,
     /// How long a background operation of unit length takes; tests shorten it.
     pub background_unit: Duration,
     /// Response message limit, a power of two (CXL r3.1 section 8.2.9.1.3).
@@ -128,7 +128,7 @@ impl Common {
             return None;
         }
         self.running = None;
-        self.finished = Some((b.opcode, Rc::CXLMI_RET_SUCCESS));
+        self.finished = Some(Finished { opcode: b.opcode, rc: Rc::CXLMI_RET_SUCCESS, percent: 100 });
         Some(b.opcode)
     }
 
@@ -138,8 +138,10 @@ impl Common {
             None => Ok(Done::Now),
             Some(b) if !b.abortable => Err(Rc::CXLMI_RET_NO_BGABORT),
             Some(b) => {
+                // The percentage stays where the operation stopped (as QEMU's device reports it).
+                let percent = self.background().map_or(0, |(_, pct)| pct);
                 self.running = None;
-                self.finished = Some((b.opcode, Rc::CXLMI_RET_ABORT));
+                self.finished = Some(Finished { opcode: b.opcode, rc: Rc::CXLMI_RET_ABORT, percent });
                 Ok(Done::Now)
             }
         }
@@ -149,6 +151,14 @@ impl Common {
     pub fn now_ns(&self) -> u64 {
         self.timestamp.map_or(0, |(t, at)| t.wrapping_add(at.elapsed().as_nanos() as u64))
     }
+}
+
+/// The last background operation that ended: how, and how far it got.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Finished {
+    pub opcode: Opcode,
+    pub rc: Rc,
+    pub percent: u8,
 }
 
 /// A device model: its state and its command table.

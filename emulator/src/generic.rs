@@ -30,10 +30,10 @@ pub fn bg_op_status<D: Device>(d: &mut D, req: &[u8], out: &mut Vec<u8>) -> Hand
     if let Some((op, pct)) = c.background() {
         rsp.status = 1 | (pct << 1);
         rsp.opcode = op.0;
-    } else if let Some((op, rc)) = c.finished {
-        rsp.status = 100 << 1;
-        rsp.opcode = op.0;
-        rsp.returncode = rc as u16;
+    } else if let Some(f) = c.finished {
+        rsp.status = f.percent << 1;
+        rsp.opcode = f.opcode.0;
+        rsp.returncode = f.rc as u16;
     }
     put(out, &rsp);
     Ok(Done::Now)

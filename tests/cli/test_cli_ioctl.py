@@ -69,7 +69,7 @@ check(
     p.returncode == 0 and "records" in json.loads(p.stdout or "{}"),
     f"raw: events mem0 goes RAW ({p.returncode}: {p.stderr.strip()})",
 )
-p = run("raw", "sanitize", "mem0")
+p = run("raw", "sanitize", "mem0", "--force")
 check(
     p.returncode == 4 and "refuses it as a RAW command" in p.stderr,
     f"raw: sanitize mem0 is on the kernel's deny list: {p.stderr.strip()!r}",
