@@ -45,7 +45,7 @@ run "$build"/cli/cxlmi ports emu:switch
 run "$build"/cli/cxlmi identify emu:switch --port 1
 run "$build"/cli/cxlmi health emu:switch --port 1
 run "$build"/cli/cxlmi events emu:switch --port 1
-run "$build"/cli/cxlmi sanitize emu:switch --port 1
+run "$build"/cli/cxlmi sanitize emu:switch --port 1 --force
 
 echo
 echo "=== 3. Python: the same tunnels, level 0, 1 and 2"

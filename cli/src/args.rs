@@ -138,10 +138,10 @@ pub enum Command {
     Events {
         #[command(flatten)]
         on: On,
-        /// Which log
-        #[arg(long, value_enum, default_value = "info")]
+        /// Which log (all: every log the device keeps)
+        #[arg(long, value_enum, default_value = "all")]
         log: EventLog,
-        /// Clear the records read
+        /// Clear the records read (and so read on while the device has more)
         #[arg(long)]
         clear: bool,
     },
@@ -355,6 +355,7 @@ impl Command {
 /// An event log, by the name `events --log` takes.
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum EventLog {
+    All,
     Info,
     Warn,
     Fail,
@@ -363,17 +364,26 @@ pub enum EventLog {
 }
 
 impl EventLog {
-    /// Event log numbers (CXL r3.1 Table 8-49).
-    pub fn number(self) -> u8 {
-        self as u8
+    /// The logs by number (CXL r3.1 Table 8-49), with the names `--log` takes.
+    const LOGS: [(u8, &'static str); 5] = [(0, "info"), (1, "warn"), (2, "fail"), (3, "fatal"), (4, "dcd")];
+
+    /// The numbers of the logs this names.
+    pub fn numbers(self) -> Vec<u8> {
+        match self {
+            EventLog::All => Self::LOGS.iter().map(|(n, _)| *n).collect(),
+            one => vec![one as u8 - 1],
+        }
     }
+
     pub fn name(self) -> &'static str {
         match self {
-            EventLog::Info => "info",
-            EventLog::Warn => "warn",
-            EventLog::Fail => "fail",
-            EventLog::Fatal => "fatal",
-            EventLog::Dcd => "dcd",
+            EventLog::All => "all",
+            one => Self::name_of(one as u8 - 1),
         }
+    }
+
+    /// The name of log `number`.
+    pub fn name_of(number: u8) -> &'static str {
+        Self::LOGS.iter().find(|(n, _)| *n == number).map_or("unknown", |(_, name)| name)
     }
 }

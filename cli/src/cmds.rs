@@ -17,8 +17,10 @@ use crate::args::{
     Command, DcAction, EventLog, Failure, FwAction, LdAction, On, Options, PoisonAction, TimestampAction,
 };
 use crate::args::{EXIT_DEVICE, EXIT_INTERRUPTED, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
-use crate::parse::{c_text, to_hex, uuid};
+use crate::decoded;
+use crate::parse::to_hex;
 use crate::target::OpenError;
+use cxlmi::decode::events;
 
 /// Bytes of firmware per Transfer FW part (a multiple of its 128-byte offset unit).
 const FW_PART: usize = 1024;
@@ -37,21 +39,6 @@ const CEL_MAX_BYTES: u32 = 65536 * 4;
 /// (CXL r3.1 section 9.13.3), so a component claiming endless extents stops
 /// the listing there.
 const DC_EXTENTS_MAX: usize = 1 << 16;
-
-/// A copy of a packed struct's field (json! would take a reference to it).
-fn val<T: Copy>(v: T) -> T {
-    v
-}
-
-fn hex16(v: u16) -> String {
-    format!("0x{v:04x}")
-}
-fn hex8(v: u8) -> String {
-    format!("0x{v:02x}")
-}
-fn hex64(v: u64) -> String {
-    format!("0x{v:x}")
-}
 
 /// A failure that is the user's to fix.
 pub fn usage(target: &str, cmd: &str, why: impl Into<String>) -> Failure {
@@ -216,7 +203,7 @@ impl Session {
     }
 
     /// The Command Effects Log: (opcode, effects) of every entry.
-    fn cel(&mut self) -> Result<Vec<(u16, u16)>, Failure> {
+    fn cel(&mut self) -> Result<Vec<cxlmi_cmd_get_log_cel_rsp>, Failure> {
         let logs = self.exec::<GetSupportedLogs, _>(&(), |l| l.entries().collect::<Vec<_>>())?;
         let Some(size) = logs.iter().find(|l| l.uuid == CEL_UUID).map(|l| l.log_size) else {
             return Err(failure(
@@ -234,9 +221,7 @@ impl Session {
         while offset < size {
             let length = (size - offset).min(LOG_CHUNK);
             let req = cxlmi_cmd_get_log_req { uuid: CEL_UUID, offset, length };
-            let part = self.exec::<GetLogCel, _>(&req, |l| {
-                l.entries().map(|e| (e.opcode, e.command_effect)).collect::<Vec<_>>()
-            })?;
+            let part = self.exec::<GetLogCel, _>(&req, |l| l.entries().collect::<Vec<_>>())?;
             if part.is_empty() {
                 break;
             }
@@ -305,38 +290,25 @@ pub fn run(ctx: &Context, command: &Command, opts: &Options) -> Result<Output, F
     Ok(value.into())
 }
 
-fn component_type(t: u8) -> String {
-    match t {
-        0x00 => "switch".into(),
-        0x03 => "type3".into(),
-        other => hex8(other),
-    }
-}
-
 /// One line of `list`: the endpoint's identity, or why it has none.
 fn listed(ep: &mut Endpoint, target: String, transport: &str) -> Value {
     let mut v = json!({"target": target, "transport": transport});
     // As `identify` does: a memory device without the Generic Identify is
     // still one, by Identify Memory Device.
-    let (kind, serial, vendor, device) = match ep.execute::<Identify>(Tunnel::None, &()) {
-        Ok(id) => (
-            json!(component_type(id.component_type)),
-            json!(hex64(id.serial_num)),
-            json!(hex16(id.vendor_id)),
-            json!(hex16(id.device_id)),
-        ),
-        Err(e) => match not_offered(&e).then(|| ep.execute::<MemdevIdentify>(Tunnel::None, &()).is_ok()) {
-            Some(true) => (json!(component_type(0x03)), Value::Null, Value::Null, Value::Null),
-            _ => {
-                v["error"] = json!(e.to_string());
-                (Value::Null, Value::Null, Value::Null, Value::Null)
+    let id = match ep.execute::<Identify>(Tunnel::None, &()) {
+        Ok(id) => identity(Some(&id)),
+        Err(e) => {
+            let mut id = identity(None);
+            match not_offered(&e).then(|| ep.execute::<MemdevIdentify>(Tunnel::None, &()).is_ok()) {
+                Some(true) => id["component_type"] = type3(),
+                _ => v["error"] = json!(e.to_string()),
             }
-        },
+            id
+        }
     };
-    v["component_type"] = kind;
-    v["serial"] = serial;
-    v["vendor_id"] = vendor;
-    v["device_id"] = device;
+    for key in ["component_type", "serial", "vendor_id", "device_id"] {
+        v[key] = id[key].clone();
+    }
     v
 }
 
@@ -390,23 +362,15 @@ fn not_offered(e: &Error) -> bool {
     }
 }
 
-/// The identity fields of Identify (0001h), null when it is not offered.
+/// Identify (0001h) decoded, every field null when it is not offered.
 fn identity(id: Option<&cxlmi_cmd_identify_rsp>) -> Value {
-    let Some(id) = id else {
-        return json!({
-            "component_type": null, "vendor_id": null, "device_id": null, "subsystem_vendor_id": null,
-            "subsystem_id": null, "serial": null, "max_message_bytes": null,
-        });
-    };
-    json!({
-        "component_type": component_type(id.component_type),
-        "vendor_id": hex16(id.vendor_id),
-        "device_id": hex16(id.device_id),
-        "subsystem_vendor_id": hex16(id.subsys_vendor_id),
-        "subsystem_id": hex16(id.subsys_id),
-        "serial": hex64(id.serial_num),
-        "max_message_bytes": 1u64.checked_shl(u32::from(id.max_msg_size)).unwrap_or(0),
-    })
+    match id {
+        Some(id) => decoded::of(id),
+        None => json!({
+            "vendor_id": null, "device_id": null, "subsystem_vendor_id": null, "subsystem_id": null,
+            "serial": null, "max_message_size_bytes": null, "component_type": null,
+        }),
+    }
 }
 
 /// Identify, and for a memory device Identify Memory Device. A device
@@ -423,69 +387,36 @@ fn identify(s: &mut Session) -> Result<Value, Failure> {
     let id = match id {
         Some(id) => id,
         None => {
-            let m = s.exec::<MemdevIdentify, _>(&(), |m| m)?;
-            v["component_type"] = json!(component_type(0x03));
-            v["memdev"] = memdev_identity(&m);
+            let m = s.exec::<MemdevIdentify, _>(&(), |m| decoded::of(&m))?;
+            v["component_type"] = type3();
+            v["memdev"] = m;
             return Ok(v);
         }
     };
-    if id.component_type == 0x03 {
+    if id.component_type == TYPE3 {
         // An MLD's FM-owned LD answers the Generic commands only.
-        let m = match s.exec::<MemdevIdentify, _>(&(), |m| m) {
+        v["memdev"] = match s.exec::<MemdevIdentify, _>(&(), |m| decoded::of(&m)) {
             Ok(m) => m,
-            Err(f) if f.json["error"]["return_code"] == 3 => {
-                v["memdev"] = Value::Null;
-                return Ok(v);
-            }
+            Err(f) if f.json["error"]["return_code"] == 3 => Value::Null,
             Err(f) => return Err(f),
         };
-        v["memdev"] = memdev_identity(&m);
     }
     Ok(v)
 }
 
-/// The fields of Identify Memory Device (4000h).
-fn memdev_identity(m: &cxlmi_cmd_memdev_identify_rsp) -> Value {
-    let mer = m.poison_list_max_mer;
-    let mut event_logs = json!({
-        "info": val(m.info_event_log_size),
-        "warning": val(m.warning_event_log_size),
-        "failure": val(m.failure_event_log_size),
-        "fatal": val(m.fatal_event_log_size),
-    });
-    // Not in the CXL 2.0 layout.
-    if let Some(n) = m.dc_event_log_records() {
-        event_logs["dcd"] = json!(n);
-    }
-    json!({
-        "fw_revision": c_text(&m.fw_revision),
-        "total_capacity_bytes": m.total_capacity.saturating_mul(CAPACITY_UNIT),
-        "volatile_only_bytes": m.volatile_capacity.saturating_mul(CAPACITY_UNIT),
-        "persistent_only_bytes": m.persistent_capacity.saturating_mul(CAPACITY_UNIT),
-        "partition_alignment_bytes": m.partition_align.saturating_mul(CAPACITY_UNIT),
-        "lsa_bytes": val(m.lsa_size),
-        "event_log_records": event_logs,
-        "poison_list_max_records": u32::from_le_bytes([mer[0], mer[1], mer[2], 0]),
-        "inject_poison_limit": val(m.inject_poison_limit),
-        "poison_caps": hex8(m.poison_caps),
-        "qos_telemetry_caps": hex8(m.qos_telemetry_caps),
-    })
+/// Component Type of a memory device (CXL r3.1 Table 8-37).
+const TYPE3: u8 = 0x03;
+
+/// The component type of a memory device identified by Identify Memory Device alone, as
+/// Identify would decode it.
+fn type3() -> Value {
+    let mut id = <cxlmi_cmd_identify_rsp as cxlmi::wire::Wire>::zeroed();
+    id.component_type = TYPE3;
+    decoded::of(&id)["component_type"].clone()
 }
 
 fn health(s: &mut Session) -> Result<Value, Failure> {
-    let h = s.exec::<GetHealthInfo, _>(&(), |h| h)?;
-    // 2's complement degrees Celsius; FFFFh when the device does not report it.
-    let temp = if h.device_temperature == 0xffff { Value::Null } else { json!(h.device_temperature as i16) };
-    Ok(json!({
-        "health_status": hex8(h.health_status),
-        "media_status": hex8(h.media_status),
-        "additional_status": hex8(h.additional_status),
-        "life_used_percent": val(h.life_used),
-        "temperature_celsius": temp,
-        "dirty_shutdowns": val(h.dirty_shutdown_count),
-        "corrected_volatile_errors": val(h.corrected_volatile_error_count),
-        "corrected_persistent_errors": val(h.corrected_persistent_error_count),
-    }))
+    s.exec::<GetHealthInfo, _>(&(), |h| decoded::of(&h))
 }
 
 fn partition(s: &mut Session, set_volatile: Option<u64>) -> Result<Value, Failure> {
@@ -496,14 +427,7 @@ fn partition(s: &mut Session, set_volatile: Option<u64>) -> Result<Value, Failur
         let req = cxlmi_cmd_memdev_set_partition_info_req { volatile_capacity: bytes / CAPACITY_UNIT, flags: 0 };
         s.exec::<SetPartitionInfo, _>(&req, |_| ())?;
     }
-    let p = s.exec::<GetPartitionInfo, _>(&(), |p| p)?;
-    let b = |v: u64| v.saturating_mul(CAPACITY_UNIT);
-    let mut v = json!({
-        "active_volatile_bytes": b(p.active_vmem),
-        "active_persistent_bytes": b(p.active_pmem),
-        "next_volatile_bytes": b(p.next_vmem),
-        "next_persistent_bytes": b(p.next_pmem),
-    });
+    let mut v = s.exec::<GetPartitionInfo, _>(&(), |p| decoded::of(&p))?;
     if let Some(bytes) = set_volatile {
         v["set_volatile_bytes"] = json!(bytes);
     }
@@ -512,74 +436,78 @@ fn partition(s: &mut Session, set_volatile: Option<u64>) -> Result<Value, Failur
 
 fn events(s: &mut Session, log: EventLog, clear: bool, opts: &Options) -> Result<Value, Failure> {
     if clear {
-        s.confirm(opts, &format!("clear the event records read from the {} log", log.name()))?;
+        s.confirm(opts, &format!("clear the event records read from the {} log(s)", log.name()))?;
     }
-    let req = cxlmi_cmd_get_event_records_req { event_log: log.number() };
-    let (head, records) = s.exec::<GetEventRecords, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
-    let list: Vec<Value> = records
-        .iter()
-        .map(|r| {
-            json!({
-                "handle": val(r.handle),
-                "related_handle": val(r.related_handle),
-                "uuid": uuid(&r.uuid),
-                "length": val(r.length),
-                "flags": format!("0x{}", to_hex(&[r.flags[2], r.flags[1], r.flags[0]])),
-                "timestamp_ns": val(r.timestamp),
-                "ld_id": val(r.ld_id),
-                "head_id": val(r.head_id),
-            })
-        })
-        .collect();
-    let mut cleared = 0;
-    if clear && !records.is_empty() {
-        let handles: Vec<u16> = records.iter().map(|r| r.handle).collect();
-        let head = cxlmi_cmd_clear_event_records_req {
-            event_log: log.number(),
-            clear_flags: 0,
-            nr_recs: 0,
-            reserved: [0; 3],
-            handles: [],
-        };
-        s.exec::<ClearEventRecords, _>(&ClearEventRecordsInput { head, handles: &handles }, |_| ())?;
-        cleared = handles.len();
+    let mut logs = Vec::new();
+    for n in log.numbers() {
+        match event_log(s, n, clear) {
+            Ok(v) => logs.push(v),
+            // A device without dynamic capacity has no such log: with --log all it is left out.
+            Err(f) if matches!(log, EventLog::All) && n == DCD_LOG && f.json["error"]["kind"] == "device" => {}
+            Err(f) => return Err(f),
+        }
     }
-    Ok(json!({
-        "log": log.name(),
-        "overflow": head.flags & 1 != 0,
-        "more_records": head.flags & 2 != 0,
-        "overflow_errors": val(head.overflow_err_count),
-        "records": list,
-        "cleared": cleared,
-    }))
+    Ok(json!({ "logs": logs }))
 }
+
+/// Reads one event log: Get Event Records until it says there are no more. Without clearing,
+/// a device keeps answering with the records not yet cleared, so reading stops when a batch
+/// brings no record not seen before (`more_records` then stays true: clear to read on); with
+/// `clear`, each batch is cleared after it is read. Never more than [`EVENT_BATCHES`] batches.
+fn event_log(s: &mut Session, log: u8, clear: bool) -> Result<Value, Failure> {
+    let mut records: Vec<cxlmi_event_record> = Vec::new();
+    let mut first = None;
+    let mut more = false;
+    let mut cleared = 0;
+    for _ in 0..EVENT_BATCHES {
+        let req = cxlmi_cmd_get_event_records_req { event_log: log };
+        let (head, batch) = s.exec::<GetEventRecords, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
+        more = head.flags & EVENT_MORE_RECORDS != 0;
+        first.get_or_insert(head);
+        let new: Vec<_> = batch.into_iter().filter(|r| !records.iter().any(|seen| seen.handle == r.handle)).collect();
+        if new.is_empty() {
+            break;
+        }
+        if clear {
+            let handles: Vec<u16> = new.iter().map(|r| r.handle).collect();
+            let head = cxlmi_cmd_clear_event_records_req {
+                event_log: log,
+                clear_flags: 0,
+                nr_recs: 0,
+                reserved: [0; 3],
+                handles: [],
+            };
+            s.exec::<ClearEventRecords, _>(&ClearEventRecordsInput { head, handles: &handles }, |_| ())?;
+            cleared += handles.len();
+        }
+        records.extend(new);
+        if !more {
+            break;
+        }
+    }
+    let Some(mut head) = first else { return Ok(Value::Null) };
+    // The first batch's overflow report, the last batch's word on more records.
+    head.flags = (head.flags & !EVENT_MORE_RECORDS) | if more { EVENT_MORE_RECORDS } else { 0 };
+    let mut v = json!({ "log": EventLog::name_of(log) });
+    if let (Value::Object(v), Value::Object(d)) = (&mut v, decoded::object(&events::event_records(&head, &records))) {
+        v.extend(d);
+    }
+    v["record_count"] = json!(records.len());
+    v["cleared"] = json!(cleared);
+    Ok(v)
+}
+
+/// The Dynamic Capacity event log's number (CXL r3.1 Table 8-49).
+const DCD_LOG: u8 = 4;
+/// Get Event Records' More Event Records flag (CXL r3.1 Table 8-53).
+const EVENT_MORE_RECORDS: u8 = 0x02;
+/// Batches of event records read from one log at most, whatever a device says of more.
+const EVENT_BATCHES: usize = 1024;
 
 fn fw(s: &mut Session, action: FwAction, opts: &Options) -> Result<Value, Failure> {
     let json = opts.json;
     match action {
-        FwAction::Info => {
-            let f = s.exec::<GetFwInfo, _>(&(), |f| f)?;
-            let active = f.slot_info & 0x7;
-            let staged = (f.slot_info >> 3) & 0x7;
-            let revs = [f.fw_rev1, f.fw_rev2, f.fw_rev3, f.fw_rev4];
-            let slots: Vec<Value> = (1..=f.slots_supported.min(4))
-                .map(|n| {
-                    json!({
-                        "slot": n,
-                        "revision": c_text(&revs[usize::from(n - 1)]),
-                        "active": n == active,
-                        "staged": n == staged,
-                    })
-                })
-                .collect();
-            Ok(json!({
-                "slots_supported": val(f.slots_supported),
-                "active_slot": active,
-                "staged_slot": if staged == 0 { Value::Null } else { json!(staged) },
-                "online_activation": f.caps & 1 != 0,
-                "slots": slots,
-            }))
-        }
+        FwAction::Info => s.exec::<GetFwInfo, _>(&(), |f| decoded::of(&f)),
         FwAction::Transfer { file, slot } => {
             let data = std::fs::read(&file).map_err(|e| {
                 failure(EXIT_OPEN, "system", &s.target, s.cmd, format!("cannot read {}: {e}", file.display()), None)
@@ -636,19 +564,10 @@ fn progress(json: bool, len: u64, what: &str) -> indicatif::ProgressBar {
 }
 
 fn logs(s: &mut Session, cel: bool) -> Result<Value, Failure> {
-    let list = s.exec::<GetSupportedLogs, _>(&(), |l| l.entries().collect::<Vec<_>>())?;
-    let logs: Vec<Value> = list
-        .iter()
-        .map(|l| {
-            let name = if l.uuid == CEL_UUID { json!("cel") } else { Value::Null };
-            json!({"name": name, "uuid": uuid(&l.uuid), "size_bytes": val(l.log_size)})
-        })
-        .collect();
-    let mut v = json!({"logs": logs});
+    let mut v = s.exec::<GetSupportedLogs, _>(&(), |l| decoded::of(&l))?;
     if cel {
-        let entries: Vec<Value> =
-            s.cel()?.into_iter().map(|(op, fx)| json!({"opcode": hex16(op), "effects": hex16(fx)})).collect();
-        v["cel"] = json!(entries);
+        let entries = s.cel()?;
+        v["cel"] = decoded::object(&cxlmi::decode::generic::cel(&entries))["entries"].clone();
     }
     Ok(v)
 }
@@ -659,24 +578,7 @@ fn poison_list(s: &mut Session) -> Result<Value, Failure> {
         get_poison_list_phy_addr: 0,
         get_poison_list_phy_addr_len: m.total_capacity.saturating_mul(CAPACITY_UNIT) / MEDIA_ERROR_UNIT,
     };
-    let (head, records) = s.exec::<GetPoisonList, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
-    let records: Vec<Value> = records
-        .iter()
-        .map(|r| {
-            // The low bits of the address give the error source (CXL r3.1 Table 8-140).
-            json!({
-                "address": hex64(r.media_err_addr & !0x3f),
-                "length_bytes": u64::from(r.media_err_len) * MEDIA_ERROR_UNIT,
-                "source": r.media_err_addr & 0x7,
-            })
-        })
-        .collect();
-    Ok(json!({
-        "more_records": head.poison_list_flags & 1 != 0,
-        "overflow": head.poison_list_flags & 2 != 0,
-        "scan_media_running": head.poison_list_flags & 4 != 0,
-        "records": records,
-    }))
+    s.exec::<GetPoisonList, _>(&req, |l| decoded::of(&l))
 }
 
 fn poison(s: &mut Session, action: PoisonAction) -> Result<Value, Failure> {
@@ -695,7 +597,7 @@ fn poison(s: &mut Session, action: PoisonAction) -> Result<Value, Failure> {
     };
     // The list after the change, so one call shows its effect.
     let mut v = poison_list(s)?;
-    v[key] = json!(hex64(addr));
+    v[key] = json!(addr);
     Ok(v)
 }
 
@@ -709,19 +611,7 @@ fn background(s: &mut Session, wait: Option<Duration>, json: bool) -> Result<Val
         r?;
         st = s.exec::<BgOpStatus, _>(&(), |st| st)?;
     }
-    let running = st.status & 1 != 0;
-    // No operation since the last reset: the status is all zeroes.
-    let any = running || st.opcode != 0 || st.status != 0;
-    let name = catalog::lookup(Opcode(st.opcode)).next().map(|e| e.name);
-    Ok(json!({
-        "running": running,
-        "opcode": if any { json!(val(st.opcode)) } else { Value::Null },
-        "command": if any { json!(name) } else { Value::Null },
-        "percent": if any { json!(st.status >> 1) } else { Value::Null },
-        "return_code": if any && !running { json!(val(st.returncode)) } else { Value::Null },
-        "return_code_name": if any && !running { json!(crate::retcode::name(st.returncode)) } else { Value::Null },
-        "vendor_status": val(st.vendor_ext_status),
-    }))
+    Ok(decoded::of(&st))
 }
 
 fn sanitize(s: &mut Session, abort_after: Option<Duration>, wait: Duration, opts: &Options) -> Result<Value, Failure> {
@@ -749,8 +639,7 @@ fn sanitize(s: &mut Session, abort_after: Option<Duration>, wait: Duration, opts
         "status": if was_aborted { "aborted" } else { "done" },
         "percent": pct,
         "background": background,
-        "return_code": rc,
-        "return_code_name": crate::retcode::name(rc),
+        "return_code": decoded::value(&cxlmi::decode::generic::retcode(rc)),
         "seconds": (start.elapsed().as_secs_f64() * 10.0).round() / 10.0,
     }))
 }
@@ -803,57 +692,27 @@ fn dc(s: &mut Session, action: DcAction) -> Result<Value, Failure> {
     match action {
         DcAction::Config => {
             let req = cxlmi_cmd_memdev_get_dc_config_req { region_cnt: MAX_DC_REGIONS as u8, start_region_id: 0 };
-            let c = s.exec::<GetDcConfig, _>(&req, |c| c)?;
-            let regions = c.region_configs;
-            let regions: Vec<Value> = regions
-                .iter()
-                .take(usize::from(c.regions_returned))
-                .enumerate()
-                .map(|(i, r)| {
-                    json!({
-                        "region": i,
-                        "base": hex64(r.base),
-                        "decode_length_bytes": val(r.decode_len),
-                        "length_bytes": val(r.region_len),
-                        "block_size_bytes": val(r.block_size),
-                        "dsmad_handle": format!("0x{:x}", { r.dsmadhandle }),
-                        "flags": hex8(r.flags),
-                    })
-                })
-                .collect();
-            Ok(json!({
-                "regions_total": val(c.num_regions),
-                "regions": regions,
-                "extents_supported": val(c.num_extents_supported),
-                "extents_available": val(c.num_extents_available),
-                "tags_supported": val(c.num_tags_supported),
-                "tags_available": val(c.num_tags_available),
-            }))
+            s.exec::<GetDcConfig, _>(&req, |c| decoded::of(&c))
         }
         DcAction::Extents => {
             let mut extents = Vec::new();
-            let (mut total, mut generation);
+            let mut first = None;
             loop {
                 let req =
                     cxlmi_cmd_memdev_get_dc_extent_list_req { extent_cnt: 0, start_extent_idx: extents.len() as u32 };
                 let (head, got) = s.exec::<GetDcExtentList, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
-                total = head.total_num_extents;
-                generation = head.generation_num;
+                let total = head.total_num_extents;
+                first.get_or_insert(head);
                 let n = got.len();
-                extents.extend(got.into_iter().map(|e| {
-                    json!({
-                        "start_dpa": hex64(e.start_dpa),
-                        "length_bytes": val(e.len),
-                        "tag": uuid(&e.tag),
-                        "shared_seq": val(e.shared_seq),
-                    })
-                }));
+                extents.extend(got);
                 if n == 0 || extents.len() >= (total as usize).min(DC_EXTENTS_MAX) {
                     break;
                 }
             }
             extents.truncate(DC_EXTENTS_MAX);
-            Ok(json!({"total": total, "generation": generation, "extents": extents}))
+            let Some(mut head) = first else { return Ok(Value::Null) };
+            head.num_extents_returned = extents.len() as u32;
+            Ok(decoded::object(&cxlmi::decode::memdev::dc_extent_list(&head, &extents)))
         }
     }
 }
@@ -862,62 +721,14 @@ fn switch_identity(s: &mut Session) -> Result<cxlmi_cmd_fmapi_identify_sw_device
     s.exec::<IdentifySwDevice, _>(&(), |i| i)
 }
 
-/// Physical port configuration states (CXL r3.1 Table 7-19).
-fn port_state(v: u8) -> String {
-    match v {
-        0 => "disabled".into(),
-        1 => "binding".into(),
-        2 => "unbinding".into(),
-        3 => "dsp".into(),
-        4 => "usp".into(),
-        5 => "fabric".into(),
-        0x0f => "invalid".into(),
-        other => hex8(other),
-    }
-}
-
-/// Connected device types (CXL r3.1 Table 7-19).
-fn device_type(v: u8) -> String {
-    match v {
-        0 => "none".into(),
-        1 => "pcie".into(),
-        2 => "type1".into(),
-        3 => "type2".into(),
-        4 => "type3-sld".into(),
-        5 => "type3-mld".into(),
-        other => hex8(other),
-    }
-}
-
 fn ports(s: &mut Session) -> Result<Value, Failure> {
     let sw = switch_identity(s)?;
     let ids: Vec<u8> = (0..sw.num_physical_ports).collect();
     let head = cxlmi_cmd_fmapi_get_phys_port_state_req { num_ports: 0, ports: [] };
-    let blocks =
-        s.exec::<GetPhysPortState, _>(&WithItems { head, items: &ids }, |l| l.entries().collect::<Vec<_>>())?;
-    let ports: Vec<Value> = blocks
-        .iter()
-        .map(|p| {
-            json!({
-                "port": val(p.port_id),
-                "state": port_state(p.config_state),
-                "device": device_type(p.conn_dev_type),
-                "width": format!("x{}/x{}", p.negotiated_link_width, p.max_link_width),
-                "speed": format!("gen{}/gen{}", p.current_link_speed, p.max_link_speed),
-                "ltssm": hex8(p.ltssm_state),
-                "lds": val(p.supported_ld_count),
-            })
-        })
-        .collect();
-    Ok(json!({
-        "ingress_port": val(sw.ingress_port_id),
-        "physical_ports": val(sw.num_physical_ports),
-        "vcs_count": val(sw.num_vcs),
-        "vppbs_total": val(sw.num_total_vppb),
-        "vppbs_active": val(sw.num_active_vppb),
-        "hdm_decoders_per_usp": val(sw.num_hdm_decoder_per_usp),
-        "ports": ports,
-    }))
+    let ports = s.exec::<GetPhysPortState, _>(&WithItems { head, items: &ids }, |l| decoded::of(&l))?;
+    let mut v = decoded::of(&sw);
+    v["ports"] = ports["ports"].clone();
+    Ok(v)
 }
 
 fn vcs(s: &mut Session) -> Result<Value, Failure> {
@@ -925,65 +736,20 @@ fn vcs(s: &mut Session) -> Result<Value, Failure> {
     let ids: Vec<u8> = (0..sw.num_vcs).collect();
     let head =
         cxlmi_cmd_fmapi_get_vcs_info_req { start_vppb: 0, vppb_list_limit: u8::MAX, num_vcs: 0, vcs_id_list: [] };
-    let blocks = s.exec::<GetVcsInfo, _>(&WithItems { head, items: &ids }, |info| {
-        info.blocks()
-            .map(|b| {
-                let vppbs: Vec<Value> = b
-                    .entries()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        // Binding status (CXL r3.1 Table 7-25).
-                        let status = match p.binding_status {
-                            0 => "unbound".to_string(),
-                            1 => "in-progress".into(),
-                            2 => "bound-port".into(),
-                            3 => "bound-ld".into(),
-                            o => hex8(o),
-                        };
-                        json!({"vppb": i, "status": status, "port": val(p.bound_port_id), "ld": val(p.bound_ld_id)})
-                    })
-                    .collect();
-                let state = match b.head.vcs_state {
-                    0 => "disabled".to_string(),
-                    1 => "enabled".into(),
-                    0xff => "invalid".into(),
-                    o => hex8(o),
-                };
-                json!({"vcs": b.head.vcs_id, "state": state, "usp": b.head.usp_id, "vppbs": vppbs})
-            })
-            .collect::<Vec<_>>()
-    })?;
-    Ok(json!({"vcs_count": val(sw.num_vcs), "vcs": blocks}))
+    let req = WithItems { head, items: &ids };
+    s.exec::<GetVcsInfo, _>(&req, |info| decoded::object(&cxlmi::decode::fmapi::vcs_info(&info, 0)))
 }
 
 fn ld(s: &mut Session, action: LdAction) -> Result<Value, Failure> {
     let info = s.exec::<GetLdInfo, _>(&(), |i| i)?;
-    let mut v = json!({
-        "memory_size_bytes": val(info.memory_size),
-        "ld_count": val(info.ld_count),
-        "qos_telemetry_caps": hex8(info.qos_telemetry_capability),
-    });
+    let mut v = decoded::of(&info);
     if let LdAction::Allocations = action {
         let limit = u8::try_from(info.ld_count).unwrap_or(u8::MAX);
         let req = cxlmi_cmd_fmapi_get_ld_allocations_req { start_ld_id: 0, ld_allocation_list_limit: limit };
-        let (head, list) = s.exec::<GetLdAllocations, _>(&req, |l| (l.head, l.entries().collect::<Vec<_>>()))?;
-        // Memory granularity: 256 MiB shifted by the code (CXL r3.1 Table 7-31).
-        let granularity = CAPACITY_UNIT.checked_shl(u32::from(head.memory_granularity)).unwrap_or(0);
-        let allocations: Vec<Value> = list
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                json!({
-                    "ld": usize::from(head.start_ld_id) + i,
-                    "range1_multiplier": val(a.range_1_allocation_mult),
-                    "range2_multiplier": val(a.range_2_allocation_mult),
-                    "range1_bytes": a.range_1_allocation_mult.saturating_mul(granularity),
-                    "range2_bytes": a.range_2_allocation_mult.saturating_mul(granularity),
-                })
-            })
-            .collect();
-        v["granularity_bytes"] = json!(granularity);
-        v["allocations"] = json!(allocations);
+        let allocations = s.exec::<GetLdAllocations, _>(&req, |l| decoded::of(&l))?;
+        if let (Value::Object(v), Value::Object(a)) = (&mut v, allocations) {
+            v.extend(a);
+        }
     }
     Ok(v)
 }
@@ -998,15 +764,14 @@ fn raw(s: &mut Session, opcode: u16, payload: &[u8], out_len: usize) -> Result<O
         Err(e) => return Err(s.fail(&e)),
     };
     let value = json!({
-        "opcode": hex16(opcode),
-        "return_code": rc,
-        "return_code_name": crate::retcode::name(rc),
+        "opcode": opcode,
+        "return_code": decoded::value(&cxlmi::decode::generic::retcode(rc)),
         "length": bytes.len(),
         "payload": to_hex(&bytes),
     });
     let mut text = format!(
-        "opcode       {}\nreturn code  {}\nlength       {}\n",
-        hex16(opcode),
+        "opcode       {:#06x}\nreturn code  {}\nlength       {}\n",
+        opcode,
         crate::retcode::describe(rc),
         bytes.len()
     );
@@ -1021,7 +786,8 @@ fn commands(s: &mut Session) -> Result<Value, Failure> {
     let cel = s.cel()?;
     let list: Vec<Value> = cel
         .iter()
-        .map(|&(op, fx)| {
+        .map(|e| {
+            let op = e.opcode;
             let names: Vec<&str> = catalog::lookup(Opcode(op)).map(|e| e.name).collect();
             let kind = if !names.is_empty() {
                 "typed"
@@ -1030,7 +796,8 @@ fn commands(s: &mut Session) -> Result<Value, Failure> {
             } else {
                 "none"
             };
-            json!({"opcode": hex16(op), "effects": hex16(fx), "names": names, "decoder": kind})
+            let effects = decoded::value(&cxlmi::decode::generic::command_effects(e.command_effect));
+            json!({"opcode": op, "effects": effects, "names": names, "decoder": kind})
         })
         .collect();
     let decoded = list.iter().filter(|c| c["decoder"] != "none").count();

@@ -6,6 +6,7 @@
 
 mod args;
 mod cmds;
+mod decoded;
 mod parse;
 mod render;
 mod retcode;

@@ -81,18 +81,6 @@ pub fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A UUID in its usual text form, from its 16 bytes in wire order.
-pub fn uuid(b: &[u8; 16]) -> String {
-    let h = to_hex(b);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-}
-
-/// A fixed-size C string field (NUL-padded, maybe full) as text.
-pub fn c_text(chars: &[core::ffi::c_char]) -> String {
-    let bytes: Vec<u8> = chars.iter().map(|&c| c as u8).take_while(|&b| b != 0).collect();
-    String::from_utf8_lossy(&bytes).trim_end().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,13 +135,5 @@ mod tests {
         assert!(hex("zz").is_err());
         assert!(hex("0é").is_err());
         assert_eq!(to_hex(&[0, 0xff, 0x10]), "00ff10");
-    }
-
-    #[test]
-    fn uuids_and_text() {
-        let b: [u8; 16] = core::array::from_fn(|i| i as u8);
-        assert_eq!(uuid(&b), "00010203-0405-0607-0809-0a0b0c0d0e0f");
-        let chars: Vec<core::ffi::c_char> = b"FW 1.0\0\0".iter().map(|&c| c as core::ffi::c_char).collect();
-        assert_eq!(c_text(&chars), "FW 1.0");
     }
 }

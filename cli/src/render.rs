@@ -39,8 +39,40 @@ pub fn size(n: u64) -> String {
     format!("{n} ({shown} {})", UNITS[unit])
 }
 
+/// Keys whose numbers people read in hex: identifiers, serials, opcodes and addresses.
+fn hex_key(key: &str) -> bool {
+    const KEYS: [&str; 9] =
+        ["serial", "vendor_id", "device_id", "subsystem_vendor_id", "subsystem_id", "opcode", "address", "base", "dpa"];
+    KEYS.contains(&key) || key.ends_with("_dpa") || key.ends_with("_address")
+}
+
+/// A decoded enumeration (`{"raw", "name"}`) or flag field (`{"raw", flag: bool, ...}`) as
+/// one line: its name or the flags set, then the raw value.
+fn coded(v: &Value) -> Option<String> {
+    let Value::Object(m) = v else { return None };
+    let raw = m.get("raw")?.as_u64()?;
+    if m.len() == 2 {
+        if let Some(name) = m.get("name") {
+            return Some(match name.as_str() {
+                Some(name) => name.to_string(),
+                None => format!("0x{raw:x} (not defined)"),
+            });
+        }
+    }
+    if m.iter().filter(|(k, _)| *k != "raw").all(|(_, v)| v.is_boolean()) {
+        let set: Vec<&str> = m.iter().filter(|(_, v)| v.as_bool() == Some(true)).map(|(k, _)| k.as_str()).collect();
+        let set = if set.is_empty() { "none".to_string() } else { set.join(", ") };
+        return Some(format!("{set} (0x{raw:x})"));
+    }
+    None
+}
+
 fn scalar(key: &str, v: &Value) -> String {
+    if let Some(text) = coded(v) {
+        return text;
+    }
     match v {
+        Value::Number(n) if hex_key(key) => n.as_u64().map(|n| format!("0x{n:x}")).unwrap_or_else(|| n.to_string()),
         Value::Null => "-".into(),
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
         Value::Number(n) if key.ends_with("_bytes") => n.as_u64().map(size).unwrap_or_else(|| n.to_string()),
@@ -52,6 +84,9 @@ fn scalar(key: &str, v: &Value) -> String {
 }
 
 fn is_scalar_like(v: &Value) -> bool {
+    if coded(v).is_some() {
+        return true;
+    }
     match v {
         Value::Object(_) => false,
         Value::Array(items) => items.iter().all(|i| !i.is_object() && !i.is_array()),
@@ -103,6 +138,16 @@ fn table(items: &[Value], indent: usize, out: &mut String) {
         }
         return;
     };
+    // Entries with structure of their own (an event record's body, a VCS's vPPBs) do not fit a
+    // table's cells: each is shown as an object of its own, numbered.
+    let nested = |v: &Value| !is_scalar_like(v);
+    if items.iter().any(|i| i.as_object().is_some_and(|m| m.values().any(nested))) {
+        for (n, i) in items.iter().enumerate() {
+            out.push_str(&format!("{pad}[{n}]\n"));
+            object(i, indent + 2, out);
+        }
+        return;
+    }
     let keys: Vec<&String> = first.keys().collect();
     let rows: Vec<Vec<String>> = items
         .iter()
@@ -122,6 +167,9 @@ fn table(items: &[Value], indent: usize, out: &mut String) {
 }
 
 fn cell(key: &str, v: &Value) -> String {
+    if let Some(text) = coded(v) {
+        return text;
+    }
     match v {
         Value::Object(m) => m.iter().map(|(k, v)| format!("{k}={}", cell(k, v))).collect::<Vec<_>>().join(" "),
         Value::Array(items) if items.iter().any(|i| i.is_object()) => {
@@ -150,6 +198,21 @@ mod tests {
         assert!(text.contains("capacity bytes  268435456 (256 MiB)\n"), "{text}");
         assert!(text.contains("ok              yes\n"), "{text}");
         assert!(text.contains("ports:\n  port  state\n  0     usp\n  12    dsp\n"), "{text}");
+    }
+
+    #[test]
+    fn coded_values_and_hex_identifiers() {
+        let v = json!({"ltssm_state": {"raw": 4, "name": "l0"}, "odd": {"raw": 9, "name": null},
+                       "health_status": {"raw": 5, "maintenance_needed": true, "performance_degraded": false,
+                                         "hw_replacement_needed": true},
+                       "quiet": {"raw": 0, "a": false}, "serial": 255, "count": 255});
+        let text = human(&v);
+        assert!(text.contains("ltssm state    l0\n"), "{text}");
+        assert!(text.contains("odd            0x9 (not defined)\n"), "{text}");
+        assert!(text.contains("health status  maintenance_needed, hw_replacement_needed (0x5)\n"), "{text}");
+        assert!(text.contains("quiet          none (0x0)\n"), "{text}");
+        assert!(text.contains("serial         0xff\n"), "{text}");
+        assert!(text.contains("count          255\n"), "{text}");
     }
 
     #[test]

@@ -68,36 +68,53 @@ def fails(status, *args, says=()):
     return p
 
 
+# Decoded values (docs/cli.md): numbers as numbers, enumerations as {"raw", "name"}, flags as
+# {"raw", flag: bool, ...}.
+def name(v):
+    return v.get("name") if isinstance(v, dict) else None
+
+
+def set_flags(v):
+    return sorted(k for k, on in (v or {}).items() if k != "raw" and on is True)
+
+
 # ---- identify, through every tunnel kind ----
 v = ok_json("identify", "emu:type3")
-check(v.get("component_type") == "type3", f"identify type3: component_type {v.get('component_type')}")
-check(v.get("serial") == "0x7e53000000000001", f"identify type3: serial {v.get('serial')}")
-check(v.get("vendor_id") == "0x1e98", f"identify type3: vendor_id {v.get('vendor_id')}")
+check(v.get("component_type") == {"raw": 3, "name": "type3_device"}, f"identify type3: {v.get('component_type')}")
+check(v.get("serial") == 0x7E53000000000001, f"identify type3: serial {v.get('serial')}")
+check(v.get("vendor_id") == 0x1E98, f"identify type3: vendor_id {v.get('vendor_id')}")
 m = v.get("memdev") or {}
 check(
-    m.get("total_capacity_bytes", 0) > 0 and m["total_capacity_bytes"] % (256 << 20) == 0,
-    f"identify type3: memdev total capacity {m.get('total_capacity_bytes')}",
+    m.get("total_bytes", 0) > 0 and m["total_bytes"] % (256 << 20) == 0,
+    f"identify type3: memdev total capacity {m.get('total_bytes')}",
 )
-ok_text("identify", "emu:type3", want=["component type", "type3", "0x7e53000000000001", "GiB"])
+# Text: the names, identifiers in hex, sizes with units.
+ok_text("identify", "emu:type3", want=["component type", "type3_device", "0x7e53000000000001", "0x1e98", "GiB"])
 
+serials = {
+    ("emu:switch",): 0x7E55000000000001,
+    ("emu:switch", "--port", "1"): 0x7E53000000000101,
+    ("emu:switch", "--port", "2", "--ld", "1"): 0x7E4D000000000001,
+    ("emu:mld", "--ld", "3"): 0x7E4D000000000003,
+    ("emu:mhd", "--mhd"): 0x7E480000000000FF,
+}
+for args, serial in serials.items():
+    v = ok_json("identify", *args)
+    check(v.get("serial") == serial, f"identify {' '.join(args)}: serial {v.get('serial')}, want {serial:#x}")
 v = ok_json("identify", "emu:switch")
-check(v.get("component_type") == "switch" and "memdev" not in v, f"identify switch: {v}")
-check(v.get("serial") == "0x7e55000000000001", f"identify switch: serial {v.get('serial')}")
-v = ok_json("identify", "emu:switch", "--port", "1")
-check(v.get("serial") == "0x7e53000000000101", f"identify through switch port 1: serial {v.get('serial')}")
-v = ok_json("identify", "emu:switch", "--port", "2", "--ld", "1")
-check(v.get("serial") == "0x7e4d000000000001", f"identify through port 2 to LD 1: serial {v.get('serial')}")
-v = ok_json("identify", "emu:mld", "--ld", "3")
-check(v.get("serial") == "0x7e4d000000000003", f"identify MLD LD 3: serial {v.get('serial')}")
-v = ok_json("identify", "emu:mhd", "--mhd")
-check(v.get("serial") == "0x7e480000000000ff", f"identify MHD LD pool: serial {v.get('serial')}")
+check(name(v.get("component_type")) == "switch" and "memdev" not in v, f"identify switch: {v}")
 ok_json("identify", "emu:mld")
 
 # ---- memory device ----
 v = ok_json("health", "emu:type3")
 check(isinstance(v.get("life_used_percent"), int) and 0 <= v["life_used_percent"] <= 100, f"health: {v}")
-check(v.get("health_status", "").startswith("0x"), f"health: health_status {v.get('health_status')}")
-ok_text("health", "emu:type3", want=["life used percent", "temperature celsius"])
+check(
+    v.get("health_status", {}).get("raw") == 0 and set_flags(v.get("health_status")) == [],
+    f"health: health_status {v.get('health_status')}",
+)
+check(name(v.get("media_status")) == "normal", f"health: media_status {v.get('media_status')}")
+check(name(v.get("additional_status", {}).get("life_used")) == "normal", f"health: {v.get('additional_status')}")
+ok_text("health", "emu:type3", want=["life used percent", "temperature celsius", "none (0x0)", "normal"])
 
 v = ok_json("partition", "emu:type3")
 check(all(isinstance(v.get(k), int) for k in ("active_volatile_bytes", "active_persistent_bytes")), f"partition: {v}")
@@ -109,22 +126,39 @@ check(
 ok_text("partition", "emu:type3", want=["active volatile bytes", "GiB"])
 fails(2, "partition", "emu:type3", "--set-volatile", "1000", says=["256 MiB"])
 
+# Every log by default; each record decoded by its type, with its body.
 v = ok_json("events", "emu:type3")
-check(v.get("log") == "info" and isinstance(v.get("records"), list), f"events: {v}")
-records = v.get("records", [])
-v = ok_json("events", "emu:type3", "--clear", "--force")
-check(v.get("cleared") == len(records), f"events --clear: cleared {v.get('cleared')} of {len(records)}")
+logs = {entry.get("log"): entry for entry in v.get("logs", [])}
+check(sorted(logs) == ["dcd", "fail", "fatal", "info", "warn"], f"events: logs {sorted(logs)}")
+info = logs.get("info", {})
+records = info.get("records", [])
+check(len(records) >= 1 and info.get("record_count") == len(records), f"events: info {info}")
+check(
+    all(r.get("record_type") and isinstance(r.get("body"), dict) and name(r.get("severity")) for r in records),
+    f"events: records decoded {records}",
+)
+module = [r for r in records if r.get("record_type") == "memory_module"]
+check(
+    module and name(module[0]["body"].get("media_status")) == "normal" and module[0]["uuid"].startswith("fe927475"),
+    f"events: a memory module record {module}",
+)
+v = ok_json("events", "emu:type3", "--log", "info", "--clear", "--force")
+check(
+    v["logs"][0].get("cleared") == len(records) if v.get("logs") else False,
+    f"events --clear: cleared {v} of {len(records)}",
+)
 for log in ("warn", "fail", "fatal", "dcd"):
     v = ok_json("events", "emu:type3", "--log", log)
-    check(v.get("log") == log, f"events --log {log}: {v.get('log')}")
-ok_text("events", "emu:type3", want=["log", "info"])
+    check([entry.get("log") for entry in v.get("logs", [])] == [log], f"events --log {log}: {v}")
+ok_text("events", "emu:type3", want=["log", "info", "memory_module", "record type"])
 fails(2, "events", "emu:type3", "--log", "nope")
 
 v = ok_json("fw", "emu:type3")
-check(v.get("slots_supported", 0) >= 1 and 1 <= v.get("active_slot", 0) <= v["slots_supported"], f"fw info: {v}")
-check(len(v.get("slots", [])) == v.get("slots_supported"), f"fw info: slots {v.get('slots')}")
-check(sum(1 for s in v.get("slots", []) if s.get("active")) == 1, f"fw info: one active slot in {v.get('slots')}")
-ok_text("fw", "emu:type3", "info", want=["active slot", "revision"])
+slot_info = v.get("slot_info", {})
+check(v.get("num_slots", 0) >= 1 and 1 <= slot_info.get("active_slot", 0) <= v["num_slots"], f"fw info: {v}")
+check(v.get(f"slot_{slot_info.get('active_slot')}_version"), f"fw info: the active slot has a revision: {v}")
+check(v.get("slot_2_version") is None, f"fw info: an empty slot is null: {v}")
+ok_text("fw", "emu:type3", "info", want=["active slot", "slot 1 version"])
 with tempfile.NamedTemporaryFile(suffix=".bin") as image:
     image.write(bytes(i % 251 for i in range(3000)))
     image.flush()
@@ -133,32 +167,35 @@ with tempfile.NamedTemporaryFile(suffix=".bin") as image:
     fails(4, "fw", "emu:type3", "transfer", image.name + ".missing", says=["cannot read"])
 
 v = ok_json("logs", "emu:type3")
-cel = [l for l in v.get("logs", []) if l.get("name") == "cel"]
+cel = [entry for entry in v.get("entries", []) if entry.get("name") == "cel"]
 check(len(cel) == 1 and cel[0].get("uuid") == "0da9c0b5-bf41-4b78-8f79-96b1623b3f17", f"logs: {v}")
 v = ok_json("logs", "emu:type3", "--cel")
 ops = [e.get("opcode") for e in v.get("cel", [])]
-check("0x0001" in ops and "0x4000" in ops, f"logs --cel: opcodes {ops}")
-check(len(ops) * 4 == cel[0]["size_bytes"] if cel else False, f"logs --cel: {len(ops)} entries for {cel}")
-ok_text("logs", "emu:type3", "--cel", want=["cel", "0x0001"])
+check(0x0001 in ops and 0x4000 in ops, f"logs --cel: opcodes {ops}")
+check(len(ops) * 4 == cel[0]["log_size_bytes"] if cel else False, f"logs --cel: {len(ops)} entries for {cel}")
+effects = {e.get("opcode"): set_flags(e.get("command_effect")) for e in v.get("cel", [])}
+check(
+    effects.get(0x0101) == ["immediate_log_change"], f"logs --cel: Clear Event Records' effects {effects.get(0x0101)}"
+)
+ok_text("logs", "emu:type3", "--cel", want=["cel", "0x1", "ClearEventRecords", "immediate_log_change"])
 
 v = ok_json("poison", "emu:type3", "inject", "0x1000")
-addrs = [r.get("address") for r in v.get("records", [])]
-check(v.get("injected") == "0x1000" and "0x1000" in addrs, f"poison inject: {v}")
+addrs = {r.get("dpa"): name(r.get("source")) for r in v.get("records", [])}
+check(v.get("injected") == 0x1000 and addrs.get(0x1000) == "injected", f"poison inject: {v}")
 v = ok_json("poison", "emu:type3", "clear", "0x1000")
-check(
-    v.get("cleared") == "0x1000" and "0x1000" not in [r.get("address") for r in v.get("records", [])],
-    f"poison clear: {v}",
-)
+check(v.get("cleared") == 0x1000 and 0x1000 not in [r.get("dpa") for r in v.get("records", [])], f"poison clear: {v}")
 v = ok_json("poison", "emu:type3")
 check(isinstance(v.get("records"), list), f"poison list: {v}")
-ok_text("poison", "emu:type3", "inject", "0x2000", want=["0x2000"])
+ok_text("poison", "emu:type3", "inject", "0x2000", want=["0x2000", "injected"])
 
 v = ok_json("sanitize", "emu:type3", "--force", timeout=120)
-check(v.get("status") == "done" and v.get("percent") == 100 and v.get("return_code") == 0, f"sanitize: {v}")
+check(
+    v.get("status") == "done" and v.get("percent") == 100 and name(v.get("return_code")) == "success", f"sanitize: {v}"
+)
 v = ok_json("sanitize", "emu:type3", "--abort-after", "0.2", "-f", timeout=120)
 # The percentage is where the device stopped, not 100.
 check(
-    v.get("status") == "aborted" and v.get("return_code_name") == "ABORT" and 0 <= v.get("percent", -1) < 100,
+    v.get("status") == "aborted" and name(v.get("return_code")) == "aborted" and 0 <= v.get("percent", -1) < 100,
     f"sanitize --abort-after: {v}",
 )
 ok_text("sanitize", "emu:type3", "--force", want=["done", "100"])
@@ -178,41 +215,48 @@ ok_text("timestamp", "emu:type3", want=["timestamp ns", "utc"])
 
 # ---- dynamic capacity ----
 v = ok_json("dc", "emu:type3")
-check(v.get("regions_total", 0) >= 1 and len(v.get("regions", [])) == v["regions_total"], f"dc config: {v}")
-check(all(r.get("length_bytes", 0) > 0 for r in v.get("regions", [])), f"dc config regions: {v.get('regions')}")
+regions = v.get("regions", [])
+check(v.get("num_available_regions", 0) >= 1 and len(regions) == v["regions_returned"], f"dc config: {v}")
+check(all(r.get("length_bytes", 0) > 0 for r in regions), f"dc config regions: {regions}")
+check(set_flags(regions[-1].get("flags")) == ["sanitize_on_release"] if regions else False, f"dc flags: {regions}")
 v = ok_json("dc", "emu:type3", "extents")
-check(isinstance(v.get("extents"), list) and v.get("total") == len(v["extents"]), f"dc extents: {v}")
-ok_text("dc", "emu:type3", "config", want=["regions total", "block size bytes"])
+check(isinstance(v.get("extents"), list) and v.get("total_extent_count") == len(v["extents"]), f"dc extents: {v}")
+ok_text("dc", "emu:type3", "config", want=["num available regions", "block size bytes", "sanitize_on_release"])
 
 # ---- switch and MLD ----
 v = ok_json("ports", "emu:switch")
 ports = v.get("ports", [])
-check(v.get("physical_ports", 0) >= 3 and len(ports) == v["physical_ports"], f"ports: {v}")
-devices = {p.get("port"): p.get("device") for p in ports}
-check(devices.get(1) == "type3-sld" and devices.get(2) == "type3-mld", f"ports: devices {devices}")
-ok_text("ports", "emu:switch", want=["physical ports", "type3-mld"])
+check(v.get("num_physical_ports", 0) >= 3 and len(ports) == v["num_physical_ports"], f"ports: {v}")
+devices = {p.get("port_id"): name(p.get("connected_device_type")) for p in ports}
+check(devices.get(1) == "cxl_type_3_sld" and devices.get(2) == "cxl_type_3_mld", f"ports: devices {devices}")
+check(name(ports[1].get("ltssm_state")) == "l0" if len(ports) > 1 else False, f"ports: LTSSM {ports[1:2]}")
+check(ports[1].get("current_link_speed_mt_s") == 32000 if len(ports) > 1 else False, f"ports: speed {ports[1:2]}")
+ok_text("ports", "emu:switch", want=["num physical ports", "cxl_type_3_mld", "l0", "32000"])
 v = ok_json("vcs", "emu:switch")
-check(v.get("vcs_count", 0) >= 1 and len(v.get("vcs", [])) == v["vcs_count"], f"vcs: {v}")
-bound = [p for b in v.get("vcs", []) for p in b.get("vppbs", []) if p.get("status") != "unbound"]
-check(any(p.get("port") == 1 for p in bound), f"vcs: nothing bound to port 1 in {v}")
-ok_text("vcs", "emu:switch", want=["vcs count"])
+check(v.get("num_vcss", 0) >= 1 and len(v.get("vcss", [])) == v["num_vcss"], f"vcs: {v}")
+vppbs = [p for b in v.get("vcss", []) for p in b.get("vppbs", [])]
+bound = [p for p in vppbs if name(p.get("binding_status")) != "unbound"]
+check(any(p.get("bound_port_id") == 1 for p in bound), f"vcs: nothing bound to port 1 in {v}")
+unbound = [p for p in vppbs if name(p.get("binding_status")) == "unbound"]
+check(unbound and all(p.get("bound_port_id") is None for p in unbound), f"vcs: unbound vPPBs' ports are null: {v}")
+ok_text("vcs", "emu:switch", want=["num vcss", "bound_physical_port", "unbound"])
 v = ok_json("ld", "emu:mld")
 check(v.get("ld_count") == 4 and v.get("memory_size_bytes", 0) > 0, f"ld info: {v}")
 v = ok_json("ld", "emu:switch", "--port", "2", "allocations")
-check(len(v.get("allocations", [])) == v.get("ld_count"), f"ld allocations through port 2: {v}")
-ok_text("ld", "emu:mld", "allocations", want=["granularity bytes", "range1 bytes"])
+check(len(v.get("lds", [])) == v.get("ld_count"), f"ld allocations through port 2: {v}")
+ok_text("ld", "emu:mld", "allocations", want=["memory granularity bytes", "range 1 allocation bytes"])
 fails(3, "identify", "emu:switch", "--port", "9", says=["emu:switch: identify: device returned", "(INPUT/2)"])
 
 # ---- raw ----
 v = ok_json("raw", "emu:type3", "0x0001")
-check(v.get("return_code") == 0 and v.get("length") == 18, f"raw 0x0001: {v}")
+check(name(v.get("return_code")) == "success" and v.get("length") == 18, f"raw 0x0001: {v}")
 payload = bytes.fromhex(v.get("payload", ""))
 check(
     payload[:2] == b"\x98\x1e" and payload[8:16] == (0x7E53000000000001).to_bytes(8, "little") and payload[17] == 3,
     f"raw 0x0001: payload {payload.hex()}",
 )
 v = ok_json("raw", "emu:type3", "0301h", "00e40b5402000000")
-check(v.get("return_code") == 0 and v.get("length") == 0, f"raw 0301h with payload: {v}")
+check(name(v.get("return_code")) == "success" and v.get("length") == 0, f"raw 0301h with payload: {v}")
 ok_text("raw", "emu:type3", "0x0001", want=["SUCCESS", "0000  98 1e"])
 fails(2, "raw", "emu:type3", "0x0001", "abc")
 fails(2, "raw", "emu:type3", "0x10000")
@@ -225,18 +269,18 @@ check(
     f"commands: {v.get('advertised')} advertised, {len(cmds)} listed",
 )
 check(
-    cmds.get("0x0001", {}).get("names") == ["Identify"] and cmds["0x0001"].get("decoder") == "typed",
-    f"commands: 0x0001 {cmds.get('0x0001')}",
+    cmds.get(0x0001, {}).get("names") == ["Identify"] and cmds[0x0001].get("decoder") == "typed",
+    f"commands: 0x0001 {cmds.get(0x0001)}",
 )
-check(cmds.get("0x4000", {}).get("names") == ["MemdevIdentify"], f"commands: 0x4000 {cmds.get('0x4000')}")
+check(cmds.get(0x4000, {}).get("names") == ["MemdevIdentify"], f"commands: 0x4000 {cmds.get(0x4000)}")
 check(
     v.get("decoded") == sum(1 for c in cmds.values() if c.get("decoder") != "none"),
     f"commands: decoded {v.get('decoded')}",
 )
 v = ok_json("commands", "emu:switch")
 cmds = {c.get("opcode"): c for c in v.get("commands", [])}
-check(cmds.get("0x5300", {}).get("decoder") == "tunnel", f"commands switch: 0x5300 {cmds.get('0x5300')}")
-check(cmds.get("0x5100", {}).get("names") == ["IdentifySwDevice"], f"commands switch: 0x5100 {cmds.get('0x5100')}")
+check(cmds.get(0x5300, {}).get("decoder") == "tunnel", f"commands switch: 0x5300 {cmds.get(0x5300)}")
+check(cmds.get(0x5100, {}).get("names") == ["IdentifySwDevice"], f"commands switch: 0x5100 {cmds.get(0x5100)}")
 ok_text("commands", "emu:type3", want=["advertised", "Identify", "typed"])
 
 # ---- list: no /dev/cxl or bus here is a note, not an error ----
@@ -311,7 +355,7 @@ check(p.returncode == 4 and p.stderr.count("\n") == 1 and "No space left" in p.s
 
 # ---- background operations: status, and Ctrl-C while waiting ----
 v = ok_json("background", "emu:type3")
-check(v.get("running") is False and v.get("opcode") is None, f"background on a fresh device: {v}")
+check(v.get("background_operation_running") is False and v.get("opcode") == 0, f"background on a fresh device: {v}")
 p = subprocess.Popen([CXLMI, "sanitize", "emu:type3", "-f"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 time.sleep(0.5)
 p.send_signal(2)

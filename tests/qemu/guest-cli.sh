@@ -30,7 +30,7 @@ check "cxlmi list --json exits 0" [ "$rc" = 0 ]
 check "  ... and lists mem0 through the mailbox ioctl" sh -c \
     'grep -qF "\"target\": \"mem0\"" /tmp/out && grep -qF "\"transport\": \"ioctl\"" /tmp/out'
 check "  ... mem0 is a memory device (Identify Memory Device, as QEMU has no Generic Identify)" \
-    has '"component_type": "type3"'
+    has '"name": "type3_device"'
 
 run identify mem0 --json
 check "cxlmi identify mem0 --json exits 0" [ "$rc" = 0 ]
@@ -38,8 +38,8 @@ check "  ... prints one JSON document" sh -c \
     'head -c1 /tmp/out | grep -q "{" && tail -n1 /tmp/out | grep -qx "}"'
 # Generic Identify (0001h) is refused (stock: no kernel id, no RAW) or answered Unsupported (custom,
 # RAW), so the tool identifies the device by Identify Memory Device: QEMU's values.
-check "  ... a memory device" has '"component_type": "type3"'
-check "  ... of the configured 512 MiB" has '"total_capacity_bytes": 536870912'
+check "  ... a memory device" has '"name": "type3_device"'
+check "  ... of the configured 512 MiB" has '"total_bytes": 536870912'
 check "  ... with QEMU's firmware revision" has '"fw_revision": "BWFW VERSION 00"'
 check "  ... and no Generic Identify fields" has '"serial": null'
 
