@@ -4,13 +4,12 @@
 //! The tool owns no CXL logic: encoding, decoding, tunnelling and transports
 //! are the library's.
 
-mod args;
 mod cmds;
 mod decoded;
-mod parse;
 mod render;
 mod retcode;
-mod target;
+
+use cxlmi_cli::{args, parse, target};
 
 use std::io::Write;
 
