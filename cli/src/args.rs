@@ -47,7 +47,7 @@ pub struct Cli {
     /// Do destructive operations without asking (needed when there is no terminal to ask on)
     #[arg(short, long, global = true)]
     pub force: bool,
-    /// Library log messages to stderr (-v errors, -vv notices, -vvv debug)
+    /// Log each command sent and the library's messages to stderr (-vvv: with the payloads as hex)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     #[command(subcommand)]

@@ -30,19 +30,16 @@ fn main() {
         Err(e) => std::process::exit(argument_error(&e, &args)),
     };
     let format = cli.format();
-    let level = match cli.verbose {
-        0 => 0,
-        1 => cxlmi::log::LOG_ERR,
-        2 => cxlmi::log::LOG_NOTICE,
-        _ => cxlmi::log::LOG_DEBUG,
-    };
+    // -v: every command sent (opcode, name, sizes, outcome) and the library's other messages;
+    // -vvv: the payloads too, as hex.
+    let verbose = cli.verbose > 0;
     // Without -v the library's error messages are kept, not shown: the one
     // that explains a failure (why a kernel mailbox will not send a command,
     // say) ends the tool's own one-line message.
     let kept = KeptLog::default();
-    let logger = match level {
-        0 => cxlmi::log::Logger::new(cxlmi::log::LOG_ERR, Box::new(kept.clone())),
-        _ => cxlmi::log::Logger::stderr(level),
+    let logger = match verbose {
+        false => cxlmi::log::Logger::new(cxlmi::log::LOG_ERR, Box::new(kept.clone())),
+        true => cxlmi::log::Logger::stderr(cxlmi::log::LOG_DEBUG).with_payloads(cli.verbose >= 3),
     };
     let mut ctx = cxlmi::Context::new(logger);
     ctx.set_emulator(cxlmi_emulator::open);

@@ -200,6 +200,9 @@ impl Endpoint {
                 &mut self.tunnel_scratch,
             )
         };
+        if self.log.enabled(LOG_DEBUG) {
+            self.trace(tunnel, opcode, req_len, &result);
+        }
         let len = match result {
             Ok(len) => len,
             Err(e) => {
@@ -214,6 +217,39 @@ impl Endpoint {
         // Past what was received the buffer holds zeros from the resize above.
         let end = HEADER_LEN + size.max;
         Ok(Response { bytes: &self.rsp_buf[HEADER_LEN..end], len })
+    }
+
+    /// Logs one command at debug level: the opcode and the library's name for it, the path,
+    /// the sizes and the outcome; with payload logging on, both payloads as hex.
+    #[cold]
+    #[inline(never)]
+    fn trace(&self, tunnel: Tunnel, opcode: Opcode, req_len: usize, result: &Result<usize>) {
+        let name = crate::commands::catalog::lookup(opcode).next().map_or("", |e| e.name);
+        let via = match tunnel {
+            Tunnel::None => String::new(),
+            t => format!(" via {t:?}"),
+        };
+        let outcome = match result {
+            Ok(len) => format!("{len} bytes answered, success"),
+            Err(Error::Device(rc)) => {
+                format!("return code {rc} ({})", crate::error::retcode_text(u32::from(*rc)).unwrap_or("unknown"))
+            }
+            Err(e) => format!("failed: {e}"),
+        };
+        log_at!(self.log, LOG_DEBUG, "{opcode} {name}{via}: {req_len} bytes sent, {outcome}");
+        if self.log.payloads() {
+            let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(" ");
+            log_at!(
+                self.log,
+                LOG_DEBUG,
+                "{opcode} request payload: {}",
+                hex(&self.req_buf[HEADER_LEN..HEADER_LEN + req_len])
+            );
+            if let Ok(len) = result {
+                let end = (HEADER_LEN + len).min(self.rsp_buf.len());
+                log_at!(self.log, LOG_DEBUG, "{opcode} response payload: {}", hex(&self.rsp_buf[HEADER_LEN..end]));
+            }
+        }
     }
 
     #[inline]

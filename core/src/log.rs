@@ -14,11 +14,23 @@ pub const LOG_DEBUG: i32 = 7;
 pub struct Logger {
     level: i32,
     out: Mutex<Box<dyn Write + Send>>,
+    payloads: bool,
 }
 
 impl Logger {
     pub fn new(level: i32, out: Box<dyn Write + Send>) -> Logger {
-        Logger { level, out: Mutex::new(out) }
+        Logger { level, out: Mutex::new(out), payloads: false }
+    }
+
+    /// At debug level, each command's request and response payloads are logged too, as hex.
+    pub fn with_payloads(mut self, on: bool) -> Logger {
+        self.payloads = on;
+        self
+    }
+
+    /// Whether payloads are logged with each command.
+    pub fn payloads(&self) -> bool {
+        self.payloads && self.enabled(LOG_DEBUG)
     }
 
     /// A logger writing to standard error.
