@@ -98,8 +98,14 @@ pub fn format_in(args: &[std::ffi::OsString]) -> OutputFormat {
 
 /// The subcommand the arguments name, read before they are parsed (for the error object of an
 /// argument error): the first argument that is a subcommand's name.
-pub fn command_in(args: &[std::ffi::OsString]) -> &'static str {
-    args.iter().skip(1).find_map(|a| Command::NAMES.iter().find(|n| a.to_str() == Some(**n)).copied()).unwrap_or("")
+pub fn command_in(args: &[std::ffi::OsString]) -> String {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    args.iter()
+        .skip(1)
+        .find_map(|a| names.iter().find(|n| a.to_str() == Some(**n)))
+        .map_or(String::new(), |n| n.to_string())
 }
 
 /// The target and the tunnel options every device subcommand takes.
@@ -121,7 +127,17 @@ pub struct On {
 #[derive(Subcommand)]
 pub enum Command {
     /// List the CXL devices on this machine (/dev/cxl, and MCTP through mctpd when built with D-Bus)
-    List,
+    List {
+        /// Also each memory device's health
+        #[arg(long)]
+        health: bool,
+        /// Only the component with this serial number
+        #[arg(long, value_parser = parse::number)]
+        serial: Option<u64>,
+        /// Only components of this type (as identify names it: switch, type3_device, gfd)
+        #[arg(long = "type", value_name = "TYPE")]
+        component_type: Option<String>,
+    },
     /// Identify the component (and, for a memory device, its memory)
     Identify(On),
     /// Health of a memory device
@@ -227,6 +243,10 @@ pub enum Command {
     },
     /// The commands the component advertises (its CEL), and which this library decodes
     Commands(On),
+    #[command(flatten)]
+    Device(crate::device_args::DeviceCommand),
+    #[command(flatten)]
+    Fabric(crate::fabric_args::FabricCommand),
 }
 
 #[derive(Subcommand, Clone)]
@@ -308,30 +328,9 @@ pub struct Failure {
 }
 
 impl Command {
-    /// Every subcommand's name, as `name()` gives it.
-    pub const NAMES: [&'static str; 17] = [
-        "list",
-        "identify",
-        "health",
-        "partition",
-        "events",
-        "fw",
-        "logs",
-        "poison",
-        "background",
-        "sanitize",
-        "timestamp",
-        "dc",
-        "ports",
-        "vcs",
-        "ld",
-        "raw",
-        "commands",
-    ];
-
     pub fn name(&self) -> &'static str {
         match self {
-            Command::List => "list",
+            Command::List { .. } => "list",
             Command::Identify(_) => "identify",
             Command::Health(_) => "health",
             Command::Partition { .. } => "partition",
@@ -348,6 +347,8 @@ impl Command {
             Command::Ld { .. } => "ld",
             Command::Raw { .. } => "raw",
             Command::Commands(_) => "commands",
+            Command::Device(c) => c.name(),
+            Command::Fabric(c) => c.name(),
         }
     }
 }

@@ -4,5 +4,7 @@
 //! tool parses with; the subcommands themselves live in the `cxlmi` binary.
 
 pub mod args;
+pub mod device_args;
+pub mod fabric_args;
 pub mod parse;
 pub mod target;

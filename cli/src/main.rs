@@ -112,6 +112,7 @@ fn argument_error(e: &clap::Error, args: &[std::ffi::OsString]) -> i32 {
     };
     let why = why.strip_prefix("error: ").unwrap_or(&why);
     let command = args::command_in(args);
+    let command = command.as_str();
     let help = if command.is_empty() { "cxlmi --help".to_string() } else { format!("cxlmi {command} --help") };
     let f = cmds::usage("", command, format!("{why} (see {help})"));
     debug_assert_eq!(f.status, EXIT_USAGE);

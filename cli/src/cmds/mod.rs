@@ -1,6 +1,12 @@
 //! The subcommands: each opens its target, sends typed commands through the
 //! library and returns one JSON value (printed as is with `--json`, or as
 //! text by [`crate::render`]).
+//!
+//! The subcommands of the first tool are here; those covering the rest of the Generic and Memory
+//! Device command sets are in [`device`], the FM-API's in [`fabric`].
+
+mod device;
+mod fabric;
 
 use std::time::{Duration, Instant};
 
@@ -249,7 +255,9 @@ pub fn run(ctx: &Context, command: &Command, opts: &Options) -> Result<Output, F
     let json = opts.json;
     let name = command.name();
     let on = match command {
-        Command::List => return Ok(list(ctx).into()),
+        Command::List { health, serial, component_type } => {
+            return Ok(list(ctx, *health, *serial, component_type.as_deref()).into());
+        }
         Command::Identify(on) | Command::Health(on) | Command::Ports(on) | Command::Vcs(on) | Command::Commands(on) => {
             on
         }
@@ -264,10 +272,18 @@ pub fn run(ctx: &Context, command: &Command, opts: &Options) -> Result<Output, F
         | Command::Dc { on, .. }
         | Command::Ld { on, .. }
         | Command::Raw { on, .. } => on,
+        Command::Device(c) => {
+            let mut s = Session::open(ctx, c.on(), name)?;
+            return device::run(&mut s, c, opts);
+        }
+        Command::Fabric(c) => {
+            let mut s = Session::open(ctx, c.on(), name)?;
+            return fabric::run(&mut s, c, opts);
+        }
     };
     let mut s = Session::open(ctx, on, name)?;
     let value = match command {
-        Command::List => unreachable!("handled above"),
+        Command::List { .. } => unreachable!("handled above"),
         Command::Identify(_) => identify(&mut s)?,
         Command::Health(_) => health(&mut s)?,
         Command::Partition { set_volatile, .. } => partition(&mut s, *set_volatile)?,
@@ -286,6 +302,7 @@ pub fn run(ctx: &Context, command: &Command, opts: &Options) -> Result<Output, F
             return raw(&mut s, *opcode, payload.as_ref().map_or(&[][..], |p| &p.0[..]), *out_len);
         }
         Command::Commands(_) => commands(&mut s)?,
+        Command::Device(_) | Command::Fabric(_) => unreachable!("handled above"),
     };
     Ok(value.into())
 }
@@ -312,8 +329,12 @@ fn listed(ep: &mut Endpoint, target: String, transport: &str) -> Value {
     v
 }
 
-fn list(ctx: &Context) -> Value {
-    let mut devices = Vec::new();
+/// Every component reachable from this machine, as one JSON array: the `/dev/cxl` devices and the
+/// MCTP endpoints mctpd knows, each identified (with its health, for a memory device, when asked),
+/// filtered by serial number and component type. What could not be looked at (no `/dev/cxl`, no
+/// bus, a build without D-Bus) is a note on standard error, not an error.
+fn list(ctx: &Context, health: bool, serial: Option<u64>, kind: Option<&str>) -> Value {
+    let mut found: Vec<(Endpoint, String, &str)> = Vec::new();
     let mut notes = Vec::new();
     let dir = std::path::Path::new("/dev/cxl");
     if !dir.is_dir() {
@@ -321,13 +342,13 @@ fn list(ctx: &Context) -> Value {
     } else {
         match ctx.scan(|_| false) {
             Ok(eps) => {
-                for mut ep in eps {
+                for ep in eps {
                     let name = ep.describe();
                     let target = std::path::Path::new(&name)
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or(name);
-                    devices.push(listed(&mut ep, target, "ioctl"));
+                    found.push((ep, target, "ioctl"));
                 }
             }
             Err(e) => notes.push(format!("/dev/cxl: {e}")),
@@ -335,20 +356,37 @@ fn list(ctx: &Context) -> Value {
     }
     match ctx.scan_mctp(|_| false) {
         Ok(eps) => {
-            for mut ep in eps {
+            for ep in eps {
                 let name = ep.describe();
                 // The library names MCTP endpoints `mctp NET:EID`.
                 let target = match name.strip_prefix("mctp ").and_then(|r| r.split_once(':')) {
                     Some((net, eid)) => format!("mctp:{net},{eid}"),
                     None => name,
                 };
-                devices.push(listed(&mut ep, target, "mctp"));
+                found.push((ep, target, "mctp"));
             }
         }
         Err(Error::Unsupported(_)) => notes.push("MCTP discovery is not in this build (built without D-Bus)".into()),
         Err(e) => notes.push(format!("MCTP discovery: {e}")),
     }
-    json!({"devices": devices, "notes": notes})
+    for note in notes {
+        eprintln!("cxlmi: list: {note}");
+    }
+    let mut devices = Vec::new();
+    for (mut ep, target, transport) in found {
+        let mut v = listed(&mut ep, target, transport);
+        if serial.is_some_and(|s| v["serial"] != json!(s)) || kind.is_some_and(|k| v["component_type"]["name"] != k) {
+            continue;
+        }
+        if health && v["component_type"]["raw"] == TYPE3 {
+            v["health"] = match ep.execute::<GetHealthInfo>(Tunnel::None, &()) {
+                Ok(h) => decoded::of(&h),
+                Err(e) => json!({ "error": e.to_string() }),
+            };
+        }
+        devices.push(v);
+    }
+    Value::Array(devices)
 }
 
 /// Whether a failed command is one the component or the path to it does
