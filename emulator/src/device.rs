@@ -4,7 +4,9 @@
 //! ([`respond`]). The models sit above this module and take from it; it
 //! names none of them.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::clock::{self, Moment};
 
 use cxlmi::cci::{CATEGORY_REQUEST, CATEGORY_RESPONSE, HEADER_LEN, Header, Opcode};
 use cxlmi::types::{cxlmi_cmd_identify_rsp, cxlmi_cmd_retcode};
@@ -63,7 +65,7 @@ pub mod effects {
 #[derive(Clone, Copy, Debug)]
 struct Background {
     opcode: Opcode,
-    started: Instant,
+    started: Moment,
     duration: Duration,
     abortable: bool,
 }
@@ -73,7 +75,7 @@ struct Background {
 pub struct Common {
     pub identity: cxlmi_cmd_identify_rsp,
     /// The time Set Timestamp gave, and when it was given.
-    pub(crate) timestamp: Option<(u64, Instant)>,
+    pub(crate) timestamp: Option<(u64, Moment)>,
     running: Option<Background>,
     /// The last finished background operation and its return code.
     pub(crate) finished: Option<Finished>,
@@ -102,7 +104,7 @@ impl Common {
             return Err(Rc::CXLMI_RET_BUSY);
         }
         let duration = self.background_unit * units;
-        self.running = Some(Background { opcode, started: Instant::now(), duration, abortable });
+        self.running = Some(Background { opcode, started: clock::now(), duration, abortable });
         Ok(Done::Background)
     }
 
@@ -110,7 +112,7 @@ impl Common {
     pub fn background(&self) -> Option<(Opcode, u8)> {
         self.running.map(|b| {
             let total = b.duration.as_micros().max(1);
-            let pct = (b.started.elapsed().as_micros() * 100 / total).min(99);
+            let pct = (clock::since(b.started).as_micros() * 100 / total).min(99);
             (b.opcode, pct as u8)
         })
     }
@@ -124,7 +126,7 @@ impl Common {
     /// the device can apply what it did.
     pub(crate) fn poll_background(&mut self) -> Option<Opcode> {
         let b = self.running?;
-        if b.started.elapsed() < b.duration {
+        if clock::since(b.started) < b.duration {
             return None;
         }
         self.running = None;
@@ -149,7 +151,62 @@ impl Common {
 
     /// The device clock: what Set Timestamp gave plus the time since, in ns.
     pub fn now_ns(&self) -> u64 {
-        self.timestamp.map_or(0, |(t, at)| t.wrapping_add(at.elapsed().as_nanos() as u64))
+        self.timestamp.map_or(0, |(t, at)| t.wrapping_add(clock::since(at).as_nanos() as u64))
+    }
+
+    /// Set Timestamp: the device clock reads `ns` now.
+    pub(crate) fn set_timestamp(&mut self, ns: u64) {
+        self.timestamp = Some((ns, clock::now()));
+    }
+
+    /// What a reset does to the state every model shares: the controller
+    /// restarts, so a running background operation is lost (Background
+    /// Operation Status then reports none, nor a last one) and the response
+    /// message limit is the device's maximum again. A cold reset also stops
+    /// the device clock: the timestamp reads 0 until set again.
+    pub(crate) fn reset(&mut self, kind: ResetKind) {
+        self.running = None;
+        self.finished = None;
+        self.response_limit = self.identity.max_msg_size;
+        if kind == ResetKind::Cold {
+            self.timestamp = None;
+        }
+    }
+}
+
+/// A reset of an emulated component, which also reaches everything behind
+/// it (a switch's devices, an MLD's LDs, an MHD's heads). Memory contents
+/// (the label storage area, poison, dynamic capacity extents), event logs and
+/// what the Fabric Manager set up in a device (LD allocations, QoS, dynamic
+/// capacity regions) survive both kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetKind {
+    /// A power cycle. What the specification defers to the next cold reset
+    /// takes effect: a firmware slot activated for it (CXL r3.1 section
+    /// 8.2.9.3.3) and the next partition (8.2.9.9.2.1). A device with a user
+    /// passphrase comes up locked, freezing and passphrase attempt counts
+    /// clear (8.2.9.9.6), and a shutdown state left dirty counts a dirty
+    /// shutdown (8.2.9.9.3.5). The device clock stops.
+    Cold,
+    /// A reset with main power kept: the controller restarts (see
+    /// [`Common`]), a firmware transfer in parts is abandoned and a switch
+    /// returns to its power-on bindings, but what waits for a cold reset
+    /// keeps waiting, and security and shutdown state stay as they were.
+    Warm,
+}
+
+impl ResetKind {
+    pub const ALL: [ResetKind; 2] = [ResetKind::Cold, ResetKind::Warm];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ResetKind::Cold => "cold",
+            ResetKind::Warm => "warm",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ResetKind> {
+        ResetKind::ALL.into_iter().find(|k| k.name() == name)
     }
 }
 
@@ -176,6 +233,12 @@ pub trait Device: Send + 'static {
         let _ = opcode;
     }
 
+    /// A reset: what it does to this device's own state, and the reset of
+    /// the components behind it. [`Common`] has been reset already.
+    fn on_reset(&mut self, kind: ResetKind) {
+        let _ = kind;
+    }
+
     /// Answers the request message `msg` tunnelled to (target type, id),
     /// appending the response message to `out`; false when there is no such
     /// target. Devices that tunnel list Tunnel Management (5300h) in their
@@ -190,6 +253,9 @@ pub trait Device: Send + 'static {
 pub trait Component: Send {
     /// Answers one command: Unsupported when the table lacks it.
     fn answer(&mut self, opcode: Opcode, payload: &[u8], out: &mut Vec<u8>) -> Handled;
+
+    /// Resets the component and everything behind it.
+    fn reset(&mut self, kind: ResetKind);
 }
 
 impl<D: Device> Component for D {
@@ -201,6 +267,11 @@ impl<D: Device> Component for D {
             Some(c) => (c.handler)(self, payload, out),
             None => Err(Rc::CXLMI_RET_UNSUPPORTED),
         }
+    }
+
+    fn reset(&mut self, kind: ResetKind) {
+        self.common().reset(kind);
+        self.on_reset(kind);
     }
 }
 

@@ -76,7 +76,7 @@ pub fn get_timestamp<D: Device>(d: &mut D, req: &[u8], out: &mut Vec<u8>) -> Han
 /// Set Timestamp (0301h).
 pub fn set_timestamp<D: Device>(d: &mut D, req: &[u8], _out: &mut Vec<u8>) -> Handled {
     let r: cxlmi_cmd_set_timestamp_req = input(req)?;
-    d.common().timestamp = Some((r.timestamp, std::time::Instant::now()));
+    d.common().set_timestamp(r.timestamp);
     Ok(Done::Now)
 }
 

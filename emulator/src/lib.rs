@@ -14,21 +14,31 @@
 //! and returns whole CCI messages. [`respond`] is the entry point for any
 //! other binding (an MCTP responder, for instance).
 //!
+//! A fabric normally lives as long as its endpoint. [`open_with_state`]
+//! keeps one across separate runs of a program: a state file records what
+//! the fabric accepted ([`state`]), and the next open replays it. [`reset`]
+//! resets an emulated fabric as a power cycle (or a warm reset) would, which
+//! flows such as a firmware update need.
+//!
 //! Models: [`type3::Type3`] (a memory device with dynamic capacity),
 //! [`switch::Switch`] (FM-API switch with devices behind its ports),
 //! [`mld::Mld`] (a multi-logical device, its LDs reached by tunnelling) and
 //! [`mhd::Mhd`] (a multi-headed device with an LD Pool CCI).
 
+pub mod clock;
 pub mod dc;
 pub mod device;
 pub mod generic;
 pub mod mhd;
 pub mod mld;
+pub mod state;
 pub mod switch;
 pub mod transport;
 pub mod type3;
 
-pub use device::{Cmd, Common, Component, Device, Done, Handled, Rc, cmd, effects, respond};
+pub use device::{Cmd, Common, Component, Device, Done, Handled, Rc, ResetKind, cmd, effects, respond};
+
+use std::path::Path;
 
 use cxlmi::log::LOG_ERR;
 use cxlmi::log_at;
@@ -80,12 +90,59 @@ impl Model {
 /// probed. Each call builds a fresh component. An unknown name fails with
 /// [`Error::InvalidArgument`], and the log lists the models.
 pub fn open(ctx: &Context, model: &str) -> Result<Endpoint> {
-    let Some(m) = Model::from_name(model) else {
+    let m = model_named(ctx, model)?;
+    Ok(open_component(ctx, m.build(), format!("emulator {model}")))
+}
+
+/// The model called `model`; an unknown name fails with
+/// [`Error::InvalidArgument`], and the log lists the models.
+fn model_named(ctx: &Context, model: &str) -> Result<Model> {
+    Model::from_name(model).ok_or_else(|| {
         let known: Vec<_> = Model::ALL.iter().map(|m| m.name()).collect();
         log_at!(ctx.log(), LOG_ERR, "no emulator model '{model}' (there are: {})", known.join(", "));
-        return Err(Error::InvalidArgument("unknown emulator model"));
+        Error::InvalidArgument("unknown emulator model")
+    })
+}
+
+/// Opens a component of the emulated fabric by model name, as [`open`]
+/// does, in the state the file at `state` records, and records in it what
+/// the component accepts from now on (see [`state`] for the format). So
+/// separate runs of a program opening the same file see one fabric: a
+/// firmware image transferred in one run can be activated in the next.
+///
+/// A missing or empty file starts a fresh fabric (the file is created). A
+/// file that is not a state file, is cut short, was written for another
+/// model, or records what this model no longer accepts fails with
+/// [`Error::Io`] of kind `InvalidData`, its message naming the file, the
+/// line and the reason (also logged); the file is left as it was.
+pub fn open_with_state(ctx: &Context, model: &str, state: &Path) -> Result<Endpoint> {
+    let m = model_named(ctx, model)?;
+    let mut component = m.build();
+    let journal = state::restore(component.as_mut(), model, state).inspect_err(|e| {
+        log_at!(ctx.log(), LOG_ERR, "{e}");
+    })?;
+    let name = format!("emulator {model}");
+    let mut ep = ctx.open_with(Box::new(transport::Emulator::recording(component, name, journal)));
+    if ctx.probe_enabled() {
+        ep.probe();
+    }
+    Ok(ep)
+}
+
+/// Resets the emulated fabric behind `ep` (the component it opened and
+/// everything behind that) as [`ResetKind`] describes, and records the
+/// reset in its state file if it was opened with one. An endpoint that is
+/// not on the emulator fails with [`Error::InvalidArgument`]; a reset that
+/// cannot be recorded fails with [`Error::Io`] (the fabric has reset).
+pub fn reset(ep: &mut Endpoint, kind: ResetKind) -> Result<()> {
+    let result = match ep.transport_mut::<transport::Emulator>() {
+        Some(emulator) => emulator.reset(kind),
+        None => Err(Error::InvalidArgument("not an emulated endpoint")),
     };
-    Ok(open_component(ctx, m.build(), format!("emulator {model}")))
+    if let Err(e) = &result {
+        log_at!(ep.log(), LOG_ERR, "cannot reset {}: {e}", ep.describe());
+    }
+    result
 }
 
 /// Opens an endpoint on an emulated component built by the caller (a model
@@ -101,6 +158,8 @@ pub fn open_component(ctx: &Context, component: Box<dyn Component>, name: String
 
 #[cfg(test)]
 mod fabric_tests;
+#[cfg(test)]
+mod state_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

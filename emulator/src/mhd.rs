@@ -14,7 +14,9 @@
 //! The endpoint opens at head 0, which also answers 5500h and 5501h.
 
 use crate::dc::{DynamicCapacity, Extent, MAX_EXTENTS, MAX_TAGS, Tag};
-use crate::device::{Cmd, Common, Component, Device, Done, Handled, Rc, cel, cmd, effects::*, input, input_head, put};
+use crate::device::{
+    Cmd, Common, Component, Device, Done, Handled, Rc, ResetKind, cel, cmd, effects::*, input, input_head, put,
+};
 use crate::generic;
 use crate::switch::{LTSSM_L0, MAX_SPEED, SPEEDS_VECTOR};
 use crate::type3::Type3;
@@ -136,6 +138,11 @@ impl Component for Mhd {
         } else {
             self.head().answer(opcode, payload, out)
         }
+    }
+
+    /// The whole device resets: the LD Pool CCI and every head.
+    fn reset(&mut self, kind: ResetKind) {
+        self.pool.reset(kind);
     }
 }
 
@@ -496,5 +503,13 @@ impl Device for Pool {
 
     fn common(&mut self) -> &mut Common {
         &mut self.common
+    }
+
+    /// The heads reset with the pool; the dynamic capacity regions and what
+    /// the hosts hold of them stay.
+    fn on_reset(&mut self, kind: ResetKind) {
+        for head in &mut self.heads {
+            head.reset(kind);
+        }
     }
 }

@@ -6,7 +6,9 @@
 //! 256 MB units; at power-on each LD has a quarter of it in range 1, an
 //! equal share of the bandwidth and no bandwidth limit.
 
-use crate::device::{Cmd, Common, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
+use crate::device::{
+    Cmd, Common, Component, Device, Done, Handled, Rc, ResetKind, cmd, effects::*, input, input_head, put,
+};
 use crate::generic;
 use crate::type3::Type3;
 use cxlmi::commands::Command;
@@ -274,6 +276,14 @@ impl Device for Mld {
 
     fn common(&mut self) -> &mut Common {
         &mut self.fm_ld.common
+    }
+
+    /// The LDs reset with the MLD; the FM's LD allocations and QoS
+    /// settings are the device's configuration and stay.
+    fn on_reset(&mut self, kind: ResetKind) {
+        for ld in &mut self.lds {
+            ld.reset(kind);
+        }
     }
 
     /// Target type 0 names an LD.

@@ -20,7 +20,9 @@
 
 use std::time::Duration;
 
-use crate::device::{Cmd, Common, Component, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
+use crate::device::{
+    Cmd, Common, Component, Device, Done, Handled, Rc, ResetKind, cmd, effects::*, input, input_head, put,
+};
 use crate::generic;
 use cxlmi::cci::Opcode;
 use cxlmi::commands::Command;
@@ -201,13 +203,18 @@ impl Switch {
             Port::downstream(None, Attached::Nothing),
             Port::upstream(1),
         ];
+        let mut common = Common::new(identity);
+        common.background_unit = BIND_TIME;
+        Switch { common, ports, vcss: Switch::power_on_vcss(), rebinding: None }
+    }
+
+    /// The virtual switches as they come up: VCS 0 has the SLD on port 1 and
+    /// LD 0 of the MLD on port 2; VCS 1 has nothing bound.
+    fn power_on_vcss() -> Vec<Vcs> {
         let mut vcs0 = vec![Binding::Unbound; 4];
         vcs0[0] = Binding::Port(1);
         vcs0[1] = Binding::Ld { port: 2, ld: 0 };
-        let vcss = vec![Vcs { usp: 0, vppbs: vcs0 }, Vcs { usp: 4, vppbs: vec![Binding::Unbound; 4] }];
-        let mut common = Common::new(identity);
-        common.background_unit = BIND_TIME;
-        Switch { common, ports, vcss, rebinding: None }
+        vec![Vcs { usp: 0, vppbs: vcs0 }, Vcs { usp: 4, vppbs: vec![Binding::Unbound; 4] }]
     }
 
     fn port(&self, id: u8) -> Result<&Port, Rc> {
@@ -519,6 +526,22 @@ impl Device for Switch {
         let Some(r) = self.rebinding.take() else { return };
         if let Some(b) = self.vcss.get_mut(usize::from(r.vcs)).and_then(|v| v.vppbs.get_mut(usize::from(r.vppb))) {
             *b = r.to;
+        }
+    }
+
+    /// Either reset brings the switch up as it powers on: the power-on
+    /// bindings (a bind or unbind under way is lost with the background
+    /// operation), PERST# deasserted, configuration spaces at their reset
+    /// values; the devices behind the ports reset the same way.
+    fn on_reset(&mut self, kind: ResetKind) {
+        self.vcss = Switch::power_on_vcss();
+        self.rebinding = None;
+        for port in &mut self.ports {
+            port.perst = false;
+            port.reset_config();
+            if let Some(device) = &mut port.device {
+                device.reset(kind);
+            }
         }
     }
 

@@ -2,8 +2,12 @@
 //! component ([`crate::device::Component`]) and returns its response message, the way
 //! MCTP and the mailbox carry them, so everything above the transport
 //! (framing, tags, tunnelling, response checks) runs as on hardware.
+//! With a state file ([`crate::state`]) it also records each request the
+//! component accepts, and each reset.
 
-use crate::device::{Component, respond};
+use crate::clock;
+use crate::device::{Component, ResetKind, respond};
+use crate::state::Journal;
 use cxlmi::error::{Error, Result};
 use cxlmi::transport::Transport;
 
@@ -13,20 +17,51 @@ pub struct Emulator {
     tag: u8,
     /// The last response message, reused.
     out: Vec<u8>,
+    /// Where accepted requests and resets are recorded, if anywhere.
+    journal: Option<Journal>,
 }
 
 impl Emulator {
     pub fn new(component: Box<dyn Component>, name: impl Into<String>) -> Emulator {
-        Emulator { component, name: name.into(), tag: 0, out: Vec::new() }
+        Emulator { component, name: name.into(), tag: 0, out: Vec::new(), journal: None }
+    }
+
+    /// An emulator that records into `journal` what `component` accepts
+    /// from now on.
+    pub(crate) fn recording(component: Box<dyn Component>, name: impl Into<String>, journal: Journal) -> Emulator {
+        Emulator { journal: Some(journal), ..Emulator::new(component, name) }
+    }
+
+    /// Resets the component and everything behind it, and records the
+    /// reset in the state file, if there is one.
+    pub fn reset(&mut self, kind: ResetKind) -> Result<()> {
+        let at = clock::wall();
+        clock::at(at, || self.component.reset(kind));
+        match &mut self.journal {
+            Some(j) => j.record_reset(at, kind),
+            None => Ok(()),
+        }
     }
 }
 
 impl Transport for Emulator {
     fn exchange(&mut self, req: &[u8], rsp: &mut [u8], fmapi: bool, _timeout_ms: u32) -> Result<usize> {
         self.out.clear();
-        if !respond(self.component.as_mut(), req, fmapi, &mut self.out) {
+        // The clock stands still while the component answers, at the moment
+        // the state file records: a replay then reads the clock exactly as
+        // this answer did.
+        let at = clock::wall();
+        let (component, out) = (&mut self.component, &mut self.out);
+        if !clock::at(at, || respond(component.as_mut(), req, fmapi, out)) {
             // A component drops what it cannot parse; the caller would wait in vain.
             return Err(Error::Timeout);
+        }
+        // What the component accepted has changed it, whether or not the
+        // response fits the caller's buffer: the state file follows the
+        // component. A request that cannot be recorded fails, so that the
+        // caller knows the next run will not see it.
+        if let Some(j) = &mut self.journal {
+            j.record(at, req, &self.out, fmapi)?;
         }
         // As the MCTP transport does with a truncated datagram: a response
         // that does not fit is refused, never cut to fit.

@@ -4,11 +4,12 @@
 //! sanitize, the security state machine and dynamic capacity.
 //!
 //! The device has 2 GB of static capacity (512 MB volatile-only, 512 MB
-//! persistent-only and 1 GB that Set Partition Info moves between the two,
-//! in 256 MB steps) followed by the dynamic capacity regions of [`dc`].
+//! persistent-only and 1 GB of partitionable capacity that Set Partition
+//! Info divides between the two, in steps of the partition alignment, 256 MB
+//! unless set otherwise) followed by the dynamic capacity regions of [`dc`].
 
 use crate::dc::{self, DynamicCapacity, Extent};
-use crate::device::{Cmd, Common, Device, Done, Handled, Rc, cmd, effects::*, input, input_head, put};
+use crate::device::{Cmd, Common, Device, Done, Handled, Rc, ResetKind, cmd, effects::*, input, input_head, put};
 use crate::generic;
 use cxlmi::cci::Opcode;
 use cxlmi::commands::generic::*;
@@ -26,9 +27,11 @@ pub const VENDOR_ID: u16 = 0x1e98;
 const TOTAL_UNITS: u64 = 8;
 const VOLATILE_ONLY_UNITS: u64 = 2;
 const PERSISTENT_ONLY_UNITS: u64 = 2;
-/// Partitions move in steps of this many 256 MB units (Set Partition Info
-/// relies on it being one).
-const PARTITION_ALIGN_UNITS: u64 = 1;
+/// What Set Partition Info divides between volatile and persistent.
+const PARTITIONABLE_UNITS: u64 = TOTAL_UNITS - VOLATILE_ONLY_UNITS - PERSISTENT_ONLY_UNITS;
+/// The partitionable capacity is divided in steps of this many 256 MB units
+/// unless [`Type3::partition_align`] is set otherwise.
+pub const PARTITION_ALIGN_UNITS: u64 = 1;
 
 /// Label Storage Area size in bytes.
 pub const LSA_SIZE: usize = 64 << 10;
@@ -215,9 +218,15 @@ pub struct Type3 {
     /// Event interrupt settings per log (0102h/0103h).
     pub interrupt_policy: [u8; 5],
     pub fw: Firmware,
-    /// Active and next partition, volatile and persistent, in 256 MB units.
+    /// Active and next partition, volatile and persistent, in 256 MB units
+    /// (each the volatile-only or persistent-only capacity plus its share of
+    /// the partitionable capacity).
     pub active_partition: (u64, u64),
     pub next_partition: Option<(u64, u64)>,
+    /// Partition Alignment (Identify Memory Device), in 256 MB units: Set
+    /// Partition Info takes multiples of it; 0 says the partitionable
+    /// capacity cannot be divided differently.
+    pub partition_align: u64,
     pub lsa: Vec<u8>,
     pub health: cxlmi_cmd_memdev_get_health_info_rsp,
     pub alerts: cxlmi_cmd_memdev_get_alert_config_rsp,
@@ -253,7 +262,6 @@ impl Type3 {
         };
         let mut revision = [0u8; 16];
         revision[..9].copy_from_slice(b"EMU 1.0.0");
-        let flexible = TOTAL_UNITS - VOLATILE_ONLY_UNITS - PERSISTENT_ONLY_UNITS;
         let mut t = Type3 {
             common: Common::new(identity),
             dc: DynamicCapacity::new(TOTAL_UNITS * CAPACITY_UNIT),
@@ -266,8 +274,13 @@ impl Type3 {
                 staged: None,
                 transfer: None,
             },
-            active_partition: (VOLATILE_ONLY_UNITS + flexible / 2, PERSISTENT_ONLY_UNITS + flexible / 2),
+            // Half the partitionable capacity each way.
+            active_partition: (
+                VOLATILE_ONLY_UNITS + PARTITIONABLE_UNITS / 2,
+                PERSISTENT_ONLY_UNITS + PARTITIONABLE_UNITS - PARTITIONABLE_UNITS / 2,
+            ),
             next_partition: None,
+            partition_align: PARTITION_ALIGN_UNITS,
             lsa: vec![0; LSA_SIZE],
             health: cxlmi_cmd_memdev_get_health_info_rsp {
                 health_status: 0,
@@ -367,29 +380,6 @@ impl Type3 {
         let record = self.dc.configure_region(region, block_size, sanitize_on_release)?;
         self.post_dc(vec![record]);
         Ok(())
-    }
-
-    /// A cold reset: the next partition and the staged firmware take effect,
-    /// a set user passphrase locks the device, freeze and attempt counts
-    /// clear, and a dirty shutdown is counted. Memory contents (LSA, poison,
-    /// extents) and event logs persist.
-    pub fn reset(&mut self) {
-        if let Some(p) = self.next_partition.take() {
-            self.active_partition = p;
-        }
-        if let Some(slot) = self.fw.staged.take() {
-            self.fw.active = slot;
-        }
-        self.fw.transfer = None;
-        let s = &mut self.security;
-        s.locked = s.user.is_some();
-        s.frozen = false;
-        s.user_attempts = 0;
-        s.master_attempts = 0;
-        if self.dirty {
-            self.health.dirty_shutdown_count = self.health.dirty_shutdown_count.wrapping_add(1);
-        }
-        self.dirty = false;
     }
 
     /// Bytes a response may carry (the response message limit).
@@ -782,7 +772,7 @@ impl Type3 {
         id.total_capacity = TOTAL_UNITS;
         id.volatile_capacity = VOLATILE_ONLY_UNITS;
         id.persistent_capacity = PERSISTENT_ONLY_UNITS;
-        id.partition_align = PARTITION_ALIGN_UNITS;
+        id.partition_align = self.partition_align;
         id.info_event_log_size = EVENT_LOG_SIZE as u16;
         id.warning_event_log_size = EVENT_LOG_SIZE as u16;
         id.failure_event_log_size = EVENT_LOG_SIZE as u16;
@@ -800,7 +790,8 @@ impl Type3 {
         Ok(Done::Now)
     }
 
-    /// Get Partition Info (4100h): next values are 0 when no change is pending.
+    /// Get Partition Info (4100h): the active partition, and the next one
+    /// if a change waits for the next cold reset (both 0 when none does).
     fn get_partition_info(&mut self, req: &[u8], out: &mut Vec<u8>) -> Handled {
         input::<()>(req)?;
         let (next_vmem, next_pmem) = self.next_partition.unwrap_or((0, 0));
@@ -809,22 +800,36 @@ impl Type3 {
         Ok(Done::Now)
     }
 
-    /// Set Partition Info (4101h): the volatile capacity, at least the
-    /// volatile-only capacity, leaving at least the persistent-only one, in
-    /// partition alignment steps; applied at the next cold reset, or at once
-    /// with the Immediate flag (bit 0).
+    /// Set Partition Info (4101h, CXL r3.1 section 8.2.9.9.2.2). Volatile
+    /// Capacity is the part of the partitionable capacity (total less
+    /// volatile-only and persistent-only, Identify Memory Device) to make
+    /// volatile; the rest of it becomes persistent. So the partition is
+    /// volatile-only + share, persistent-only + (partitionable - share), as
+    /// ndctl's `cxl set-partition` computes its request. A share larger than
+    /// the partitionable capacity, or not a multiple of the partition
+    /// alignment, is Invalid Input, as are reserved flag bits; a device with
+    /// no alignment (nothing partitionable) answers Unsupported.
+    ///
+    /// Immediate (flags bit 0): this device can repartition while running,
+    /// so the partition becomes active at once and a change waiting for a
+    /// reset is dropped (it is superseded). Without it the partition becomes
+    /// the next one, which Get Partition Info reports and the next cold
+    /// reset makes active (the CEL says both: configuration change after
+    /// cold reset, and immediate configuration change).
     fn set_partition_info(&mut self, req: &[u8], _out: &mut Vec<u8>) -> Handled {
         let r: cxlmi_cmd_memdev_set_partition_info_req = input(req)?;
-        self.media_writable()?;
-        let v = r.volatile_capacity;
-        // The partition alignment is one 256 MB unit, so any value in range is aligned.
-        if !(VOLATILE_ONLY_UNITS..=TOTAL_UNITS - PERSISTENT_ONLY_UNITS).contains(&v) {
-            return Err(Rc::CXLMI_RET_INPUT);
+        if self.partition_align == 0 {
+            return Err(Rc::CXLMI_RET_UNSUPPORTED);
         }
+        self.media_writable()?;
         if r.flags & !1 != 0 {
             return Err(Rc::CXLMI_RET_INPUT);
         }
-        let p = (v, TOTAL_UNITS - v);
+        let share = r.volatile_capacity;
+        if share > PARTITIONABLE_UNITS || share % self.partition_align != 0 {
+            return Err(Rc::CXLMI_RET_INPUT);
+        }
+        let p = (VOLATILE_ONLY_UNITS + share, PERSISTENT_ONLY_UNITS + (PARTITIONABLE_UNITS - share));
         if r.flags & 1 != 0 {
             self.active_partition = p;
             self.next_partition = None;
@@ -1433,5 +1438,34 @@ impl Device for Type3 {
             OP_SCAN_MEDIA => self.scan_done(),
             _ => {}
         }
+    }
+
+    /// Any reset abandons a firmware transfer in parts and where Get Poison
+    /// List would resume. A cold reset also makes the next partition and the
+    /// staged firmware active, locks a device with a user passphrase, clears
+    /// freezing and the attempt counts, and counts a dirty shutdown when the
+    /// shutdown state was left dirty. Memory contents (LSA, poison, extents)
+    /// and event logs persist.
+    fn on_reset(&mut self, kind: ResetKind) {
+        self.fw.transfer = None;
+        self.poison_resume = None;
+        if kind != ResetKind::Cold {
+            return;
+        }
+        if let Some(p) = self.next_partition.take() {
+            self.active_partition = p;
+        }
+        if let Some(slot) = self.fw.staged.take() {
+            self.fw.active = slot;
+        }
+        let s = &mut self.security;
+        s.locked = s.user.is_some();
+        s.frozen = false;
+        s.user_attempts = 0;
+        s.master_attempts = 0;
+        if self.dirty {
+            self.health.dirty_shutdown_count = self.health.dirty_shutdown_count.wrapping_add(1);
+        }
+        self.dirty = false;
     }
 }

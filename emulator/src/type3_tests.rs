@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::dc::{self, Extent};
 use super::type3::{self, Type3};
+use super::{Component, ResetKind};
 use cxlmi::cci::{Opcode, ResponseSize};
 use cxlmi::commands::generic::*;
 use cxlmi::commands::memdev::*;
@@ -152,32 +153,97 @@ fn cel_effects_follow_the_table() {
     assert_eq!(rc(ep.execute::<GetSldQosControl>(T, &())), code(CXLMI_RET_UNSUPPORTED));
 }
 
+fn set_partition(ep: &mut Endpoint, share: u64, flags: u8) -> Result<()> {
+    ep.execute::<SetPartitionInfo>(T, &cxlmi_cmd_memdev_set_partition_info_req { volatile_capacity: share, flags })
+}
+
+/// Get Partition Info as (active volatile, active persistent, next volatile, next persistent).
+fn partition(ep: &mut Endpoint) -> (u64, u64, u64, u64) {
+    let p = ep.execute::<GetPartitionInfo>(T, &()).unwrap();
+    ({ p.active_vmem }, { p.active_pmem }, { p.next_vmem }, { p.next_pmem })
+}
+
+// The device: 8 units in all, 2 volatile-only, 2 persistent-only, so 4
+// partitionable; Set Partition Info gives the volatile share of those 4.
+
 #[test]
-fn partition_changes_wait_for_a_reset_unless_immediate() {
-    let mut t3 = Type3::new();
-    t3.reset();
-    let mut ep = open_with(t3);
-    let set = |v, flags| cxlmi_cmd_memdev_set_partition_info_req { volatile_capacity: v, flags };
-    ep.execute::<SetPartitionInfo>(T, &set(5, 0)).unwrap();
-    let p = ep.execute::<GetPartitionInfo>(T, &()).unwrap();
-    assert_eq!(({ p.active_vmem }, { p.active_pmem }, { p.next_vmem }, { p.next_pmem }), (4, 4, 5, 3));
-    ep.execute::<SetPartitionInfo>(T, &set(3, 1)).unwrap();
-    let p = ep.execute::<GetPartitionInfo>(T, &()).unwrap();
-    assert_eq!(({ p.active_vmem }, { p.active_pmem }, { p.next_vmem }, { p.next_pmem }), (3, 5, 0, 0));
-    // Below the volatile-only or above what the persistent-only part leaves.
-    for v in [0, 1, 7, 8, u64::MAX] {
-        assert_eq!(rc(ep.execute::<SetPartitionInfo>(T, &set(v, 0))), code(CXLMI_RET_INPUT), "{v}");
+fn set_partition_divides_the_partitionable_capacity() {
+    let mut ep = open();
+    assert_eq!(partition(&mut ep), (4, 4, 0, 0), "half the partitionable capacity each way, nothing pending");
+    // (share, next volatile, next persistent)
+    for (share, v, p) in [(0, 2, 6), (1, 3, 5), (4, 6, 2), (2, 4, 4)] {
+        set_partition(&mut ep, share, 0).unwrap();
+        assert_eq!(partition(&mut ep), (4, 4, v, p), "share {share}: active until the next cold reset");
     }
-    assert_eq!(rc(ep.execute::<SetPartitionInfo>(T, &set(4, 0x80))), code(CXLMI_RET_INPUT));
+    // More than the partitionable capacity changes nothing.
+    for share in [5, 8, u64::MAX] {
+        assert_eq!(rc(set_partition(&mut ep, share, 0)), code(CXLMI_RET_INPUT), "{share}");
+    }
+    assert_eq!(partition(&mut ep), (4, 4, 4, 4));
+    // Reserved flag bits.
+    assert_eq!(rc(set_partition(&mut ep, 1, 0x80)), code(CXLMI_RET_INPUT));
+    assert_eq!(rc(set_partition(&mut ep, 1, 0x02)), code(CXLMI_RET_INPUT));
+    assert_eq!(partition(&mut ep), (4, 4, 4, 4));
+    // What ndctl's `cxl set-partition -t pmem` sends with no size: all to persistent.
+    set_partition(&mut ep, 0, 0).unwrap();
+    assert_eq!(partition(&mut ep), (4, 4, 2, 6));
 }
 
 #[test]
-fn a_reset_applies_the_next_partition() {
+fn set_partition_takes_multiples_of_the_alignment() {
     let mut t3 = Type3::new();
-    t3.active_partition = (4, 4);
-    t3.next_partition = Some((6, 2));
-    t3.reset();
-    assert_eq!((t3.active_partition, t3.next_partition), ((6, 2), None));
+    t3.partition_align = 2;
+    let mut ep = open_with(t3);
+    assert_eq!({ ep.execute::<MemdevIdentify>(T, &()).unwrap().partition_align }, 2);
+    for share in [1, 3] {
+        assert_eq!(rc(set_partition(&mut ep, share, 0)), code(CXLMI_RET_INPUT), "{share}");
+    }
+    set_partition(&mut ep, 4, 0).unwrap();
+    assert_eq!(partition(&mut ep), (4, 4, 6, 2));
+    set_partition(&mut ep, 0, 0).unwrap();
+    assert_eq!(partition(&mut ep), (4, 4, 2, 6));
+    assert_eq!(rc(set_partition(&mut ep, 6, 0)), code(CXLMI_RET_INPUT), "aligned but too large");
+
+    // No alignment: nothing to partition.
+    let mut t3 = Type3::new();
+    t3.partition_align = 0;
+    let mut ep = open_with(t3);
+    assert_eq!(rc(set_partition(&mut ep, 0, 0)), code(CXLMI_RET_UNSUPPORTED));
+    assert_eq!(partition(&mut ep), (4, 4, 0, 0));
+}
+
+#[test]
+fn partition_changes_wait_for_a_cold_reset_unless_immediate() {
+    let mut t3 = Type3::new();
+    set_partition_direct(&mut t3, 3, 0);
+    assert_eq!((t3.active_partition, t3.next_partition), ((4, 4), Some((5, 3))));
+    // A warm reset leaves it pending; a cold one makes it active.
+    t3.reset(ResetKind::Warm);
+    assert_eq!((t3.active_partition, t3.next_partition), ((4, 4), Some((5, 3))));
+    t3.reset(ResetKind::Cold);
+    assert_eq!((t3.active_partition, t3.next_partition), ((5, 3), None));
+    let mut ep = open_with(t3);
+    assert_eq!(partition(&mut ep), (5, 3, 0, 0));
+
+    // Immediate (flags bit 0): active at once, and the pending change is dropped.
+    set_partition(&mut ep, 0, 0).unwrap();
+    assert_eq!(partition(&mut ep), (5, 3, 2, 6));
+    set_partition(&mut ep, 1, 1).unwrap();
+    assert_eq!(partition(&mut ep), (3, 5, 0, 0));
+    set_partition(&mut ep, 4, 1).unwrap();
+    assert_eq!(partition(&mut ep), (6, 2, 0, 0));
+    assert_eq!(rc(set_partition(&mut ep, 5, 1)), code(CXLMI_RET_INPUT));
+    assert_eq!(partition(&mut ep), (6, 2, 0, 0));
+}
+
+/// Set Partition Info sent to `t3` itself, without an endpoint.
+fn set_partition_direct(t3: &mut Type3, share: u64, flags: u8) {
+    let mut req = vec![0; cxlmi_cmd_memdev_set_partition_info_req::SIZE];
+    cxlmi_cmd_memdev_set_partition_info_req { volatile_capacity: share, flags }.encode(&mut req);
+    assert_eq!(
+        t3.answer(<SetPartitionInfo as cxlmi::commands::Command>::OPCODE, &req, &mut Vec::new()),
+        Ok(super::Done::Now)
+    );
 }
 
 #[test]
@@ -273,8 +339,8 @@ fn shutdown_state_is_kept_and_counted_at_reset() {
 
     let mut t3 = Type3::new();
     t3.dirty = true;
-    t3.reset();
-    t3.reset();
+    t3.reset(ResetKind::Cold);
+    t3.reset(ResetKind::Cold);
     assert_eq!(({ t3.health.dirty_shutdown_count }, t3.dirty), (1, false));
 }
 
@@ -527,7 +593,7 @@ fn passphrases_are_set_changed_and_disabled() {
 fn wrong_passphrases_are_counted_to_the_limit() {
     let mut t3 = Type3::new();
     t3.security.user = Some(pass(7));
-    t3.reset();
+    t3.reset(ResetKind::Cold);
     let mut ep = open_with(t3);
     assert_eq!(security(&mut ep), 0b101, "a set user passphrase locks at reset");
     // Locked: media contents cannot be touched, passphrases not changed.
@@ -543,7 +609,7 @@ fn wrong_passphrases_are_counted_to_the_limit() {
 
     let mut t3 = Type3::new();
     t3.security.user = Some(pass(7));
-    t3.reset();
+    t3.reset(ResetKind::Cold);
     let mut ep = open_with(t3);
     for _ in 0..type3::PASSPHRASE_ATTEMPTS {
         assert_eq!(rc(unlock(&mut ep, 1)), code(CXLMI_RET_PASSPHRASE));
