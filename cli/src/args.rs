@@ -33,7 +33,7 @@ pub const EXIT_TRANSPORT: i32 = 5;
 )]
 #[command(after_help = "Targets: memN or /dev/cxl/memN (mailbox ioctl), mctp:NET,EID (MCTP), \
 emu:type3, emu:switch, emu:mld, emu:mhd (the built-in emulated fabric).\n\
-Destructive operations (sanitize, firmware activation, clearing event records) ask for confirmation on a \
+Destructive operations (sanitize, firmware activation, clearing event records, resets) ask for confirmation on a \
 terminal and need --force otherwise.\n\
 Exit status: 0 success, 2 usage, 3 the device returned a CXL error, 4 the target could not be opened (or the \
 system refused), 5 transport or protocol failure, 130 interrupted (Ctrl-C), 1 internal error.")]
@@ -44,6 +44,9 @@ pub struct Cli {
     /// The same as --output-format json
     #[arg(long, global = true)]
     pub json: bool,
+    /// Keep an emulated (emu:) fabric in FILE across runs: created when missing, replayed, added to
+    #[arg(long, global = true, value_name = "FILE", env = "CXLMI_EMU_STATE")]
+    pub emu_state: Option<std::path::PathBuf>,
     /// Do destructive operations without asking (needed when there is no terminal to ask on)
     #[arg(short, long, global = true)]
     pub force: bool,
@@ -243,6 +246,15 @@ pub enum Command {
     },
     /// The commands the component advertises (its CEL), and which this library decodes
     Commands(On),
+    /// Reset an emulated component and what is behind it: cold (default; staged firmware and the
+    /// next partition take effect) or warm
+    Reset {
+        #[command(flatten)]
+        on: On,
+        /// A warm reset (the controller restarts; nothing deferred to a cold reset happens)
+        #[arg(long)]
+        warm: bool,
+    },
     #[command(flatten)]
     Device(crate::device_args::DeviceCommand),
     #[command(flatten)]
@@ -309,12 +321,14 @@ pub enum LdAction {
 }
 
 /// What every subcommand may need of the global options.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// The output is JSON: no progress bars, no prompts on stdout.
     pub json: bool,
     /// Destructive operations go ahead without asking.
     pub force: bool,
+    /// The file keeping the emulated fabric (`--emu-state`).
+    pub emu_state: Option<std::path::PathBuf>,
 }
 
 /// A failure, and the exit status it gives.
@@ -347,6 +361,7 @@ impl Command {
             Command::Ld { .. } => "ld",
             Command::Raw { .. } => "raw",
             Command::Commands(_) => "commands",
+            Command::Reset { .. } => "reset",
             Command::Device(c) => c.name(),
             Command::Fabric(c) => c.name(),
         }

@@ -43,7 +43,8 @@ fn main() {
     };
     let mut ctx = cxlmi::Context::new(logger);
     ctx.set_emulator(cxlmi_emulator::open);
-    let opts = args::Options { json: format != OutputFormat::Normal, force: cli.force };
+    let opts =
+        args::Options { json: format != OutputFormat::Normal, force: cli.force, emu_state: cli.emu_state.clone() };
     let status = match cmds::run(&ctx, &cli.command, &opts) {
         Ok(out) => match format {
             OutputFormat::Normal => print(&out.text.unwrap_or_else(|| render::human(&out.value))),

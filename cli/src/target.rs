@@ -1,6 +1,8 @@
 //! What a command is sent to: the target (first argument of every
 //! subcommand) and the tunnel options.
 
+use std::path::Path;
+
 use cxlmi::{Context, Endpoint, Tunnel};
 
 /// A component to open: the library's one target syntax (memN,
@@ -9,22 +11,31 @@ pub use cxlmi::Target;
 
 /// Why a target could not be opened.
 pub enum OpenError {
-    /// No such emulator model.
-    NoModel(String),
+    /// No such emulator model, or an emulator state for a target that is not emulated: the
+    /// user's to fix.
+    Usage(String),
     Lib(cxlmi::Error),
 }
 
 /// Opens `target` under `ctx` (which has the emulator installed, see
 /// `main`). An unknown emulator model is refused here, with the models in
-/// the message, so that it fails as an absent device does.
-pub fn open(ctx: &Context, target: &Target) -> Result<Endpoint, OpenError> {
-    if let Target::Emulated(model) = target {
-        if cxlmi_emulator::Model::from_name(model).is_none() {
-            let known: Vec<_> = cxlmi_emulator::Model::ALL.iter().map(|m| m.name()).collect();
-            return Err(OpenError::NoModel(format!("no emulator model '{model}' (there are: {})", known.join(", "))));
-        }
+/// the message. With `state` (`--emu-state`), an emulated target's fabric is the one that file
+/// keeps (`cxlmi_emulator::open_with_state`): created when missing, replayed, and added to.
+pub fn open(ctx: &Context, target: &Target, state: Option<&Path>) -> Result<Endpoint, OpenError> {
+    let Target::Emulated(model) = target else {
+        return match state {
+            Some(_) => Err(OpenError::Usage("--emu-state is for emulated (emu:) targets".into())),
+            None => ctx.open_target(target).map_err(OpenError::Lib),
+        };
+    };
+    if cxlmi_emulator::Model::from_name(model).is_none() {
+        let known: Vec<_> = cxlmi_emulator::Model::ALL.iter().map(|m| m.name()).collect();
+        return Err(OpenError::Usage(format!("no emulator model '{model}' (there are: {})", known.join(", "))));
     }
-    ctx.open_target(target).map_err(OpenError::Lib)
+    match state {
+        Some(path) => cxlmi_emulator::open_with_state(ctx, model, path).map_err(OpenError::Lib),
+        None => ctx.open_target(target).map_err(OpenError::Lib),
+    }
 }
 
 /// The tunnel the options ask for: `--port` and `--ld` together go through
@@ -63,8 +74,10 @@ mod tests {
     fn unknown_model_is_refused_before_opening() {
         let mut ctx = Context::new(cxlmi::log::Logger::stderr(0));
         ctx.set_emulator(cxlmi_emulator::open);
-        assert!(matches!(open(&ctx, &Target::Emulated("nope".into())), Err(OpenError::NoModel(_))));
-        assert!(open(&ctx, &Target::Emulated("type3".into())).is_ok());
+        assert!(matches!(open(&ctx, &Target::Emulated("nope".into()), None), Err(OpenError::Usage(_))));
+        assert!(open(&ctx, &Target::Emulated("type3".into()), None).is_ok());
+        let state = Path::new("/nonexistent/state");
+        assert!(matches!(open(&ctx, &Target::Mailbox("mem0".into()), Some(state)), Err(OpenError::Usage(_))));
     }
 
     #[test]

@@ -118,11 +118,16 @@ ok_text("health", "emu:type3", want=["life used percent", "temperature celsius",
 
 v = ok_json("partition", "emu:type3")
 check(all(isinstance(v.get(k), int) for k in ("active_volatile_bytes", "active_persistent_bytes")), f"partition: {v}")
+# --set-volatile is the volatile share of the partitionable capacity (CXL r3.1 8.2.9.9.2.2, as
+# ndctl's set-partition sends it): emu:type3 has 512 MiB volatile-only, 512 MiB persistent-only
+# and 1 GiB partitionable, so a share of 1 GiB gives 1.5 GiB volatile and 512 MiB persistent next.
 v = ok_json("partition", "emu:type3", "--set-volatile", "1G")
 check(
-    v.get("next_volatile_bytes") == 1 << 30 and v.get("set_volatile_bytes") == 1 << 30,
+    v.get("next_volatile_bytes") == 3 << 29 and v.get("next_persistent_bytes") == 1 << 29,
     f"partition --set-volatile 1G: {v}",
 )
+check(v.get("set_volatile_bytes") == 1 << 30, f"partition --set-volatile 1G: {v}")
+fails(3, "partition", "emu:type3", "--set-volatile", "1280M", says=["(INPUT/2)"])
 ok_text("partition", "emu:type3", want=["active volatile bytes", "GiB"])
 fails(2, "partition", "emu:type3", "--set-volatile", "1000", says=["256 MiB"])
 
@@ -367,6 +372,47 @@ check(
     p.returncode == 130 and "goes on with Sanitize" in err and "cxlmi background emu:type3 --wait" in err,
     f"Ctrl-C during sanitize: {p.returncode} {err!r}",
 )
+
+# ---- an emulated fabric kept across runs (--emu-state): firmware, then activation, then a reset ----
+with tempfile.TemporaryDirectory() as tmp:
+    state = os.path.join(tmp, "type3.state")
+    image = os.path.join(tmp, "fw.bin")
+    with open(image, "wb") as f:
+        f.write(b"NEW FW 2.0" + bytes(118))
+    ok_json("--emu-state", state, "fw", "emu:type3", "transfer", image, "--slot", "2")
+    v = ok_json("--emu-state", state, "fw", "emu:type3")
+    check(v.get("slot_2_version") == "NEW FW 2.0", f"--emu-state: the image is still in slot 2: {v}")
+    ok_json("--emu-state", state, "fw", "emu:type3", "activate", "2", "--force")
+    v = ok_json("--emu-state", state, "fw", "emu:type3")
+    check(v.get("slot_info", {}).get("active_slot") == 1, f"--emu-state: slot 1 until a cold reset: {v}")
+    fails(2, "--emu-state", state, "reset", "emu:type3", says=["refused without --force"])
+    v = ok_json("--emu-state", state, "reset", "emu:type3", "--force")
+    check(v == {"reset": "cold"}, f"reset: {v}")
+    v = ok_json("--emu-state", state, "fw", "emu:type3")
+    check(v.get("slot_info", {}).get("active_slot") == 2, f"--emu-state: slot 2 after the cold reset: {v}")
+    # The partition set for the next reset, then the reset.
+    ok_json("--emu-state", state, "partition", "emu:type3", "--set-volatile", "0")
+    v = ok_json("--emu-state", state, "partition", "emu:type3")
+    check(v.get("active_volatile_bytes") == 1 << 30, f"--emu-state: the partition waits for a reset: {v}")
+    ok_json("--emu-state", state, "reset", "emu:type3", "-f", "--warm")
+    v = ok_json("--emu-state", state, "partition", "emu:type3")
+    check(v.get("active_volatile_bytes") == 1 << 30, f"--emu-state: a warm reset does not repartition: {v}")
+    ok_json("--emu-state", state, "reset", "emu:type3", "-f")
+    v = ok_json("--emu-state", state, "partition", "emu:type3")
+    check(v.get("active_volatile_bytes") == 1 << 29, f"--emu-state: a cold reset does: {v}")
+    # Through the environment too; another model's file, a damaged one and a real device refused.
+    p = subprocess.run(
+        [CXLMI, "fw", "emu:type3", "--json"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, CXLMI_EMU_STATE=state),
+    )
+    check(json.loads(p.stdout or "{}").get("slot_info", {}).get("active_slot") == 2, "CXLMI_EMU_STATE keeps it too")
+    fails(4, "--emu-state", state, "identify", "emu:switch", says=[state])
+    with open(os.path.join(tmp, "bad.state"), "w") as f:
+        f.write("not a state file\n")
+    fails(4, "--emu-state", os.path.join(tmp, "bad.state"), "identify", "emu:type3", says=["bad.state"])
+    fails(2, "--emu-state", state, "identify", "mem0", says=["emulated"])
 
 # ---- version: the library's and the build's features ----
 p = run("--version")

@@ -88,14 +88,14 @@ struct Session {
 }
 
 impl Session {
-    fn open(ctx: &Context, on: &On, cmd: &'static str) -> Result<Session, Failure> {
+    fn open(ctx: &Context, on: &On, cmd: &'static str, opts: &Options) -> Result<Session, Failure> {
         let target = on.target.to_string();
         let tunnel = crate::target::tunnel(on.port, on.ld, on.mhd).map_err(|why| usage(&target, cmd, why))?;
-        let ep = match crate::target::open(ctx, &on.target) {
+        let ep = match crate::target::open(ctx, &on.target, opts.emu_state.as_deref()) {
             Ok(ep) => ep,
             Err(e) => {
                 let mut f = match e {
-                    OpenError::NoModel(why) => usage(&target, cmd, why),
+                    OpenError::Usage(why) => usage(&target, cmd, why),
                     OpenError::Lib(Error::Io(io)) => {
                         failure(EXIT_OPEN, "system", &target, cmd, format!("cannot open: {io}"), None)
                     }
@@ -271,17 +271,18 @@ pub fn run(ctx: &Context, command: &Command, opts: &Options) -> Result<Output, F
         | Command::Timestamp { on, .. }
         | Command::Dc { on, .. }
         | Command::Ld { on, .. }
-        | Command::Raw { on, .. } => on,
+        | Command::Raw { on, .. }
+        | Command::Reset { on, .. } => on,
         Command::Device(c) => {
-            let mut s = Session::open(ctx, c.on(), name)?;
+            let mut s = Session::open(ctx, c.on(), name, opts)?;
             return device::run(&mut s, c, opts);
         }
         Command::Fabric(c) => {
-            let mut s = Session::open(ctx, c.on(), name)?;
+            let mut s = Session::open(ctx, c.on(), name, opts)?;
             return fabric::run(&mut s, c, opts);
         }
     };
-    let mut s = Session::open(ctx, on, name)?;
+    let mut s = Session::open(ctx, on, name, opts)?;
     let value = match command {
         Command::List { .. } => unreachable!("handled above"),
         Command::Identify(_) => identify(&mut s)?,
@@ -302,6 +303,7 @@ pub fn run(ctx: &Context, command: &Command, opts: &Options) -> Result<Output, F
             return raw(&mut s, *opcode, payload.as_ref().map_or(&[][..], |p| &p.0[..]), *out_len);
         }
         Command::Commands(_) => commands(&mut s)?,
+        Command::Reset { warm, .. } => reset(&mut s, *warm, opts)?,
         Command::Device(_) | Command::Fabric(_) => unreachable!("handled above"),
     };
     Ok(value.into())
@@ -680,6 +682,16 @@ fn sanitize(s: &mut Session, abort_after: Option<Duration>, wait: Duration, opts
         "return_code": decoded::value(&cxlmi::decode::generic::retcode(rc)),
         "seconds": (start.elapsed().as_secs_f64() * 10.0).round() / 10.0,
     }))
+}
+
+/// Resets an emulated component (and everything behind it): what the emulator does at a cold
+/// reset (staged firmware and the next partition take effect) or a warm one. With --emu-state the
+/// reset is kept with the rest of the fabric's history.
+fn reset(s: &mut Session, warm: bool, opts: &Options) -> Result<Value, Failure> {
+    let kind = if warm { cxlmi_emulator::ResetKind::Warm } else { cxlmi_emulator::ResetKind::Cold };
+    s.confirm(opts, &format!("{} reset: the component loses what it is doing", kind.name()))?;
+    cxlmi_emulator::reset(&mut s.ep, kind).map_err(|e| s.fail(&e))?;
+    Ok(json!({ "reset": kind.name() }))
 }
 
 /// `2024-05-01T12:00:00.000000000Z` for nanoseconds since the Unix epoch.
