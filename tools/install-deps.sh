@@ -15,7 +15,7 @@ needs=(meson:meson ninja:ninja-build pkg-config:pkg-config gcc:gcc)
 # the demo and the test suite build the Python module too
 needs+=(python3:python3 swig:swig)
 if [ "$what" = test ]; then
-    needs+=(valgrind:valgrind git:git clang-format:clang-format)
+    needs+=(valgrind:valgrind git:git clang-format:clang-format man:man-db)
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
@@ -35,6 +35,10 @@ fi
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import os, sys, sysconfig
 sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
     missing+=(python3-dev)
+fi
+# the tests validate the cxlmi tool's JSON output against its schema (tests/cli/test_schema.py)
+if [ "$what" = test ] && ! python3 -c 'import jsonschema' 2>/dev/null; then
+    missing+=(python3-jsonschema)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -9,7 +9,7 @@
 //! the entries, and `Listed` itself implements [`Decode`] through it.
 
 use super::generic::revision_text;
-use super::{Decode, Object, Value, bits, enumeration, flags, unless};
+use super::{Decode, Object, Value, bits, enumeration, flags, unless, uuid};
 use crate::commands::memdev::MEDIA_ERROR_UNIT;
 use crate::commands::{CAPACITY_UNIT, Listed, MAX_DC_REGIONS};
 use crate::types::{
@@ -340,13 +340,14 @@ impl Decode for cxlmi_cmd_memdev_get_dc_config_rsp {
 }
 
 impl Decode for cxlmi_memdev_get_list_extent {
-    /// One Dynamic Capacity Extent (CXL r3.1 Table 8-51): the tag as hex bytes.
+    /// One Dynamic Capacity Extent (CXL r3.1 Table 8-51): the tag in UUID form, as event records
+    /// and the FM-API extents show it.
     fn decoded(&self) -> Object {
         let e = *self;
         Object::new()
             .with("start_dpa", e.start_dpa)
             .with("length_bytes", e.len)
-            .with("tag", Value::Bytes(e.tag.to_vec()))
+            .with("tag", uuid(&e.tag))
             .with("shared_extent_sequence", e.shared_seq)
     }
 }
@@ -762,7 +763,7 @@ mod tests {
         let e = list(get(&d, "extents"));
         assert_eq!(get(e[0], "start_dpa"), &Value::Unsigned(0x1_0000_0000));
         assert_eq!(get(e[0], "length_bytes"), &Value::Unsigned(2 << 20));
-        assert_eq!(get(e[0], "tag"), &Value::Bytes(vec![0xa5; 16]));
+        assert_eq!(get(e[0], "tag"), &Value::from("a5a5a5a5-a5a5-a5a5-a5a5-a5a5a5a5a5a5"));
         assert_eq!(get(e[0], "shared_extent_sequence"), &Value::Unsigned(0));
         assert_eq!(get(e[1], "length_bytes"), &Value::Unsigned(GIB));
         assert_eq!(get(e[1], "shared_extent_sequence"), &Value::Unsigned(3));
