@@ -29,6 +29,8 @@ const VOLATILE_ONLY_UNITS: u64 = 2;
 const PERSISTENT_ONLY_UNITS: u64 = 2;
 /// What Set Partition Info divides between volatile and persistent.
 const PARTITIONABLE_UNITS: u64 = TOTAL_UNITS - VOLATILE_ONLY_UNITS - PERSISTENT_ONLY_UNITS;
+/// Get Scan Media Results' Scan Stopped Prematurely flag (CXL r3.1 Table 8-146, bit 1).
+const SCAN_STOPPED_PREMATURELY: u8 = 0x02;
 /// The partitionable capacity is divided in steps of this many 256 MB units
 /// unless [`Type3::partition_align`] is set otherwise.
 pub const PARTITION_ALIGN_UNITS: u64 = 1;
@@ -671,8 +673,9 @@ impl Type3 {
             feature_index: 0,
             get_feature_size: 4,
             set_feature_size: 2,
-            // Changeable; default selection supported (bits 0 and 6).
-            attribute_flags: 1 | 1 << 6,
+            // Changeable; default selection supported (bits 0 and 5 of the attribute flags, CXL
+            // r3.1 Table 8-97; bit 6, saved selection, it does not support).
+            attribute_flags: 1 | 1 << 5,
             get_feature_version: 1,
             set_feature_version: 1,
             set_feature_effects: IMMEDIATE_CONFIG_CHANGE,
@@ -1117,7 +1120,7 @@ impl Type3 {
 
     /// Get Scan Media Results (4305h): Busy while the scan runs; the errors
     /// it found, as many as fit, More (flag bit 0) while some are left. A
-    /// scan that was aborted reports Scan Stopped Prematurely (bit 2) and
+    /// scan that was aborted reports Scan Stopped Prematurely (bit 1) and
     /// where to restart.
     fn get_scan_media_results(&mut self, req: &[u8], out: &mut Vec<u8>) -> Handled {
         input::<()>(req)?;
@@ -1133,7 +1136,7 @@ impl Type3 {
             Some(Scan { start, len, found: None, .. }) => {
                 head.scan_media_restart_physaddr = *start;
                 head.scan_media_restart_physaddr_length = *len;
-                head.scan_media_flags = 4;
+                head.scan_media_flags = SCAN_STOPPED_PREMATURELY;
             }
             Some(Scan { found: Some(found), .. }) => {
                 let n = found.len().min(fit);

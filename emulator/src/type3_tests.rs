@@ -484,7 +484,7 @@ fn scan_media_runs_in_the_background_and_reports_what_it_found() {
     let s = bg_status(&mut ep);
     assert_eq!((s.status & 1, { s.returncode }), (0, code(CXLMI_RET_ABORT)));
     let r = ep.execute::<GetScanMediaResults>(T, &()).unwrap();
-    assert_eq!((r.head.scan_media_flags, { r.head.scan_media_restart_physaddr }), (4, 0x1000));
+    assert_eq!((r.head.scan_media_flags, { r.head.scan_media_restart_physaddr }), (2, 0x1000));
     let bad_flags = cxlmi_cmd_memdev_scan_media_req { scan_media_flags: 2, ..scan };
     assert_eq!(rc(ep.execute::<ScanMedia>(T, &bad_flags)), code(CXLMI_RET_INPUT));
 }

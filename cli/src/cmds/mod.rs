@@ -152,9 +152,22 @@ impl Session {
     /// As [`Session::exec`] for a command that may run in the background:
     /// Background Command Started (1) waits for it to finish.
     fn exec_waiting<C: CxlCommand>(&mut self, input: &C::Input<'_>) -> Result<(), Failure> {
+        self.exec_background::<C>(input, None)
+    }
+
+    /// [`Session::exec_waiting`] with a progress bar. An operation that ends in the background
+    /// with a return code other than success fails with it, as it would have in the foreground.
+    fn exec_background<C: CxlCommand>(
+        &mut self,
+        input: &C::Input<'_>,
+        bar: Option<&indicatif::ProgressBar>,
+    ) -> Result<(), Failure> {
         match self.ep.execute::<C>(self.tunnel, input).map(|_| ()) {
             Ok(()) => Ok(()),
-            Err(Error::Device(1)) => self.wait_background(C::OPCODE, None, None, BACKGROUND_WAIT).map(|_| ()),
+            Err(Error::Device(1)) => match self.wait_background(C::OPCODE, bar, None, BACKGROUND_WAIT)? {
+                (_, 0, _) => Ok(()),
+                (_, rc, _) => Err(self.fail(&Error::Device(rc))),
+            },
             Err(e) => Err(self.fail(&e)),
         }
     }
