@@ -3,10 +3,10 @@
 //! failure carries. Below everything else of the tool: it names none of it
 //! but the target syntax.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 use crate::parse;
-use crate::target::Target;
+pub use crate::target::On;
 
 /// Exit status: interrupted by Ctrl-C (128 + SIGINT, as shells report it).
 pub const EXIT_INTERRUPTED: i32 = 130;
@@ -109,22 +109,6 @@ pub fn command_in(args: &[std::ffi::OsString]) -> String {
         .skip(1)
         .find_map(|a| names.iter().find(|n| a.to_str() == Some(**n)))
         .map_or(String::new(), |n| n.to_string())
-}
-
-/// The target and the tunnel options every device subcommand takes.
-#[derive(Args, Clone)]
-pub struct On {
-    /// memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL
-    pub target: Target,
-    /// Tunnel to this switch port (with --ld: then to that LD of the MLD behind it)
-    #[arg(long, global = true, value_name = "N")]
-    pub port: Option<u8>,
-    /// Tunnel to this LD of an MLD
-    #[arg(long, global = true, value_name = "N")]
-    pub ld: Option<u8>,
-    /// Tunnel to the LD Pool CCI of a multi-headed device
-    #[arg(long, global = true)]
-    pub mhd: bool,
 }
 
 #[derive(Subcommand)]

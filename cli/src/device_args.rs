@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 
-use crate::args::On;
 use crate::parse;
+use crate::target::On;
 
 /// Flattened into the tool's subcommands.
 #[derive(Subcommand)]

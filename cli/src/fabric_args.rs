@@ -4,8 +4,8 @@
 
 use clap::{Subcommand, ValueEnum};
 
-use crate::args::On;
 use crate::parse;
+use crate::target::On;
 
 /// Flattened into the tool's subcommands.
 #[derive(Subcommand)]

@@ -3,11 +3,28 @@
 
 use std::path::Path;
 
+use clap::Args;
 use cxlmi::{Context, Endpoint, Tunnel};
 
 /// A component to open: the library's one target syntax (memN,
 /// /dev/cxl/memN, mctp:NET,EID, emu:MODEL), parsed by clap through its `FromStr`.
 pub use cxlmi::Target;
+
+/// The target and the tunnel options every device subcommand takes.
+#[derive(Args, Clone)]
+pub struct On {
+    /// memN, /dev/cxl/memN, mctp:NET,EID or emu:MODEL
+    pub target: Target,
+    /// Tunnel to this switch port (with --ld: then to that LD of the MLD behind it)
+    #[arg(long, global = true, value_name = "N")]
+    pub port: Option<u8>,
+    /// Tunnel to this LD of an MLD
+    #[arg(long, global = true, value_name = "N")]
+    pub ld: Option<u8>,
+    /// Tunnel to the LD Pool CCI of a multi-headed device
+    #[arg(long, global = true)]
+    pub mhd: bool,
+}
 
 /// Why a target could not be opened.
 pub enum OpenError {

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use cxlmi::Tunnel;
 use cxlmi::commands::Command as CxlCommand;
 use cxlmi::commands::fmapi::*;
 use cxlmi::decode::fmapi as decode;
 use cxlmi::types::*;
-use cxlmi::Tunnel;
 use serde_json::{Value, json};
 
 use super::{DC_EXTENTS_MAX, Output, Session};
