@@ -255,8 +255,8 @@ v = ok_json("perform-maintenance", "emu:type3", "ppr", "0x1000")
 check(
     v
     == {
-        "operation_class": 1,
-        "operation_subclass": 0,
+        "operation_class": {"raw": 1, "name": "ppr"},
+        "operation_subclass": {"raw": 0, "name": "soft_ppr"},
         "parameters": "00" + "0010000000000000" + "ffffff",
         "performed": True,
     },
@@ -264,12 +264,16 @@ check(
 )
 v = ok_json("perform-maintenance", "emu:type3", "ppr", "0x2000", "--hard", "--query", "--nibble-mask", "0x3")
 check(
-    v.get("operation_subclass") == 1 and v.get("parameters") == "01" + "0020000000000000" + "030000",
+    v.get("operation_subclass") == {"raw": 1, "name": "hard_ppr"}
+    and v.get("parameters") == "01" + "0020000000000000" + "030000",
     f"perform-maintenance ppr --hard --query: {v}",
 )
 v = ok_json("perform-maintenance", "emu:type3", "operation", "0", "0")
-check(v.get("operation_class") == 0 and v.get("parameters") == "", f"perform-maintenance operation 0 0: {v}")
-ok_text("perform-maintenance", "emu:type3", "ppr", "0x1000", want=["operation class", "performed"])
+check(
+    v.get("operation_class") == {"raw": 0, "name": "no_operation"} and v.get("parameters") == "",
+    f"perform-maintenance operation 0 0: {v}",
+)
+ok_text("perform-maintenance", "emu:type3", "ppr", "0x1000", want=["operation class", "ppr", "soft_ppr", "performed"])
 fails(3, "perform-maintenance", "emu:type3", "operation", "9", "9", says=["(INPUT/2)"])
 fails(3, "perform-maintenance", "emu:type3", "sparing", "rank", "--channel", "0", "--rank", "1", says=["(INPUT/2)"])
 fails(2, "perform-maintenance", "emu:type3", "sparing", "row", "--channel", "0", "--rank", "1", says=["--row"])

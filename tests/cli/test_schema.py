@@ -998,6 +998,7 @@ try:
     invalid("a log name not defined", "log_get", changed(log_get, ["name"], "command_effects_log"))
     invalid("maintenance not performed", "perform_maintenance", changed(maintenance, ["performed"], False))
     invalid("a maintenance class in hex", "perform_maintenance", changed(maintenance, ["operation_class"], "0x01"))
+    invalid("a maintenance class without its name", "perform_maintenance", changed(maintenance, ["operation_class"], 1))
     invalid(
         "a temperature threshold as text",
         "alert_config",

@@ -644,9 +644,13 @@ fn perform_maintenance(s: &mut Session, action: &MaintenanceAction) -> Result<Va
     let head =
         cxlmi_cmd_perform_maintenance_req { operation_class: class, operation_subclass: subclass, parameters: [] };
     s.exec_waiting::<PerformMaintenance>(&WithData { head, data: &parameters })?;
+    let names = cxlmi::decode::Object::new()
+        .with("operation_class", cxlmi::decode::enumeration(class.into(), &cxlmi::decode::events::MAINT_OP_CLASS))
+        .with("operation_subclass", cxlmi::decode::events::maint_op_subclass(class, subclass));
+    let names = decoded::object(&names);
     Ok(json!({
-        "operation_class": class,
-        "operation_subclass": subclass,
+        "operation_class": names["operation_class"],
+        "operation_subclass": names["operation_subclass"],
         "parameters": to_hex(&parameters),
         "performed": true,
     }))

@@ -78,15 +78,16 @@ pub const EVENT_RECORD_FLAGS: [(u32, &str); 7] = [
 /// Event Record Severity, Event Record Flags bits 1:0 (Table 8-43).
 pub const SEVERITY: [(u64, &str); 4] = [(0, "informational"), (1, "warning"), (2, "failure"), (3, "fatal")];
 
-/// Maintenance Operation Class (Table 8-110; CXL r3.2 Table 8-125).
-const MAINT_OP_CLASS: [(u64, &str); 4] =
+/// Maintenance Operation Class (Table 8-110; CXL r3.2 Table 8-125), as event records and
+/// Perform Maintenance (0600h) carry it.
+pub const MAINT_OP_CLASS: [(u64, &str); 4] =
     [(0x00, "no_operation"), (0x01, "ppr"), (0x02, "memory_sparing"), (0x03, "device_built_in_test")];
 const PPR_SUBCLASS: [(u64, &str); 2] = [(0x00, "soft_ppr"), (0x01, "hard_ppr")];
 const SPARING_SUBCLASS: [(u64, &str); 4] =
     [(0x00, "cacheline_sparing"), (0x01, "row_sparing"), (0x02, "bank_sparing"), (0x03, "rank_sparing")];
 
 /// A Maintenance Operation Subclass, named as its class defines it.
-fn maint_op_subclass(class: u8, subclass: u8) -> Value {
+pub fn maint_op_subclass(class: u8, subclass: u8) -> Value {
     let names: &[(u64, &str)] = match class {
         0x01 => &PPR_SUBCLASS,
         0x02 => &SPARING_SUBCLASS,
