@@ -284,7 +284,7 @@ r = v.get("regions", [])
 check(v.get("host_id") == 1 and v.get("num_available_regions") == 2 and len(r) == 2, f"region-config: {v}")
 check([x.get("block_size_bytes") for x in r] == [2 * MIB, 2 * MIB], f"region-config: block sizes {r}")
 check([x.get("sanitize_on_release") for x in r] == [False, True], f"region-config: sanitize {r}")
-check(v.get("num_extents_available") == v.get("num_extents_supported") == 32, f"region-config: extents {v}")
+check(v.get("available_extents") == v.get("total_supported_extents") == 32, f"region-config: extents {v}")
 v = ok_json("dcd", "emu:mhd", "--mhd", "region-config", "set", "--region", "0", "--block-size", "4M")
 r = v.get("regions", [])
 check([x.get("block_size_bytes") for x in r] == [4 * MIB, 2 * MIB], f"region-config set: block size {r}")
@@ -294,14 +294,14 @@ v = ok_json(
 )
 r = v.get("regions", [])
 check(v.get("host_id") == 1 and [x.get("sanitize_on_release") for x in r] == [False, False], f"set sanitize: {r}")
-ok_text("dcd", "emu:mhd", "--mhd", "region-config", want=["block size bytes", "2 MiB", "num extents available"])
+ok_text("dcd", "emu:mhd", "--mhd", "region-config", want=["block size bytes", "2 MiB", "available extents"])
 fails(3, "dcd", "emu:mhd", "--mhd", "region-config", "set", "--region", "0", "--block-size", "3M", says=["(INPUT/2)"])
 fails(2, "dcd", "emu:mhd", "--mhd", "region-config", "set", "--region", "5", "--block-size", "4M")
 fails(3, "dcd", "emu:mhd", "--mhd", "region-config", "--host", "2", says=["(INPUT/2)"])
 
 v = ok_json("dcd", "emu:mhd", "--mhd", "extents", "--host", "0")
-check(v.get("total_extents") == 0 and v.get("extents") == [] and v.get("host_id") == 0, f"dcd extents: {v}")
-ok_text("dcd", "emu:mhd", "--mhd", "extents", "--host", "1", want=["total extents", "(none)"])
+check(v.get("total_extent_count") == 0 and v.get("extents") == [] and v.get("host_id") == 0, f"dcd extents: {v}")
+ok_text("dcd", "emu:mhd", "--mhd", "extents", "--host", "1", want=["total extent count", "(none)"])
 fails(2, "dcd", "emu:mhd", "--mhd", "extents")
 
 # Add: the capacity is offered (pending) until the host accepts it: one extent tracked, its tag
@@ -310,8 +310,8 @@ v = ok_json("dcd", "emu:mhd", "--mhd", "add", "--host", "1", "--length", "64M", 
 a = v.get("add", {})
 check(a.get("host_id") == 1 and name(a.get("selection_policy")) == "free" and a.get("length_bytes") == 64 * MIB, f"{a}")
 check(a.get("tag") == TAG and a.get("extent_count") == 0 and a.get("extents") == [], f"dcd add: request {a}")
-check(v.get("region_config", {}).get("num_extents_available") == 31, f"dcd add: an extent tracked {v}")
-check(v.get("extent_list", {}).get("total_extents") == 0, f"dcd add: none accepted yet {v}")
+check(v.get("region_config", {}).get("available_extents") == 31, f"dcd add: an extent tracked {v}")
+check(v.get("extent_list", {}).get("total_extent_count") == 0, f"dcd add: none accepted yet {v}")
 tags = v.get("tag_list", {}).get("tags", [])
 check(
     len(tags) == 1 and tags[0].get("tag") == TAG and tags[0].get("pending_reference_hosts") == [1],
@@ -335,7 +335,7 @@ a = v.get("add", {})
 check(name(a.get("selection_policy")) == "prescriptive" and a.get("extent_count") == 2, f"dcd add prescriptive: {a}")
 check(a.get("length_bytes") == 6 * MIB, f"dcd add prescriptive: the length is the extents' {a}")
 check([e.get("start_dpa") for e in a.get("extents", [])] == [0x80000000, 0xC0000000], f"add extents: {a}")
-check(v.get("region_config", {}).get("num_extents_available") == 30, f"dcd add prescriptive: {v}")
+check(v.get("region_config", {}).get("available_extents") == 30, f"dcd add prescriptive: {v}")
 ok_text("dcd", "emu:mhd", "--mhd", "add", "--host", "0", "--length", "2M", want=["add:", "free", "tag list"])
 fails(2, "dcd", "emu:mhd", "--mhd", "add", "--host", "0", says=["--length"])
 fails(2, "dcd", "emu:mhd", "--mhd", "add", "--host", "0", "--policy", "prescriptive", says=["--extent"])
@@ -431,14 +431,16 @@ with tempfile.TemporaryDirectory() as tmp:
         *extents,
     )
     check(v.get("add", {}).get("extent_count") == 30, f"state: add 30 extents {v.get('add')}")
-    check(v.get("region_config", {}).get("num_extents_available") == 2, f"state: 30 of 32 tracked {v}")
+    check(v.get("region_config", {}).get("available_extents") == 2, f"state: 30 of 32 tracked {v}")
     accept = (30).to_bytes(4, "little") + bytes(4)
     for s in starts:
         accept += s.to_bytes(8, "little") + (2 * MIB).to_bytes(8, "little") + bytes(8)
     ok_json("--emu-state", state, "raw", "emu:mhd", "0x4802", accept.hex())
     v = ok_json("--emu-state", state, "dcd", "emu:mhd", "--mhd", "extents", "--host", "0")
     got = v.get("extents", [])
-    check(v.get("total_extents") == 30 and v.get("extents_returned") == 30, f"state: all pages of extents {v}")
+    check(
+        v.get("total_extent_count") == 30 and v.get("returned_extent_count") == 30, f"state: all pages of extents {v}"
+    )
     check(
         [e.get("start_dpa") for e in got] == starts, f"state: the extents in order {[e.get('start_dpa') for e in got]}"
     )
@@ -448,7 +450,7 @@ with tempfile.TemporaryDirectory() as tmp:
         v.get("start_extent_index") == 25 and [e.get("start_dpa") for e in v.get("extents", [])] == starts[25:], f"{v}"
     )
     v = ok_json("--emu-state", state, "dcd", "emu:mhd", "--mhd", "extents", "--host", "1")
-    check(v.get("total_extents") == 0, f"state: host 1 has none {v}")
+    check(v.get("total_extent_count") == 0, f"state: host 1 has none {v}")
     v = ok_json("--emu-state", state, "dcd", "emu:mhd", "--mhd", "add-reference", "--tag", TAG)
     t = (v.get("tags") or [{}])[0]
     check(t.get("tag") == TAG and t.get("flags") == 1 and t.get("reference_hosts") == [0], f"state: add-reference {v}")
@@ -460,7 +462,7 @@ with tempfile.TemporaryDirectory() as tmp:
         name(r.get("flags", {}).get("removal_policy")) == "tag_based" and r["flags"].get("forced_removal") is False,
         f"{r}",
     )
-    check(v.get("extent_list", {}).get("total_extents") == 30, f"state: released when the host says so {v}")
+    check(v.get("extent_list", {}).get("total_extent_count") == 30, f"state: released when the host says so {v}")
     v = ok_json(
         "--emu-state",
         state,
@@ -483,8 +485,8 @@ with tempfile.TemporaryDirectory() as tmp:
     v = ok_json(
         "--emu-state", state, "dcd", "emu:mhd", "--mhd", "release", "--host", "0", "--tag", TAG, "--forced", "-f"
     )
-    check(v.get("extent_list", {}).get("total_extents") == 0 and v.get("tag_list", {}).get("tags") == [], f"{v}")
-    check(v.get("region_config", {}).get("num_extents_available") == 32, f"state: all released {v}")
+    check(v.get("extent_list", {}).get("total_extent_count") == 0 and v.get("tag_list", {}).get("tags") == [], f"{v}")
+    check(v.get("region_config", {}).get("available_extents") == 32, f"state: all released {v}")
 
 print(f"{checks} checks, {len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -673,7 +673,7 @@ impl Decode for cxlmi_fmapi_dc_region_config {
     fn decoded(&self) -> Object {
         let r = *self;
         Object::new()
-            .with("base", r.base)
+            .with("base_dpa", r.base)
             .with("decode_length_bytes", r.decode_len)
             .with("length_bytes", r.region_len)
             .with("block_size_bytes", r.block_size)
@@ -692,10 +692,10 @@ impl Decode for cxlmi_cmd_fmapi_get_host_dc_region_config_rsp {
             .with("num_available_regions", c.num_regions)
             .with("regions_returned", c.regions_returned)
             .with("regions", decoded_list(&regions[..usize::from(c.regions_returned).min(regions.len())]))
-            .with("num_extents_supported", c.num_extents_supported)
-            .with("num_extents_available", c.num_extents_available)
-            .with("num_tags_supported", c.num_tags_supported)
-            .with("num_tags_available", c.num_tags_available)
+            .with("total_supported_extents", c.num_extents_supported)
+            .with("available_extents", c.num_extents_available)
+            .with("total_supported_tags", c.num_tags_supported)
+            .with("available_tags", c.num_tags_available)
     }
 }
 
@@ -719,9 +719,9 @@ pub fn dc_region_extents(
     Object::new()
         .with("host_id", h.host_id)
         .with("start_extent_index", h.start_ext_index)
-        .with("extents_returned", h.extents_returned)
-        .with("total_extents", h.total_extents)
-        .with("list_generation_number", h.list_generation_num)
+        .with("returned_extent_count", h.extents_returned)
+        .with("total_extent_count", h.total_extents)
+        .with("generation_number", h.list_generation_num)
         .with("extents", decoded_list(extents))
 }
 
@@ -1259,15 +1259,15 @@ mod tests {
         let regions: Vec<_> = list(d.get("regions")).iter().map(object).collect();
         assert_eq!(regions.len(), 1);
         let r = regions[0];
-        assert_eq!(r.get("base"), Some(&Value::Unsigned(0x1_0000_0000)));
+        assert_eq!(r.get("base_dpa"), Some(&Value::Unsigned(0x1_0000_0000)));
         assert_eq!(r.get("decode_length_bytes"), Some(&Value::Unsigned(1 << 30)));
         assert_eq!(r.get("length_bytes"), Some(&Value::Unsigned(1 << 30)));
         assert_eq!(r.get("block_size_bytes"), Some(&Value::Unsigned(2 << 20)));
         assert_eq!(set_flags(r.get("dsmas_flags")), ["sharable", "read_only"]);
         assert_eq!(r.get("sanitize_on_release"), Some(&Value::Bool(true)));
-        assert_eq!(d.get("num_extents_supported"), Some(&Value::Unsigned(512)));
-        assert_eq!(d.get("num_extents_available"), Some(&Value::Unsigned(500)));
-        assert_eq!(d.get("num_tags_available"), Some(&Value::Unsigned(0)));
+        assert_eq!(d.get("total_supported_extents"), Some(&Value::Unsigned(512)));
+        assert_eq!(d.get("available_extents"), Some(&Value::Unsigned(500)));
+        assert_eq!(d.get("available_tags"), Some(&Value::Unsigned(0)));
     }
 
     #[test]
@@ -1294,9 +1294,9 @@ mod tests {
             start_ext_index: 0,
         };
         let d = GetDcRegionExtList::decode(&req, sent(&b)).unwrap().decoded();
-        assert_eq!(d.get("extents_returned"), Some(&Value::Unsigned(2)));
-        assert_eq!(d.get("total_extents"), Some(&Value::Unsigned(5)));
-        assert_eq!(d.get("list_generation_number"), Some(&Value::Unsigned(9)));
+        assert_eq!(d.get("returned_extent_count"), Some(&Value::Unsigned(2)));
+        assert_eq!(d.get("total_extent_count"), Some(&Value::Unsigned(5)));
+        assert_eq!(d.get("generation_number"), Some(&Value::Unsigned(9)));
         let extents: Vec<_> = list(d.get("extents")).iter().map(object).collect();
         assert_eq!(extents[0].get("start_dpa"), Some(&Value::Unsigned(0x4000_0000)));
         assert_eq!(extents[0].get("length_bytes"), Some(&Value::Unsigned(256 << 20)));
