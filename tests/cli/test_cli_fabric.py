@@ -13,69 +13,9 @@
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 
-CXLMI = sys.argv[1] if len(sys.argv) > 1 else "build/cli/cxlmi"
-failures = []
-checks = 0
-
-
-def run(*args, timeout=120):
-    p = subprocess.run([CXLMI, *args], capture_output=True, text=True, timeout=timeout)
-    for text in (p.stdout, p.stderr):
-        if "panicked" in text or "RUST_BACKTRACE" in text or "stack backtrace" in text:
-            check(False, f"{' '.join(args)}: panic output: {text!r}")
-    return p
-
-
-def check(ok, what):
-    global checks
-    checks += 1
-    if not ok:
-        failures.append(what)
-        print(f"FAIL: {what}")
-
-
-def ok_json(*args, **kw):
-    """Runs with --json, expects exit 0 and one JSON document; returns it."""
-    p = run(*args, "--json", **kw)
-    check(p.returncode == 0, f"{' '.join(args)} --json: exit {p.returncode}, stderr {p.stderr.strip()!r}")
-    try:
-        return json.loads(p.stdout)
-    except ValueError:
-        check(False, f"{' '.join(args)} --json: not one JSON document: {p.stdout[:200]!r}")
-        return {}
-
-
-def ok_text(*args, want=()):
-    """Runs for text output, expects exit 0 and each string of `want` in it."""
-    p = run(*args)
-    check(p.returncode == 0, f"{' '.join(args)}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
-    check(p.stdout.strip() != "", f"{' '.join(args)}: no output")
-    for w in want:
-        check(w in p.stdout, f"{' '.join(args)}: {w!r} not in output:\n{p.stdout}")
-    return p.stdout
-
-
-def fails(status, *args, says=()):
-    """Expects exit `status` and exactly one line on stderr."""
-    p = run(*args)
-    check(p.returncode == status, f"{' '.join(args)}: exit {p.returncode}, want {status} (stderr {p.stderr.strip()!r})")
-    lines = p.stderr.strip().splitlines()
-    check(len(lines) == 1 and lines[0].startswith("cxlmi: "), f"{' '.join(args)}: want one 'cxlmi:' line, got {lines}")
-    for s in says:
-        check(s in p.stderr, f"{' '.join(args)}: {s!r} not in {p.stderr.strip()!r}")
-    return p
-
-
-def name(v):
-    return v.get("name") if isinstance(v, dict) else None
-
-
-def set_flags(v):
-    return sorted(k for k, on in (v or {}).items() if k != "raw" and on is True)
+from cli_harness import check, fails, finish, name, ok_json, ok_text, run, set_flags
 
 
 def vppb(v, n):
@@ -488,5 +428,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(v.get("extent_list", {}).get("total_extent_count") == 0 and v.get("tag_list", {}).get("tags") == [], f"{v}")
     check(v.get("region_config", {}).get("available_extents") == 32, f"state: all released {v}")
 
-print(f"{checks} checks, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+finish()
