@@ -11,7 +11,7 @@
 //! regions' decode lengths arrive in 256 MB units and leave the commands in bytes
 //! ([`crate::commands::fmapi`]), so they are bytes here.
 
-use super::{Decode, Enum, Object, Value, bits, enumeration, flags, unless, uuid};
+use super::{Decode, Enum, Object, Value, bits, decoded_list, enumeration, flags, unless, uuid};
 use crate::commands::Listed;
 use crate::commands::fmapi::VcsInfo;
 use crate::types::{
@@ -702,11 +702,7 @@ impl Decode for cxlmi_cmd_fmapi_get_host_dc_region_config_rsp {
 impl Decode for cxlmi_fmapi_dc_extent {
     fn decoded(&self) -> Object {
         let e = *self;
-        Object::new()
-            .with("start_dpa", e.start_dpa)
-            .with("length_bytes", e.len)
-            .with("tag", uuid(&e.tag))
-            .with("shared_extent_sequence", e.shared_seq)
+        super::memdev::dc_extent(e.start_dpa, e.len, &e.tag, e.shared_seq)
     }
 }
 
@@ -795,10 +791,6 @@ pub fn dc_tags(head: &cxlmi_cmd_fmapi_dc_list_tags_rsp, tags: &[cxlmi_fmapi_dc_t
 }
 
 // ---- The commands' listed outputs ----
-
-fn decoded_list<T: Decode>(items: &[T]) -> Value {
-    Value::List(items.iter().map(|i| Value::Object(i.decoded())).collect())
-}
 
 /// `Listed` outputs decode through the function for their fixed part and entries.
 macro_rules! listed_decode {

@@ -8,7 +8,7 @@
 //! `pub fn` here taking the fixed part and the entries, and `Listed` itself implements
 //! [`Decode`] through it.
 
-use super::{Decode, Flags, Object, Value, bits, enumeration, flags, unless, uuid};
+use super::{Decode, Flags, Object, Value, bits, decoded_list, enumeration, flags, unless, uuid};
 use crate::cci::Opcode;
 use crate::commands::{Listed, catalog};
 use crate::types::{
@@ -228,10 +228,6 @@ impl Decode for cxlmi_supported_log_entry {
         let e = *self;
         Object::new().with("uuid", uuid(&e.uuid)).with("name", log_name(&e.uuid)).with("log_size_bytes", e.log_size)
     }
-}
-
-fn decoded_list<E: Decode>(entries: &[E]) -> Value {
-    Value::List(entries.iter().map(|e| e.decoded().into()).collect())
 }
 
 /// Get Supported Logs (CXL r3.1 Table 8-70): the fixed part and the entries after it.

@@ -9,7 +9,7 @@
 //! the entries, and `Listed` itself implements [`Decode`] through it.
 
 use super::generic::revision_text;
-use super::{Decode, Object, Value, bits, enumeration, flags, unless, uuid};
+use super::{Decode, Object, Value, bits, decoded_list, enumeration, flags, unless, uuid};
 use crate::commands::memdev::MEDIA_ERROR_UNIT;
 use crate::commands::{CAPACITY_UNIT, Listed, MAX_DC_REGIONS};
 use crate::types::{
@@ -122,10 +122,6 @@ impl Decode for cxlmi_media_error_record {
     fn decoded(&self) -> Object {
         media_error_record(self.media_error_address, self.media_error_length)
     }
-}
-
-fn decoded_list<E: Decode>(entries: &[E]) -> Value {
-    Value::List(entries.iter().map(|e| e.decoded().into()).collect())
 }
 
 /// Poison List Flags of the Get Poison List output (CXL r3.1 Table 8-139).
@@ -339,16 +335,20 @@ impl Decode for cxlmi_cmd_memdev_get_dc_config_rsp {
     }
 }
 
+/// One Dynamic Capacity Extent (CXL r3.1 Table 8-51), as the memory device's and the FM-API's
+/// extent lists both carry it: the tag in UUID form, as event records show it.
+pub fn dc_extent(start_dpa: u64, len: u64, tag: &[u8; 16], shared_seq: u16) -> Object {
+    Object::new()
+        .with("start_dpa", start_dpa)
+        .with("length_bytes", len)
+        .with("tag", uuid(tag))
+        .with("shared_extent_sequence", shared_seq)
+}
+
 impl Decode for cxlmi_memdev_get_list_extent {
-    /// One Dynamic Capacity Extent (CXL r3.1 Table 8-51): the tag in UUID form, as event records
-    /// and the FM-API extents show it.
     fn decoded(&self) -> Object {
         let e = *self;
-        Object::new()
-            .with("start_dpa", e.start_dpa)
-            .with("length_bytes", e.len)
-            .with("tag", uuid(&e.tag))
-            .with("shared_extent_sequence", e.shared_seq)
+        dc_extent(e.start_dpa, e.len, &e.tag, e.shared_seq)
     }
 }
 

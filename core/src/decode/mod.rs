@@ -96,6 +96,11 @@ pub trait Decode {
     fn decoded(&self) -> Object;
 }
 
+/// Each entry of a response's list, decoded.
+pub fn decoded_list<T: Decode>(items: &[T]) -> Value {
+    Value::List(items.iter().map(|i| Value::Object(i.decoded())).collect())
+}
+
 /// `raw` as the enumeration `names` ((value, name) pairs) defines it.
 pub fn enumeration(raw: u64, names: &[(u64, &'static str)]) -> Value {
     Value::Enum(Enum { raw, name: names.iter().find(|(v, _)| *v == raw).map(|(_, n)| *n) })
