@@ -20,7 +20,7 @@ use cxlmi::wire::{Wire, to_vec};
 use cxlmi::{Error, Tunnel};
 use serde_json::{Value, json};
 
-use super::{Output, Session, failure, lib_failure, progress};
+use super::{Output, Session, failure, lib_failure, merged, progress};
 use crate::args::{DcAction, EXIT_OPEN, EXIT_TRANSPORT, Failure, Options};
 use crate::decoded;
 use crate::parse::to_hex;
@@ -102,17 +102,6 @@ pub(super) fn run(s: &mut Session, command: &DeviceCommand, opts: &Options) -> R
 /// A failure of the system (a file that cannot be read or written): status 4.
 fn system(s: &Session, why: String) -> Failure {
     failure(EXIT_OPEN, "system", &s.target, s.cmd, why, None)
-}
-
-/// `a` and then the keys of `b`, as one object.
-fn merged(a: Value, b: Value) -> Value {
-    match (a, b) {
-        (Value::Object(mut a), Value::Object(b)) => {
-            a.extend(b);
-            Value::Object(a)
-        }
-        (a, _) => a,
-    }
 }
 
 /// Bytes of payload one message to the component carries at most, either way. Through a kernel

@@ -12,7 +12,7 @@ use cxlmi::decode::fmapi as decode;
 use cxlmi::types::*;
 use serde_json::{Value, json};
 
-use super::{DC_EXTENTS_MAX, Output, Session};
+use super::{DC_EXTENTS_MAX, Output, Session, merged};
 use crate::args::{EXIT_TRANSPORT, Failure, On, Options};
 use crate::decoded;
 use cxlmi_cli::fabric_args::*;
@@ -48,17 +48,6 @@ pub(super) fn run(s: &mut Session, command: &FabricCommand, opts: &Options) -> R
         }
     };
     Ok(value.into())
-}
-
-/// `value`'s keys, then `extra`'s (both objects).
-fn merged(value: Value, extra: Value) -> Value {
-    match (value, extra) {
-        (Value::Object(mut v), Value::Object(e)) => {
-            v.extend(e);
-            Value::Object(v)
-        }
-        (v, _) => v,
-    }
 }
 
 /// A response that lacks what the request asked for.

@@ -251,6 +251,17 @@ impl Session {
     }
 }
 
+/// `a`'s keys and then `b`'s, as one object (`a` as it is unless both are objects).
+fn merged(a: Value, b: Value) -> Value {
+    match (a, b) {
+        (Value::Object(mut a), Value::Object(b)) => {
+            a.extend(b);
+            Value::Object(a)
+        }
+        (a, _) => a,
+    }
+}
+
 /// What a subcommand produced: its value, and text that replaces the
 /// rendered value in human output (a hex dump, say).
 pub struct Output {
@@ -541,10 +552,8 @@ fn event_log(s: &mut Session, log: u8, clear: bool) -> Result<Value, Failure> {
     let Some(mut head) = first else { return Ok(Value::Null) };
     // The first batch's overflow report, the last batch's word on more records.
     head.flags = (head.flags & !EVENT_MORE_RECORDS) | if more { EVENT_MORE_RECORDS } else { 0 };
-    let mut v = json!({ "log": EventLog::name_of(log) });
-    if let (Value::Object(v), Value::Object(d)) = (&mut v, decoded::object(&events::event_records(&head, &records))) {
-        v.extend(d);
-    }
+    let mut v =
+        merged(json!({ "log": EventLog::name_of(log) }), decoded::object(&events::event_records(&head, &records)));
     v["record_count"] = json!(records.len());
     v["cleared"] = json!(cleared);
     Ok(v)
@@ -810,9 +819,7 @@ fn ld(s: &mut Session, action: LdAction) -> Result<Value, Failure> {
         let limit = u8::try_from(info.ld_count).unwrap_or(u8::MAX);
         let req = cxlmi_cmd_fmapi_get_ld_allocations_req { start_ld_id: 0, ld_allocation_list_limit: limit };
         let allocations = s.exec::<GetLdAllocations, _>(&req, |l| decoded::of(&l))?;
-        if let (Value::Object(v), Value::Object(a)) = (&mut v, allocations) {
-            v.extend(a);
-        }
+        v = merged(v, allocations);
     }
     Ok(v)
 }
