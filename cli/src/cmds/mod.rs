@@ -474,9 +474,7 @@ const TYPE3: u8 = 0x03;
 /// The component type of a memory device identified by Identify Memory Device alone, as
 /// Identify would decode it.
 fn type3() -> Value {
-    let mut id = <cxlmi_cmd_identify_rsp as cxlmi::wire::Wire>::zeroed();
-    id.component_type = TYPE3;
-    decoded::of(&id)["component_type"].clone()
+    decoded::value(&cxlmi::decode::enumeration(TYPE3.into(), &cxlmi::decode::generic::COMPONENT_TYPES))
 }
 
 fn health(s: &mut Session) -> Result<Value, Failure> {
