@@ -24,6 +24,7 @@ pub mod decode;
 pub mod discovery;
 pub mod endpoint;
 pub mod error;
+pub mod fleet;
 pub mod log;
 pub mod target;
 pub mod transport;
