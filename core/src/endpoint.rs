@@ -22,6 +22,8 @@ pub struct Endpoint {
     log: Arc<Logger>,
     pub(crate) has_fmapi: bool,
     timeout_ms: u32,
+    /// Failed commands are the caller's to report ([`Endpoint::set_quiet`]).
+    quiet: bool,
     /// What the kernel offered when a mailbox endpoint opened.
     pub(crate) mailbox_mode: Option<ioctl::MailboxMode>,
     /// Reused message buffers: no allocation per command once warm.
@@ -40,6 +42,7 @@ impl Endpoint {
             log,
             has_fmapi: false,
             timeout_ms,
+            quiet: false,
             mailbox_mode: None,
             req_buf: Vec::new(),
             rsp_buf: Vec::new(),
@@ -54,6 +57,14 @@ impl Endpoint {
 
     pub fn describe(&self) -> String {
         self.transport.describe()
+    }
+
+    /// Leaves failed commands unlogged (a CXL return code other than success,
+    /// a timeout, a transport error): for a caller that reports them itself,
+    /// as the fleet poller does in its readings. Debug tracing (`-v`) still
+    /// shows every command.
+    pub fn set_quiet(&mut self, quiet: bool) {
+        self.quiet = quiet;
     }
 
     #[inline]
@@ -208,6 +219,7 @@ impl Endpoint {
             Err(e) => {
                 match &e {
                     Error::Device(rc) if *rc == cxlmi_cmd_retcode::CXLMI_RET_BACKGROUND as u16 => {}
+                    _ if self.quiet => {}
                     Error::Device(rc) => log_at!(self.log, LOG_ERR, "{opcode}: error code in response: {rc}"),
                     _ => log_at!(self.log, LOG_ERR, "{opcode}: {e}"),
                 }

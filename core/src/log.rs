@@ -15,16 +15,24 @@ pub struct Logger {
     level: i32,
     out: Mutex<Box<dyn Write + Send>>,
     payloads: bool,
+    priority_prefix: bool,
 }
 
 impl Logger {
     pub fn new(level: i32, out: Box<dyn Write + Send>) -> Logger {
-        Logger { level, out: Mutex::new(out), payloads: false }
+        Logger { level, out: Mutex::new(out), payloads: false, priority_prefix: false }
     }
 
     /// At debug level, each command's request and response payloads are logged too, as hex.
     pub fn with_payloads(mut self, on: bool) -> Logger {
         self.payloads = on;
+        self
+    }
+
+    /// Each line starts with its level as `<N>`, as the systemd journal reads
+    /// a service's standard error (sd-daemon(3)).
+    pub fn with_priority_prefix(mut self, on: bool) -> Logger {
+        self.priority_prefix = on;
         self
     }
 
@@ -53,7 +61,10 @@ impl Logger {
         }
         if let Ok(mut out) = self.out.lock() {
             // A failing log stream must not fail the command that logs.
-            let _ = writeln!(out, "libcxlmi: {args}");
+            let _ = match self.priority_prefix {
+                true => writeln!(out, "<{level}>libcxlmi: {args}"),
+                false => writeln!(out, "libcxlmi: {args}"),
+            };
         }
     }
 }

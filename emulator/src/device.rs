@@ -9,7 +9,9 @@ use std::time::Duration;
 use crate::clock::{self, Moment};
 
 use cxlmi::cci::{CATEGORY_REQUEST, CATEGORY_RESPONSE, HEADER_LEN, Header, Opcode};
-use cxlmi::types::{cxlmi_cmd_identify_rsp, cxlmi_cmd_retcode};
+use cxlmi::types::{
+    cxlmi_cmd_identify_rsp, cxlmi_cmd_memdev_get_health_info_rsp, cxlmi_cmd_retcode, cxlmi_event_record,
+};
 use cxlmi::wire::Wire;
 
 pub use cxlmi::types::cxlmi_cmd_retcode as Rc;
@@ -247,6 +249,20 @@ pub trait Device: Send + 'static {
         let _ = (target, id, msg, out);
         false
     }
+
+    /// Takes `rec` into event log `log` as if the device had detected what
+    /// it records ([`Component::inject_event`]); false when it keeps no
+    /// such log.
+    fn accept_event(&mut self, log: u8, rec: cxlmi_event_record) -> bool {
+        let _ = (log, rec);
+        false
+    }
+
+    /// The health state Get Health Info reports ([`Component::health_mut`]);
+    /// None when the device reports none.
+    fn health_info_mut(&mut self) -> Option<&mut cxlmi_cmd_memdev_get_health_info_rsp> {
+        None
+    }
 }
 
 /// Any component a message can reach; every [`Device`] is one.
@@ -256,6 +272,21 @@ pub trait Component: Send {
 
     /// Resets the component and everything behind it.
     fn reset(&mut self, kind: ResetKind);
+
+    /// Posts `rec` to event log `log` (0 informational to 3 fatal, CXL r3.1
+    /// Table 8-49) as if the component had detected what it records, so a
+    /// test or an emulated fleet can make things happen to it. False when
+    /// the component keeps no such log (a switch keeps none).
+    fn inject_event(&mut self, log: u8, rec: cxlmi_event_record) -> bool {
+        let _ = (log, rec);
+        false
+    }
+
+    /// The health state Get Health Info reports, for a test or an emulated
+    /// fleet to change; None when the component reports none.
+    fn health_mut(&mut self) -> Option<&mut cxlmi_cmd_memdev_get_health_info_rsp> {
+        None
+    }
 }
 
 impl<D: Device> Component for D {
@@ -272,6 +303,14 @@ impl<D: Device> Component for D {
     fn reset(&mut self, kind: ResetKind) {
         self.common().reset(kind);
         self.on_reset(kind);
+    }
+
+    fn inject_event(&mut self, log: u8, rec: cxlmi_event_record) -> bool {
+        self.accept_event(log, rec)
+    }
+
+    fn health_mut(&mut self) -> Option<&mut cxlmi_cmd_memdev_get_health_info_rsp> {
+        self.health_info_mut()
     }
 }
 

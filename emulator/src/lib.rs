@@ -24,10 +24,15 @@
 //! [`switch::Switch`] (FM-API switch with devices behind its ports),
 //! [`mld::Mld`] (a multi-logical device, its LDs reached by tunnelling) and
 //! [`mhd::Mhd`] (a multi-headed device with an LD Pool CCI).
+//!
+//! [`fleet::Fleet`] is many components at once, for trying a fleet monitor
+//! at scale: each member can answer late, go silent, or be removed and
+//! restored, from Rust or from a control file.
 
 pub mod clock;
 pub mod dc;
 pub mod device;
+pub mod fleet;
 pub mod generic;
 pub mod mhd;
 pub mod mld;
@@ -37,11 +42,13 @@ pub mod transport;
 pub mod type3;
 
 pub use device::{Cmd, Common, Component, Device, Done, Handled, Rc, ResetKind, cmd, effects, respond};
+pub use fleet::Fleet;
 
 use std::path::Path;
 
 use cxlmi::log::LOG_ERR;
 use cxlmi::log_at;
+use cxlmi::transport::Transport;
 use cxlmi::{Context, Endpoint, Error, Result};
 
 /// A model the emulator can build by name: what `cxlmi_open_emulator` and
@@ -83,6 +90,42 @@ impl Model {
             Model::Mhd => Box::new(mhd::Mhd::new()),
         }
     }
+
+    /// A fresh component of this model as [`Model::build`] makes it, but
+    /// the `n`th of its kind: its serial numbers (its own, an MLD's LDs', an
+    /// MHD's heads' and LD Pool's) move up by `n + 1` in bits 16 and up,
+    /// which the models' own serials leave clear. So no two numbered
+    /// components share a serial, nor does one with a component built
+    /// unnumbered. The devices behind a switch's ports keep theirs: the
+    /// switch holds them as any component, whose serial is its own.
+    pub fn build_numbered(self, n: u32) -> Box<dyn Component> {
+        let offset = (u64::from(n) + 1) << 16;
+        let renumber = |common: &mut Common| common.identity.serial_num += offset;
+        match self {
+            Model::Type3 => {
+                let mut t = type3::Type3::new();
+                renumber(&mut t.common);
+                Box::new(t)
+            }
+            Model::Switch => {
+                let mut s = switch::Switch::new();
+                renumber(&mut s.common);
+                Box::new(s)
+            }
+            Model::Mld => {
+                let mut m = mld::Mld::new();
+                renumber(&mut m.fm_ld.common);
+                m.lds.iter_mut().for_each(|ld| renumber(&mut ld.common));
+                Box::new(m)
+            }
+            Model::Mhd => {
+                let mut m = mhd::Mhd::new();
+                renumber(&mut m.pool.common);
+                m.pool.heads.iter_mut().for_each(|head| renumber(&mut head.common));
+                Box::new(m)
+            }
+        }
+    }
 }
 
 /// Opens a component of the emulated fabric by model name (`type3`,
@@ -122,11 +165,7 @@ pub fn open_with_state(ctx: &Context, model: &str, state: &Path) -> Result<Endpo
         log_at!(ctx.log(), LOG_ERR, "{e}");
     })?;
     let name = format!("emulator {model}");
-    let mut ep = ctx.open_with(Box::new(transport::Emulator::recording(component, name, journal)));
-    if ctx.probe_enabled() {
-        ep.probe();
-    }
-    Ok(ep)
+    Ok(open_transport(ctx, Box::new(transport::Emulator::recording(component, name, journal))))
 }
 
 /// Resets the emulated fabric behind `ep` (the component it opened and
@@ -149,7 +188,13 @@ pub fn reset(ep: &mut Endpoint, kind: ResetKind) -> Result<()> {
 /// with its settings changed, or one of the caller's own), probed as
 /// [`open`] probes.
 pub fn open_component(ctx: &Context, component: Box<dyn Component>, name: String) -> Endpoint {
-    let mut ep = ctx.open_with(Box::new(transport::Emulator::new(component, name)));
+    open_transport(ctx, Box::new(transport::Emulator::new(component, name)))
+}
+
+/// Opens an endpoint over an emulator transport, probed (when the context
+/// probes) as an MCTP endpoint is probed.
+pub(crate) fn open_transport(ctx: &Context, transport: Box<dyn Transport>) -> Endpoint {
+    let mut ep = ctx.open_with(transport);
     if ctx.probe_enabled() {
         ep.probe();
     }
@@ -158,6 +203,8 @@ pub fn open_component(ctx: &Context, component: Box<dyn Component>, name: String
 
 #[cfg(test)]
 mod fabric_tests;
+#[cfg(test)]
+mod fleet_tests;
 #[cfg(test)]
 mod state_tests;
 #[cfg(test)]

@@ -144,6 +144,15 @@ impl Component for Mhd {
     fn reset(&mut self, kind: ResetKind) {
         self.pool.reset(kind);
     }
+
+    /// Events and health are the head's, as its host reads them.
+    fn inject_event(&mut self, log: u8, rec: cxlmi_event_record) -> bool {
+        Component::inject_event(self.head(), log, rec)
+    }
+
+    fn health_mut(&mut self) -> Option<&mut cxlmi_cmd_memdev_get_health_info_rsp> {
+        Component::health_mut(self.head())
+    }
 }
 
 /// Dynamic capacity extent on the FM-API wire.

@@ -32,6 +32,13 @@ impl Emulator {
         Emulator { journal: Some(journal), ..Emulator::new(component, name) }
     }
 
+    /// The component, for its owner to change as the device itself would
+    /// (post an event, age its media). What is changed so is not recorded
+    /// in a state file: only what requests do is.
+    pub fn component_mut(&mut self) -> &mut dyn Component {
+        self.component.as_mut()
+    }
+
     /// Resets the component and everything behind it, and records the
     /// reset in the state file, if there is one.
     pub fn reset(&mut self, kind: ResetKind) -> Result<()> {

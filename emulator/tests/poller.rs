@@ -7,6 +7,8 @@ use std::time::Duration;
 use cxlmi::decode::Decode;
 use cxlmi::fleet::{Kind, Options, Place, Poller, Round, Targets};
 use cxlmi::{Context, Target};
+use cxlmi_emulator::Fleet;
+use cxlmi_emulator::fleet::{EventKind, Health, Member};
 
 fn poller(targets: &[&str], options: Options) -> Poller {
     let mut ctx = Context::new(cxlmi::log::Logger::stderr(0));
@@ -84,4 +86,105 @@ fn a_round_ends_by_its_deadline() {
     let mut p = poller(&["emu:type3"], Options { deadline: Duration::from_millis(300), ..Options::default() });
     let round = p.round();
     assert!(round.elapsed < Duration::from_millis(300) + cxlmi::fleet::GRACE);
+}
+
+/// A poller over an emulated fleet, and handles on its members to change them mid-run.
+fn fleet_poller(spec: &str, options: Options) -> (Poller, Vec<Member>) {
+    let ctx = Context::new(cxlmi::log::Logger::stderr(0));
+    let mut p = Poller::new(Arc::new(ctx), options);
+    let fleet = Fleet::parse(spec).unwrap();
+    let members = fleet.members().to_vec();
+    p.add_source(Box::new(fleet));
+    (p, members)
+}
+
+fn events_of(round: &Round, target: &str) -> usize {
+    round.readings.iter().chain(&round.late).filter(|r| r.place.target == target).map(|r| r.events.len()).sum()
+}
+
+#[test]
+fn a_silent_component_delays_no_other() {
+    let deadline = Duration::from_millis(400);
+    let (mut p, members) = fleet_poller("type3x6@5ms,type3x2!silent", Options { deadline, ..Options::default() });
+    let round = p.round();
+    assert!(round.elapsed < deadline + cxlmi::fleet::GRACE + Duration::from_millis(50), "{:?}", round.elapsed);
+    let down: Vec<_> = round.readings.iter().filter(|r| !r.up).map(|r| r.place.target.as_str()).collect();
+    assert_eq!(down, ["emu:type3-6", "emu:type3-7"]);
+    for r in round.readings.iter().filter(|r| r.up) {
+        // Each answered long before the silent ones gave up.
+        assert!(r.elapsed < Duration::from_millis(200), "{}: {:?}", r.place, r.elapsed);
+    }
+    // Made to answer, it is read in the next round; made silent, it is down.
+    members[6].set_silent(false);
+    members[0].set_silent(true);
+    let round = p.round();
+    let down: Vec<_> = round.readings.iter().filter(|r| !r.up).map(|r| r.place.target.as_str()).collect();
+    assert_eq!(down, ["emu:type3-0", "emu:type3-7"]);
+}
+
+#[test]
+fn a_component_that_goes_and_comes_back_is_read_again() {
+    let (mut p, members) = fleet_poller("type3x3", Options::default());
+    let first = p.round();
+    assert_eq!(first.appeared.len(), 0, "endpoints appear by being read: {:?}", first.appeared);
+    assert_eq!(first.readings.len(), 3);
+    members[1].set_removed(true);
+    let gone = p.round();
+    assert_eq!(gone.vanished, [Place::endpoint("emu:type3-1")]);
+    assert_eq!(gone.readings.len(), 2);
+    members[1].set_removed(false);
+    let back = p.round();
+    assert_eq!(back.readings.len(), 3);
+    assert!(back.readings.iter().all(|r| r.up), "{:?}", back.readings);
+    // Opened again, its waiting records count as new: the poller cannot know they were seen.
+    assert!(events_of(&back, "emu:type3-1") > 0);
+}
+
+#[test]
+fn an_injected_event_is_reported_once() {
+    let (mut p, members) = fleet_poller("type3x2", Options::default());
+    p.round();
+    assert_eq!(events_of(&p.round(), "emu:type3-1"), 0);
+    assert!(members[1].inject(2, EventKind::GeneralMedia, "ev1"));
+    let round = p.round();
+    let r = round.readings.iter().find(|r| r.place.target == "emu:type3-1").unwrap();
+    assert_eq!(r.events.len(), 1);
+    assert_eq!(r.events[0].log, 2);
+    assert_eq!(r.logs.iter().find(|l| l.log == 2).unwrap().records, 1);
+    assert_eq!(events_of(&round, "emu:type3-0"), 0);
+    for _ in 0..3 {
+        assert_eq!(events_of(&p.round(), "emu:type3-1"), 0);
+    }
+}
+
+#[test]
+fn a_component_too_slow_for_a_round_loses_no_event() {
+    let deadline = Duration::from_millis(150);
+    let (mut p, members) = fleet_poller("type3", Options { deadline, ..Options::default() });
+    p.round();
+    // Slower than the deadline: each command times out, then takes effect anyway.
+    assert!(members[0].inject(1, EventKind::Dram, "late"));
+    members[0].set_latency(Duration::from_millis(400));
+    let slow = p.round();
+    assert!(!slow.readings[0].up);
+    members[0].set_latency(Duration::ZERO);
+    let mut seen = 0;
+    for _ in 0..4 {
+        seen += events_of(&p.round(), "emu:type3-0");
+    }
+    assert_eq!(seen, 1, "the record is reported exactly once");
+}
+
+#[test]
+fn a_health_change_is_reported_with_what_it_was() {
+    let (mut p, members) = fleet_poller("type3", Options::default());
+    let first = p.round();
+    assert!(first.readings[0].health_before.is_none());
+    assert!(members[0].set_health(Health::parse("life_used=95").unwrap()));
+    let round = p.round();
+    let r = &round.readings[0];
+    let (before, now) = (r.health_before.expect("a change"), r.health.unwrap());
+    assert_eq!(now.life_used, 95);
+    assert_ne!(before.life_used, 95);
+    assert!(p.round().readings[0].health_before.is_none());
 }

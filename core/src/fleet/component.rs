@@ -307,6 +307,11 @@ fn identify(ep: &mut Endpoint, place: &Place, deadline: Instant) -> Result<Ident
         return Ok(Identity { identify: cxlmi_cmd_identify_rsp::zeroed(), memdev: None, kind });
     }
     let identify = exec::<Identify>(ep, tunnel, deadline, &())?;
+    // As a probe does: the FM-API channel where there is one (the poller
+    // opens endpoints unprobed).
+    if place.tunnel() == Tunnel::None && !ep.has_fmapi() {
+        let _ = ep.enable_fmapi();
+    }
     let mut identity = Identity { identify, memdev: None, kind: Kind::Other };
     match identify.component_type {
         SWITCH => {

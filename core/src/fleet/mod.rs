@@ -148,7 +148,11 @@ pub struct Poller {
 }
 
 impl Poller {
+    /// A poller opening endpoints under `ctx`, with probing turned off
+    /// there: the poller identifies what it opens itself, within its
+    /// deadline, where a probe would wait the endpoint's own timeout.
     pub fn new(ctx: Arc<Context>, options: Options) -> Poller {
+        ctx.set_probe_enabled(false);
         let (report_to, reports) = channel();
         let pool = pool::Pool::new(options.concurrency.max(1));
         Poller {
@@ -324,7 +328,11 @@ fn read_slot(
     }
     if state.ep.is_none() {
         match state.opener.take().map(|open| open(ctx)) {
-            Some(Ok(ep)) => state.ep = Some(ep),
+            Some(Ok(mut ep)) => {
+                // What a component answers with an error is in its reading.
+                ep.set_quiet(true);
+                state.ep = Some(ep);
+            }
             Some(Err(e)) => return down_all(report, state, format!("cannot open: {e}")),
             None => return down_all(report, state, "cannot open: not listed again yet".into()),
         }
