@@ -263,6 +263,11 @@ pub trait Device: Send + 'static {
     fn health_info_mut(&mut self) -> Option<&mut cxlmi_cmd_memdev_get_health_info_rsp> {
         None
     }
+
+    /// Renumbers the components behind this device ([`Component::renumber`]).
+    fn renumber_behind(&mut self, offset: u64) {
+        let _ = offset;
+    }
 }
 
 /// Any component a message can reach; every [`Device`] is one.
@@ -287,6 +292,11 @@ pub trait Component: Send {
     fn health_mut(&mut self) -> Option<&mut cxlmi_cmd_memdev_get_health_info_rsp> {
         None
     }
+
+    /// Adds `offset` to the serial number of the component and of every
+    /// component behind it, so that many copies of one model (an emulated
+    /// fleet) are told apart as real devices are.
+    fn renumber(&mut self, offset: u64);
 }
 
 impl<D: Device> Component for D {
@@ -311,6 +321,11 @@ impl<D: Device> Component for D {
 
     fn health_mut(&mut self) -> Option<&mut cxlmi_cmd_memdev_get_health_info_rsp> {
         self.health_info_mut()
+    }
+
+    fn renumber(&mut self, offset: u64) {
+        self.common().identity.serial_num += offset;
+        self.renumber_behind(offset);
     }
 }
 

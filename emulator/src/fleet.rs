@@ -186,8 +186,10 @@ struct State {
     /// `MODEL-INDEX`.
     name: String,
     model: Model,
-    /// Its index among the members of its model, which numbers its serials.
+    /// Its index among the members of its model (its name's).
     number: u32,
+    /// Its place in the whole fleet, which numbers its serials.
+    index: u32,
     /// The spec's settings, which the control file returns to.
     spec_latency: Duration,
     spec_silent: bool,
@@ -211,7 +213,7 @@ impl State {
     fn with_emulator<R>(&self, f: impl FnOnce(&mut Emulator) -> R) -> R {
         let mut emulator = lock(&self.emulator);
         let emulator =
-            emulator.get_or_insert_with(|| Emulator::new(self.model.build_numbered(self.number), self.description()));
+            emulator.get_or_insert_with(|| Emulator::new(self.model.build_numbered(self.index), self.description()));
         f(emulator)
     }
 
@@ -668,6 +670,7 @@ impl Fleet {
                     name: format!("{}-{number}", model.name()),
                     model,
                     number,
+                    index: members.len() as u32,
                     spec_latency: latency,
                     spec_silent: silent,
                     emulator: Mutex::new(None),

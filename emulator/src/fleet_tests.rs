@@ -157,7 +157,15 @@ fn members_have_their_own_serials_and_names() {
         let mut ep = (found.open)(&ctx).unwrap();
         assert_eq!(format!("emu:{}", ep.describe().strip_prefix("emulator ").unwrap()), found.name);
         serials.push(serial(&mut ep));
-        // What the members hold is numbered too: an MLD's LDs and an MHD's pool.
+        // What the members hold is numbered too: an MLD's LDs, an MHD's pool, the devices
+        // behind a switch (an SLD on port 1, an MLD on port 2).
+        if found.name.starts_with("emu:switch") {
+            ep.enable_fmapi().unwrap();
+            for port in [1, 2] {
+                serials.push(ep.execute::<Identify>(Tunnel::Port(port), &()).unwrap().serial_num);
+            }
+            serials.push(ep.execute::<Identify>(Tunnel::PortThenLd { port: 2, ld: 0 }, &()).unwrap().serial_num);
+        }
         if found.name.starts_with("emu:mld") {
             ep.enable_fmapi().unwrap();
             for ld in 0..4 {
@@ -172,7 +180,7 @@ fn members_have_their_own_serials_and_names() {
     // Nor do they share one with a component opened on its own.
     serials.push(serial(&mut crate::open(&ctx, "type3").unwrap()));
     let n = serials.len();
-    assert_eq!(n, 14 + 2 * 4 + 2 + 1);
+    assert_eq!(n, 14 + 2 * 4 + 2 + 2 * 3 + 1);
     serials.sort_unstable();
     serials.dedup();
     assert_eq!(serials.len(), n);

@@ -92,39 +92,15 @@ impl Model {
     }
 
     /// A fresh component of this model as [`Model::build`] makes it, but
-    /// the `n`th of its kind: its serial numbers (its own, an MLD's LDs', an
-    /// MHD's heads' and LD Pool's) move up by `n + 1` in bits 16 and up,
-    /// which the models' own serials leave clear. So no two numbered
-    /// components share a serial, nor does one with a component built
-    /// unnumbered. The devices behind a switch's ports keep theirs: the
-    /// switch holds them as any component, whose serial is its own.
+    /// the `n`th component of a fleet: its serial numbers (its own, an MLD's LDs', an
+    /// MHD's heads' and LD Pool's, the devices' behind a switch's ports)
+    /// move up by `n + 1` in bits 16 and up, which the models' own serials
+    /// leave clear ([`Component::renumber`]). So no two numbered components
+    /// share a serial, nor does one with a component built unnumbered.
     pub fn build_numbered(self, n: u32) -> Box<dyn Component> {
-        let offset = (u64::from(n) + 1) << 16;
-        let renumber = |common: &mut Common| common.identity.serial_num += offset;
-        match self {
-            Model::Type3 => {
-                let mut t = type3::Type3::new();
-                renumber(&mut t.common);
-                Box::new(t)
-            }
-            Model::Switch => {
-                let mut s = switch::Switch::new();
-                renumber(&mut s.common);
-                Box::new(s)
-            }
-            Model::Mld => {
-                let mut m = mld::Mld::new();
-                renumber(&mut m.fm_ld.common);
-                m.lds.iter_mut().for_each(|ld| renumber(&mut ld.common));
-                Box::new(m)
-            }
-            Model::Mhd => {
-                let mut m = mhd::Mhd::new();
-                renumber(&mut m.pool.common);
-                m.pool.heads.iter_mut().for_each(|head| renumber(&mut head.common));
-                Box::new(m)
-            }
-        }
+        let mut component = self.build();
+        component.renumber((u64::from(n) + 1) << 16);
+        component
     }
 }
 

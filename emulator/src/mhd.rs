@@ -153,6 +153,10 @@ impl Component for Mhd {
     fn health_mut(&mut self) -> Option<&mut cxlmi_cmd_memdev_get_health_info_rsp> {
         Component::health_mut(self.head())
     }
+
+    fn renumber(&mut self, offset: u64) {
+        self.pool.renumber(offset);
+    }
 }
 
 /// Dynamic capacity extent on the FM-API wire.
@@ -516,6 +520,10 @@ impl Device for Pool {
 
     /// The heads reset with the pool; the dynamic capacity regions and what
     /// the hosts hold of them stay.
+    fn renumber_behind(&mut self, offset: u64) {
+        self.heads.iter_mut().for_each(|head| head.renumber(offset));
+    }
+
     fn on_reset(&mut self, kind: ResetKind) {
         for head in &mut self.heads {
             head.reset(kind);

@@ -280,6 +280,10 @@ impl Device for Mld {
 
     /// The LDs reset with the MLD; the FM's LD allocations and QoS
     /// settings are the device's configuration and stay.
+    fn renumber_behind(&mut self, offset: u64) {
+        self.lds.iter_mut().for_each(|ld| ld.renumber(offset));
+    }
+
     fn on_reset(&mut self, kind: ResetKind) {
         for ld in &mut self.lds {
             ld.reset(kind);

@@ -533,6 +533,10 @@ impl Device for Switch {
     /// bindings (a bind or unbind under way is lost with the background
     /// operation), PERST# deasserted, configuration spaces at their reset
     /// values; the devices behind the ports reset the same way.
+    fn renumber_behind(&mut self, offset: u64) {
+        self.ports.iter_mut().filter_map(|p| p.device.as_mut()).for_each(|d| d.renumber(offset));
+    }
+
     fn on_reset(&mut self, kind: ResetKind) {
         self.vcss = Switch::power_on_vcss();
         self.rebinding = None;
