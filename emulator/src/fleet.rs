@@ -186,8 +186,6 @@ struct State {
     /// `MODEL-INDEX`.
     name: String,
     model: Model,
-    /// Its index among the members of its model (its name's).
-    number: u32,
     /// Its place in the whole fleet, which numbers its serials.
     index: u32,
     /// The spec's settings, which the control file returns to.
@@ -669,7 +667,6 @@ impl Fleet {
                 let state = State {
                     name: format!("{}-{number}", model.name()),
                     model,
-                    number,
                     index: members.len() as u32,
                     spec_latency: latency,
                     spec_silent: silent,

@@ -126,18 +126,27 @@ fn a_silent_component_delays_no_other() {
 fn a_component_that_goes_and_comes_back_is_read_again() {
     let (mut p, members) = fleet_poller("type3x3", Options::default());
     let first = p.round();
-    assert_eq!(first.appeared.len(), 0, "endpoints appear by being read: {:?}", first.appeared);
+    let endpoints = |names: &[&str]| names.iter().map(|n| Place::endpoint(n)).collect::<Vec<_>>();
+    assert_eq!(first.appeared, endpoints(&["emu:type3-0", "emu:type3-1", "emu:type3-2"]));
     assert_eq!(first.readings.len(), 3);
+    assert!(events_of(&first, "emu:type3-1") > 0, "what is waiting is reported in the first round");
     members[1].set_removed(true);
     let gone = p.round();
-    assert_eq!(gone.vanished, [Place::endpoint("emu:type3-1")]);
+    assert_eq!(gone.vanished, endpoints(&["emu:type3-1"]));
+    assert!(gone.appeared.is_empty());
     assert_eq!(gone.readings.len(), 2);
     members[1].set_removed(false);
     let back = p.round();
+    assert_eq!(back.appeared, endpoints(&["emu:type3-1"]));
     assert_eq!(back.readings.len(), 3);
     assert!(back.readings.iter().all(|r| r.up), "{:?}", back.readings);
-    // Opened again, its waiting records count as new: the poller cannot know they were seen.
-    assert!(events_of(&back, "emu:type3-1") > 0);
+    // What it still keeps was reported before it went; what is new since is reported.
+    assert_eq!(events_of(&back, "emu:type3-1"), 0);
+    members[1].set_removed(true);
+    p.round();
+    assert!(members[1].inject(3, EventKind::MemoryModule, "while away"));
+    members[1].set_removed(false);
+    assert_eq!(events_of(&p.round(), "emu:type3-1"), 1);
 }
 
 #[test]

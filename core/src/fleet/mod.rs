@@ -15,7 +15,9 @@
 //! round ([`Round::late`]), so no event record is lost or reported twice.
 //!
 //! A component its source no longer lists has gone ([`Round::vanished`]);
-//! listed again, it is opened again ([`Round::appeared`]). One that fails
+//! listed again, it is opened again ([`Round::appeared`]), and what it
+//! reports as new is new since it went (the records it still keeps, its
+//! health as it was, are remembered). One that fails
 //! with a system error (a device removed under an open endpoint) is closed
 //! and opened again next round.
 //!
@@ -32,7 +34,7 @@ pub use component::{Event, Heads, Identity, Kind, LdAllocations, LogCount, Place
 pub use source::Mctpd;
 pub use source::{DevCxl, Found, Opener, Source, Targets};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -44,6 +46,10 @@ use crate::error::Error;
 use crate::log::{LOG_DEBUG, LOG_WARNING};
 use crate::log_at;
 use component::Known;
+
+/// Endpoints whose components are remembered after they have gone, so
+/// that one that comes back reports again only what is new.
+const REMEMBERED: usize = 4096;
 
 /// How long a round waits past its deadline for workers to report: the
 /// time a worker needs to notice the deadline and send what it read.
@@ -110,6 +116,9 @@ struct SlotState {
     ep: Option<Endpoint>,
     /// The endpoint's component first, then those behind it.
     known: Vec<Known>,
+    /// What was known of the components of an endpoint that had gone and
+    /// is back, taken up as they are found again.
+    recalled: BTreeMap<Place, Known>,
     identified: Option<Instant>,
 }
 
@@ -141,6 +150,9 @@ pub struct Poller {
     /// The places each slot reached at its last report, for a slot that
     /// goes away or does not report.
     places: BTreeMap<String, Vec<Place>>,
+    /// What was known of the components of endpoints that have gone, the
+    /// most recently gone last.
+    remembered: VecDeque<(String, BTreeMap<Place, Known>)>,
     pool: pool::Pool,
     reports: Receiver<Report>,
     report_to: Sender<Report>,
@@ -161,6 +173,7 @@ impl Poller {
             sources: Vec::new(),
             slots: BTreeMap::new(),
             places: BTreeMap::new(),
+            remembered: VecDeque::new(),
             pool,
             reports,
             report_to,
@@ -283,7 +296,9 @@ impl Poller {
         let gone: Vec<String> =
             self.slots.keys().filter(|n| !listed.contains_key(*n) && !kept.contains(*n)).cloned().collect();
         for name in gone {
-            self.slots.remove(&name);
+            if let Some(slot) = self.slots.remove(&name) {
+                self.remember(&name, &slot);
+            }
             let places = self.places.remove(&name).unwrap_or_else(|| vec![Place::endpoint(&name)]);
             log_at!(self.ctx.log(), LOG_DEBUG, "{name} has gone");
             out.vanished.extend(places);
@@ -299,12 +314,31 @@ impl Poller {
                     }
                 }
                 None => {
-                    let state = SlotState { opener: Some(open), ep: None, known: Vec::new(), identified: None };
+                    out.appeared.push(Place::endpoint(&name));
+                    let recalled = match self.remembered.iter().position(|(n, _)| *n == name) {
+                        Some(i) => self.remembered.remove(i).map(|(_, known)| known).unwrap_or_default(),
+                        None => BTreeMap::new(),
+                    };
+                    let state =
+                        SlotState { opener: Some(open), ep: None, known: Vec::new(), recalled, identified: None };
                     let slot = Slot { name: name.clone(), busy: AtomicBool::new(false), state: Mutex::new(state) };
                     self.slots.insert(name, Arc::new(slot));
                 }
             }
         }
+    }
+}
+
+impl Poller {
+    /// Keeps what is known of a gone endpoint's components (unless a worker
+    /// is still reading them), for when it comes back.
+    fn remember(&mut self, name: &str, slot: &Slot) {
+        let Ok(mut state) = slot.state.try_lock() else { return };
+        let known = std::mem::take(&mut state.known).into_iter().map(|k| (k.place.clone(), k)).collect();
+        if self.remembered.len() == REMEMBERED {
+            self.remembered.pop_front();
+        }
+        self.remembered.push_back((name.to_string(), known));
     }
 }
 
@@ -324,7 +358,7 @@ fn read_slot(
     let mut state = slot.state.lock().unwrap_or_else(PoisonError::into_inner);
     let state = &mut *state;
     if state.known.is_empty() {
-        state.known.push(Known::new(Place::endpoint(&slot.name)));
+        state.known.push(recall(&mut state.recalled, Place::endpoint(&slot.name)));
     }
     if state.ep.is_none() {
         match state.opener.take().map(|open| open(ctx)) {
@@ -340,7 +374,7 @@ fn read_slot(
     let ep = state.ep.as_mut().expect("opened above");
     let due = state.identified.is_none_or(|at| at.elapsed() >= identify_every);
     if due {
-        match identify_all(ep, &mut state.known, deadline, &mut report) {
+        match identify_all(ep, &mut state.known, &mut state.recalled, deadline, &mut report) {
             Ok(()) => state.identified = Some(Instant::now()),
             Err(e) => {
                 let gone = matches!(e, Error::Io(_));
@@ -371,6 +405,7 @@ fn read_slot(
 fn identify_all(
     ep: &mut Endpoint,
     known: &mut Vec<Known>,
+    recalled: &mut BTreeMap<Place, Known>,
     deadline: Instant,
     report: &mut Report,
 ) -> crate::Result<()> {
@@ -383,7 +418,7 @@ fn identify_all(
     for place in places {
         let mut k = old.remove(&place).unwrap_or_else(|| {
             report.appeared.push(place.clone());
-            Known::new(place)
+            recall(recalled, place)
         });
         // Read again with the rest, where a component that does not answer
         // is reported down.
@@ -392,6 +427,18 @@ fn identify_all(
     }
     report.vanished.extend(old.into_keys());
     Ok(())
+}
+
+/// What was known of `place` before its endpoint went, or nothing: its
+/// records then count as seen, its health as read.
+fn recall(recalled: &mut BTreeMap<Place, Known>, place: Place) -> Known {
+    match recalled.remove(&place) {
+        Some(mut k) => {
+            k.refresh = true;
+            k
+        }
+        None => Known::new(place),
+    }
 }
 
 /// Every place of the slot down for `why`.
