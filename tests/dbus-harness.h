@@ -230,6 +230,16 @@ static DH_UNUSED double dh_cpu_ms(void)
 	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
+/* Context switches of the whole process so far (voluntary and not): each thread handing work to
+ * another, or sleeping until woken, counts one. */
+static DH_UNUSED long dh_switches(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_nvcsw + ru.ru_nivcsw;
+}
+
 static DH_UNUSED double dh_wall_ms(void)
 {
 	struct timespec t;

@@ -181,16 +181,13 @@ impl Context {
     /// Opens every CXL endpoint (MCTP message type 08h) that mctpd lists on the D-Bus system
     /// bus, as [`Context::open_mctp`] does, unless `already_open` (given the name endpoints
     /// describe themselves by, `mctp NET:EID`) says it is open. One that lists FM-API (type
-    /// 07h) too gets its FM-API channel. An endpoint that fails to open is logged and skipped.
-    /// Fails only when mctpd cannot be asked (see [`discovery::mctpd::Mctpd::cxl_endpoints`]),
-    /// and, in a build without the `dbus` feature, always, with [`Error::Unsupported`].
+    /// 07h) too gets its FM-API channel, whose socket opens at its first FM-API command (see
+    /// `mctp::ScanSockets`). An endpoint that fails to open is logged and skipped. Fails
+    /// only when mctpd cannot be asked (see [`discovery::mctpd::Mctpd::cxl_endpoints`]), and, in
+    /// a build without the `dbus` feature, always, with [`Error::Unsupported`].
     pub fn scan_mctp(&self, already_open: impl FnMut(&str) -> bool) -> Result<Vec<Endpoint>> {
         #[cfg(feature = "dbus")]
-        return self.scan_mctp_with(
-            &discovery::mctpd::Mctpd::default(),
-            || Box::new(mctp::KernelSockets),
-            already_open,
-        );
+        return self.scan_mctp_with(&discovery::mctpd::Mctpd::default(), || Box::new(mctp::ScanSockets), already_open);
         #[cfg(not(feature = "dbus"))]
         {
             let _ = already_open;

@@ -163,7 +163,7 @@ impl Datagram for NetSocket {
 }
 
 fn context(probe: bool) -> Context {
-    let mut ctx = Context::new(Logger::stderr(if std::env::var_os("CXLMI_TEST_LOG").is_some() { 7 } else { -1 }));
+    let ctx = Context::new(Logger::stderr(if std::env::var_os("CXLMI_TEST_LOG").is_some() { 7 } else { -1 }));
     ctx.set_probe_enabled(probe);
     ctx
 }

@@ -100,7 +100,7 @@ mod tests {
         reply: impl FnMut(u16, &[u8]) -> (u32, Vec<u8>) + Send + 'static,
     ) -> Rig {
         let log = Captured::default();
-        let mut ctx = Context::new(Logger::new(LOG_DEBUG, Box::new(log.clone())));
+        let ctx = Context::new(Logger::new(LOG_DEBUG, Box::new(log.clone())));
         ctx.set_probe_enabled(probe);
         let seen = Arc::new(Mutex::new(Vec::new()));
         let mailbox = FakeMailbox { seen: seen.clone(), reply: Box::new(reply), fail };

@@ -108,7 +108,7 @@ mod tests {
     }
 
     fn context(probe: bool) -> Context {
-        let mut ctx = Context::new(Logger::stderr(-1));
+        let ctx = Context::new(Logger::stderr(-1));
         ctx.set_probe_enabled(probe);
         ctx
     }

@@ -9,12 +9,19 @@
 //! Two daemons use these objects under different names (see [`Flavour`]); a scan tries both, the
 //! one the build chose (meson `-Dmctpd=`) first. The whole D-Bus exchange runs on the calling
 //! thread under one deadline, so a bus or daemon that never answers costs at most
-//! [`DEFAULT_TIMEOUT`].
+//! [`DEFAULT_TIMEOUT`]. On a Unix socket bus (every system bus) it starts no thread: the
+//! connection reads and writes its socket without blocking, and the calling thread waits in
+//! `poll(2)` on that socket until the deadline (see [`block_on_until`]). A fleet poller scans
+//! periodically; each scan then costs its system calls and nothing more, not thread starts and the
+//! wake-ups of a reactor thread.
 
 use std::future::Future;
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 use std::pin::pin;
-use std::sync::{Arc, Condvar, Mutex};
-use std::task::{Poll, Waker};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use zbus::export::serde::de::{self, DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
@@ -123,8 +130,12 @@ impl Mctpd {
         };
         // Which flavour is being asked, for the timeout message; None while connecting.
         let asking = std::cell::Cell::new(None::<Flavour>);
+        let deadline = Instant::now() + self.timeout;
+        let (builder, socket) = match connect(self.bus.as_deref()) {
+            Ok(connected) => connected,
+            Err(e) => return Err(Failure::Connect(e).report(log, &bus_name, &self.flavours, self.timeout)),
+        };
         let exchange = async {
-            let builder = connect(self.bus.as_deref()).map_err(Failure::Connect)?;
             // No executor thread: the connection's tasks run here, in ticking().
             let conn = builder.internal_executor(false).build().await.map_err(Failure::Connect)?;
             ticking(conn.executor(), async {
@@ -144,19 +155,23 @@ impl Mctpd {
             })
             .await
         };
-        let failure = match block_on_until(exchange, Instant::now() + self.timeout) {
-            Some(Ok(answer)) => return Ok(answer),
-            Some(Err(failure)) => failure,
-            None => Failure::TimedOut(asking.get()),
+        let failure = match block_on_until(exchange, socket.as_deref(), deadline) {
+            Ok(Some(Ok(answer))) => return Ok(answer),
+            Ok(Some(Err(failure))) => failure,
+            Ok(None) => Failure::TimedOut(asking.get()),
+            Err(e) => Failure::Connect(e.into()),
         };
         Err(failure.report(log, &bus_name, &self.flavours, self.timeout))
     }
 }
 
-/// A connection builder for the bus at `address` (the system bus when `None`). A Unix socket,
-/// as buses have, is connected here, without blocking: zbus would connect it on a thread pool
-/// of its own, and wait there for as long as a hung bus's full backlog makes it.
-fn connect(address: Option<&str>) -> zbus::Result<zbus::connection::Builder<'static>> {
+/// A connection builder for the bus at `address` (the system bus when `None`), and the socket it
+/// talks through when that is ours. A Unix socket, as buses have, is connected here, without
+/// blocking, and given to zbus as a [`BusSocket`], which needs neither async-io's reactor thread
+/// nor zbus's thread pool (on which zbus would connect it, and wait there for as long as a hung
+/// bus's full backlog makes it). Other transports are zbus's own, and wake the scan from
+/// async-io's thread.
+fn connect(address: Option<&str>) -> zbus::Result<(zbus::connection::Builder<'static>, Option<Arc<SocketState>>)> {
     use std::os::unix::ffi::OsStrExt;
     use zbus::address::transport::{Transport, UnixSocket};
     let address = match address {
@@ -167,17 +182,18 @@ fn connect(address: Option<&str>) -> zbus::Result<zbus::connection::Builder<'sta
         Transport::Unix(unix) => match unix.path() {
             UnixSocket::File(path) => connect_unix(path.as_os_str().as_bytes(), false)?,
             UnixSocket::Abstract(name) => connect_unix(name.as_bytes(), true)?,
-            _ => return zbus::connection::Builder::address(address),
+            _ => return Ok((zbus::connection::Builder::address(address)?, None)),
         },
-        _ => return zbus::connection::Builder::address(address),
+        _ => return Ok((zbus::connection::Builder::address(address)?, None)),
     };
-    Ok(zbus::connection::Builder::unix_stream(stream))
+    let state = Arc::new(SocketState { fd: stream.into(), reader: Mutex::new(None), writer: Mutex::new(None) });
+    Ok((zbus::connection::Builder::socket(BusSocket(state.clone())), Some(state)))
 }
 
 /// A non-blocking Unix stream socket connected to `name`, a path or (`abstract_`) an abstract
 /// name. A listener whose backlog is full refuses at once (EAGAIN).
 pub fn connect_unix(name: &[u8], abstract_: bool) -> std::io::Result<std::os::unix::net::UnixStream> {
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::fd::FromRawFd;
     // SAFETY: all zeros is a valid sockaddr_un.
     let mut sa: libc::sockaddr_un = unsafe { core::mem::zeroed() };
     sa.sun_family = libc::AF_UNIX as libc::sa_family_t;
@@ -290,87 +306,230 @@ async fn ticking<F: Future>(executor: &zbus::Executor<'_>, fut: F) -> F::Output 
     .await
 }
 
-/// Runs `fut` on this thread until it finishes or `deadline` passes; then it is dropped, which
-/// closes its connection. zbus's own method timeout does not cover connecting, hence this.
-fn block_on_until<F: Future>(fut: F, deadline: Instant) -> Option<F::Output> {
-    let alarm = Alarm::new(deadline);
+/// Runs `fut` on this thread until it finishes or `deadline` passes (`Ok(None)`); then it is
+/// dropped, which closes its connection. zbus's own method timeout does not cover connecting,
+/// hence this. Between polls of `fut` the thread waits in `poll(2)`, with the time left, on the
+/// bus `socket` (for what its halves wait for) and on an eventfd that a wake-up from another
+/// thread (async-io's, on zbus's own transports) writes. Fails only when no eventfd can be made.
+fn block_on_until<F: Future>(fut: F, socket: Option<&SocketState>, deadline: Instant) -> io::Result<Option<F::Output>> {
+    let wake = Arc::new(LoopWake::new()?);
+    let waker = Waker::from(wake.clone());
+    let mut cx = Context::from_waker(&waker);
     let mut fut = pin!(fut);
-    zbus::block_on(std::future::poll_fn(|cx| {
-        if let Poll::Ready(out) = fut.as_mut().poll(cx) {
-            return Poll::Ready(Some(out));
-        }
-        if Instant::now() >= deadline {
-            return Poll::Ready(None);
-        }
-        alarm.arm(cx.waker());
-        Poll::Pending
-    }))
-}
-
-/// Wakes a task at a deadline, from a thread started the first time it is armed and stopped
-/// when the alarm is dropped.
-struct Alarm {
-    deadline: Instant,
-    shared: Arc<(Mutex<AlarmState>, Condvar)>,
-    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
-}
-
-#[derive(Default)]
-struct AlarmState {
-    waker: Option<Waker>,
-    stop: bool,
-}
-
-impl Alarm {
-    fn new(deadline: Instant) -> Alarm {
-        Alarm { deadline, shared: Default::default(), thread: Mutex::new(None) }
-    }
-
-    fn arm(&self, waker: &Waker) {
-        let (state, _) = &*self.shared;
-        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
-        if !s.waker.as_ref().is_some_and(|w| w.will_wake(waker)) {
-            s.waker = Some(waker.clone());
-        }
-        drop(s);
-        let mut thread = self.thread.lock().unwrap_or_else(|e| e.into_inner());
-        if thread.is_none() {
-            let (shared, deadline) = (self.shared.clone(), self.deadline);
-            // Without a thread the task would only find out at its next wake-up, which a hung
-            // peer never causes; if none can be started, the scan waits for the peer.
-            *thread =
-                std::thread::Builder::new().name("cxlmi-dbus-alarm".into()).spawn(move || ring(&shared, deadline)).ok();
-        }
-    }
-}
-
-/// The alarm thread: waits for the deadline (or a stop), then wakes the task.
-fn ring(shared: &(Mutex<AlarmState>, Condvar), deadline: Instant) {
-    let (state, cv) = shared;
-    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
     loop {
-        if s.stop {
-            return;
+        if wake.woken.swap(false, Ordering::AcqRel) {
+            if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+                return Ok(Some(out));
+            }
         }
-        let now = Instant::now();
-        if now >= deadline {
-            break;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(None);
         }
-        s = cv.wait_timeout(s, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
-    }
-    if let Some(w) = s.waker.take() {
-        w.wake();
+        if wake.woken.load(Ordering::Acquire) {
+            continue;
+        }
+        let mut fds = [
+            libc::pollfd { fd: wake.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 },
+            // A negative descriptor is left out of the poll.
+            socket.map_or(libc::pollfd { fd: -1, events: 0, revents: 0 }, SocketState::pollfd),
+        ];
+        let ms = left.as_nanos().div_ceil(1_000_000).min(libc::c_int::MAX as u128) as libc::c_int;
+        // SAFETY: two live pollfds.
+        if unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) } < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if fds[0].revents != 0 {
+            wake.drain();
+        }
+        if let Some(s) = socket {
+            s.ready(fds[1].revents);
+        }
     }
 }
 
-impl Drop for Alarm {
-    fn drop(&mut self) {
-        let (state, cv) = &*self.shared;
-        state.lock().unwrap_or_else(|e| e.into_inner()).stop = true;
-        cv.notify_all();
-        if let Some(t) = self.thread.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
-            let _ = t.join();
+/// The waker of [`block_on_until`]'s task: a flag, and an eventfd for wake-ups from other threads
+/// (one from the waiting thread itself comes while the task runs, before the next wait).
+struct LoopWake {
+    woken: AtomicBool,
+    /// The waiting thread, as [`this_thread`] tells it.
+    home: usize,
+    fd: OwnedFd,
+}
+
+/// This thread, told apart from the others alive by the address of a thread-local (unlike
+/// `std::thread::current`, which allocates a handle the thread then keeps).
+fn this_thread() -> usize {
+    thread_local!(static HERE: u8 = const { 0 });
+    HERE.with(|here| core::ptr::from_ref(here).addr())
+}
+
+impl LoopWake {
+    fn new() -> io::Result<LoopWake> {
+        // SAFETY: plain system call; the descriptor is owned below.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
         }
+        // SAFETY: a fresh descriptor nobody else owns.
+        let fd = unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) };
+        // Woken, so that the task is polled first.
+        Ok(LoopWake { woken: AtomicBool::new(true), home: this_thread(), fd })
+    }
+
+    fn drain(&self) {
+        let mut count = 0u64;
+        // SAFETY: reads 8 bytes into `count`; the eventfd is non-blocking.
+        unsafe { libc::read(self.fd.as_raw_fd(), (&raw mut count).cast(), 8) };
+    }
+}
+
+impl Wake for LoopWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.woken.swap(true, Ordering::AcqRel) && this_thread() != self.home {
+            let one = 1u64;
+            // SAFETY: writes 8 bytes from `one`. A full counter (EAGAIN) is readable already.
+            unsafe { libc::write(self.fd.as_raw_fd(), (&raw const one).cast(), 8) };
+        }
+    }
+}
+
+/// A connected, non-blocking Unix stream socket to the bus, as zbus's [`Socket`]: each half reads
+/// or writes it at once, and when it is not ready leaves its waker in [`SocketState`] for
+/// [`block_on_until`] to wake once `poll(2)` says it is. No file descriptors are passed (mctpd sends
+/// none), so the handshake does not negotiate them.
+///
+/// [`Socket`]: zbus::connection::socket::Socket
+struct BusSocket(Arc<SocketState>);
+
+/// The socket both halves of a [`BusSocket`] use, and what each waits for.
+#[derive(Debug)]
+struct SocketState {
+    fd: OwnedFd,
+    reader: Mutex<Option<Waker>>,
+    writer: Mutex<Option<Waker>>,
+}
+
+impl SocketState {
+    /// Runs `op` (a system call on the socket: its result, or -1 and errno) until it is done, or
+    /// leaves the task's waker in `slot` when the socket is not ready.
+    fn poll_io(
+        &self,
+        cx: &mut Context<'_>,
+        slot: &Mutex<Option<Waker>>,
+        mut op: impl FnMut(libc::c_int) -> isize,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let n = op(self.fd.as_raw_fd());
+            if n >= 0 {
+                return Poll::Ready(Ok(n as usize));
+            }
+            let e = io::Error::last_os_error();
+            match e.kind() {
+                io::ErrorKind::Interrupted => continue,
+                io::ErrorKind::WouldBlock => {
+                    let mut waiting = slot.lock().unwrap_or_else(|e| e.into_inner());
+                    if !waiting.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                        *waiting = Some(cx.waker().clone());
+                    }
+                    return Poll::Pending;
+                }
+                _ => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// What to poll the socket for: what its halves wait for.
+    fn pollfd(&self) -> libc::pollfd {
+        let waits = |slot: &Mutex<Option<Waker>>| slot.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+        let mut events = 0;
+        if waits(&self.reader) {
+            events |= libc::POLLIN;
+        }
+        if waits(&self.writer) {
+            events |= libc::POLLOUT;
+        }
+        libc::pollfd { fd: if events == 0 { -1 } else { self.fd.as_raw_fd() }, events, revents: 0 }
+    }
+
+    /// Wakes the halves that `revents` (from `poll(2)`) lets go on; an error or a hang-up wakes
+    /// both, which then meet it.
+    fn ready(&self, revents: libc::c_short) {
+        let wake = |slot: &Mutex<Option<Waker>>| {
+            if let Some(w) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                w.wake();
+            }
+        };
+        if revents & (libc::POLLIN | libc::POLLERR | libc::POLLHUP) != 0 {
+            wake(&self.reader);
+        }
+        if revents & (libc::POLLOUT | libc::POLLERR | libc::POLLHUP) != 0 {
+            wake(&self.writer);
+        }
+    }
+}
+
+#[derive(Debug)]
+struct BusReader(Arc<SocketState>);
+
+#[derive(Debug)]
+struct BusWriter(Arc<SocketState>);
+
+impl zbus::connection::socket::Socket for BusSocket {
+    type ReadHalf = BusReader;
+    type WriteHalf = BusWriter;
+
+    fn split(self) -> zbus::connection::socket::Split<BusReader, BusWriter> {
+        zbus::connection::socket::Split::new(BusReader(self.0.clone()), BusWriter(self.0))
+    }
+}
+
+#[zbus::export::async_trait::async_trait]
+impl zbus::connection::socket::ReadHalf for BusReader {
+    async fn recvmsg(&mut self, buf: &mut [u8]) -> io::Result<(usize, Vec<OwnedFd>)> {
+        let state = &*self.0;
+        let n = std::future::poll_fn(|cx| {
+            state.poll_io(cx, &state.reader, |fd| {
+                // SAFETY: `buf` is live and writable for its length.
+                unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) }
+            })
+        })
+        .await?;
+        Ok((n, Vec::new()))
+    }
+}
+
+#[zbus::export::async_trait::async_trait]
+impl zbus::connection::socket::WriteHalf for BusWriter {
+    async fn sendmsg(&mut self, buf: &[u8], fds: &[BorrowedFd<'_>]) -> io::Result<usize> {
+        if !fds.is_empty() {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "this bus connection passes no file descriptors"));
+        }
+        let state = &*self.0;
+        std::future::poll_fn(|cx| {
+            state.poll_io(cx, &state.writer, |fd| {
+                // SAFETY: `buf` is live for its length. MSG_NOSIGNAL: a bus gone away is an EPIPE
+                // error, not a SIGPIPE that kills the program.
+                unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) }
+            })
+        })
+        .await
+    }
+
+    async fn close(&mut self) -> io::Result<()> {
+        // SAFETY: plain system call on our descriptor.
+        if unsafe { libc::shutdown(self.0.fd.as_raw_fd(), libc::SHUT_RDWR) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
     }
 }
 
@@ -467,9 +626,9 @@ impl<'de> Visitor<'de> for Interfaces<'_, '_> {
 /// The properties of `xyz.openbmc_project.MCTP.Endpoint` a scan reads, as sent.
 #[derive(Default)]
 struct EndpointProperties<'de> {
-    eid: Option<Value<'de>>,
-    net: Option<Value<'de>>,
-    types: Option<Value<'de>>,
+    eid: Option<Property<'de>>,
+    net: Option<Property<'de>>,
+    types: Option<Property<'de>>,
 }
 
 impl<'de> de::Deserialize<'de> for EndpointProperties<'de> {
@@ -492,12 +651,70 @@ impl<'de> de::Deserialize<'de> for EndpointProperties<'de> {
                             continue;
                         }
                     };
-                    *slot = Some(props.next_value::<Value<'de>>()?);
+                    *slot = Some(props.next_value::<Property<'de>>()?);
                 }
                 Ok(p)
             }
         }
         d.deserialize_map(V)
+    }
+}
+
+/// A property's value (a D-Bus variant) as far as a scan reads it: the types mctpd sends for the
+/// three properties it needs, and only the signature of anything else, for the error message.
+/// Read straight from the message: a [`Value`] would be built for each, and for an array of
+/// bytes a `Value` per byte, which was a quarter of the instructions of a 1000-endpoint scan.
+enum Property<'de> {
+    U8(u8),
+    U32(u32),
+    I32(i32),
+    Bytes(&'de [u8]),
+    Other(Signature),
+}
+
+impl<'de> de::Deserialize<'de> for Property<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        d.deserialize_any(PropertyVisitor)
+    }
+}
+
+struct PropertyVisitor;
+
+impl<'de> Visitor<'de> for PropertyVisitor {
+    type Value = Property<'de>;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a variant")
+    }
+
+    /// A D-Bus variant comes as its signature, then its value.
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut v: A) -> core::result::Result<Property<'de>, A::Error> {
+        fn must<T, E: de::Error>(x: Option<T>) -> core::result::Result<T, E> {
+            x.ok_or_else(|| E::custom("a variant without its value"))
+        }
+        let signature = must(v.next_element::<Signature>()?)?;
+        Ok(match &signature {
+            Signature::U8 => Property::U8(must(v.next_element()?)?),
+            Signature::U32 => Property::U32(must(v.next_element()?)?),
+            Signature::I32 => Property::I32(must(v.next_element()?)?),
+            Signature::Array(e) if **e == Signature::U8 => Property::Bytes(must(v.next_element()?)?),
+            _ => {
+                must(v.next_element::<IgnoredAny>()?)?;
+                Property::Other(signature)
+            }
+        })
+    }
+}
+
+impl Property<'_> {
+    fn signature(&self) -> Signature {
+        match self {
+            Property::U8(_) => Signature::U8,
+            Property::U32(_) => Signature::U32,
+            Property::I32(_) => Signature::I32,
+            Property::Bytes(_) => <&[u8] as Type>::SIGNATURE.clone(),
+            Property::Other(s) => s.clone(),
+        }
     }
 }
 
@@ -507,24 +724,93 @@ impl EndpointProperties<'_> {
     /// something else speaks a protocol this library does not know.
     fn cxl_endpoint(&self) -> core::result::Result<Option<Found>, String> {
         let eid = match self.eid.as_ref().ok_or("no EID property")? {
-            Value::U8(eid) => *eid,
+            Property::U8(eid) => *eid,
             v => return Err(wrong_type("EID", v, "y")),
         };
         // mctpd 1.x sends `i`, later ones `u`.
         let net = match self.net.as_ref().ok_or("no NetworkId property")? {
-            Value::U32(n) => *n,
-            Value::I32(n) => u32::try_from(*n).map_err(|_| format!("NetworkId {n} is negative"))?,
+            Property::U32(n) => *n,
+            Property::I32(n) => u32::try_from(*n).map_err(|_| format!("NetworkId {n} is negative"))?,
             v => return Err(wrong_type("NetworkId", v, "u` or `i")),
         };
         let types = match self.types.as_ref().ok_or("no SupportedMessageTypes property")? {
-            Value::Array(a) if a.element_signature() == &Signature::U8 => a,
+            Property::Bytes(types) => *types,
             v => return Err(wrong_type("SupportedMessageTypes", v, "ay")),
         };
-        let has = |t: u8| types.iter().any(|v| matches!(v, Value::U8(x) if *x == t));
-        Ok(has(MCTP_TYPE_CXL_CCI).then(|| Found { net, eid, fmapi: has(MCTP_TYPE_CXL_FMAPI) }))
+        Ok(types.contains(&MCTP_TYPE_CXL_CCI).then(|| Found { net, eid, fmapi: types.contains(&MCTP_TYPE_CXL_FMAPI) }))
     }
 }
 
-fn wrong_type(property: &str, v: &Value<'_>, want: &str) -> String {
-    format!("{property} has type `{}`, not `{want}`", v.value_signature())
+fn wrong_type(property: &str, v: &Property<'_>, want: &str) -> String {
+    format!("{property} has type `{}`, not `{want}`", v.signature())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A future that is ready once `done` is set, and that leaves its waker in `waker`.
+    fn set_elsewhere(done: &Arc<AtomicBool>, waker: &Arc<Mutex<Option<Waker>>>) -> impl Future<Output = ()> + use<> {
+        let (done, waker) = (done.clone(), waker.clone());
+        std::future::poll_fn(move |cx| {
+            *waker.lock().unwrap() = Some(cx.waker().clone());
+            if done.load(Ordering::Acquire) { Poll::Ready(()) } else { Poll::Pending }
+        })
+    }
+
+    #[test]
+    fn a_wake_from_another_thread_ends_the_wait() {
+        let (done, waker) = (Arc::new(AtomicBool::new(false)), Arc::new(Mutex::new(None::<Waker>)));
+        let fut = set_elsewhere(&done, &waker);
+        let (d, w) = (done.clone(), waker.clone());
+        let other = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            d.store(true, Ordering::Release);
+            w.lock().unwrap().take().expect("the task waits").wake();
+        });
+        let start = Instant::now();
+        assert_eq!(block_on_until(fut, None, start + Duration::from_secs(10)).unwrap(), Some(()));
+        assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+        other.join().unwrap();
+    }
+
+    #[test]
+    fn nothing_to_wake_the_task_costs_the_deadline() {
+        let (done, waker) = (Arc::new(AtomicBool::new(false)), Arc::new(Mutex::new(None::<Waker>)));
+        let start = Instant::now();
+        let out = block_on_until(set_elsewhere(&done, &waker), None, start + Duration::from_millis(100)).unwrap();
+        assert_eq!(out, None);
+        assert!(start.elapsed() >= Duration::from_millis(100), "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn a_bus_socket_waits_in_poll_for_its_peer() {
+        let (ours, peer) = std::os::unix::net::UnixStream::pair().unwrap();
+        ours.set_nonblocking(true).unwrap();
+        let state = Arc::new(SocketState { fd: ours.into(), reader: Mutex::new(None), writer: Mutex::new(None) });
+        let mut reader = BusReader(state.clone());
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            std::io::Write::write_all(&mut &peer, b"hello").unwrap();
+            peer
+        });
+        let mut buf = [0u8; 16];
+        let start = Instant::now();
+        let got = block_on_until(
+            zbus::connection::socket::ReadHalf::recvmsg(&mut reader, &mut buf),
+            Some(&state),
+            start + Duration::from_secs(10),
+        );
+        let (n, fds) = got.unwrap().expect("read before the deadline").unwrap();
+        assert_eq!((&buf[..n], fds.len()), (&b"hello"[..], 0));
+        assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+        // The peer gone: the read ends (0 bytes), it does not wait for the deadline.
+        drop(writer.join().unwrap());
+        let got = block_on_until(
+            zbus::connection::socket::ReadHalf::recvmsg(&mut reader, &mut buf),
+            Some(&state),
+            Instant::now() + Duration::from_secs(10),
+        );
+        assert_eq!(got.unwrap().expect("the end seen at once").unwrap().0, 0);
+    }
 }

@@ -120,7 +120,7 @@ mod tests {
         let mut want: Vec<&str> = if chr { vec!["link", "mem0", "mem1"] } else { vec!["link"] };
         assert_eq!(char_devices(&d.0, &log).unwrap(), want);
 
-        let mut ctx = crate::Context::new(Logger::stderr(-1));
+        let ctx = crate::Context::new(Logger::stderr(-1));
         ctx.set_probe_enabled(true);
         let mem0 = d.0.join("mem0").to_string_lossy().into_owned();
         let eps = ctx.scan_dir(&d.0, |name| name == mem0).unwrap();

@@ -110,6 +110,50 @@ impl Sockets for KernelSockets {
     }
 }
 
+/// The kernel's AF_MCTP sockets, as [`crate::Context::scan_mctp`] gives
+/// them to the endpoints it opens, except that an endpoint's FM-API socket opens when its
+/// first FM-API message is sent, not when FM-API is enabled. A scan enables FM-API on every
+/// endpoint mctpd lists it for (type 07h) and on every switch or type 3 device probing finds;
+/// a fleet poller that scans a thousand endpoints and speaks FM-API to a few then holds a
+/// socket per endpoint, not two, and a scan costs half the socket system calls (`socket`,
+/// and `close` when the endpoint goes), which are most of its CPU time. A socket that cannot
+/// be opened then fails that first FM-API command, with the `socket` error.
+pub struct ScanSockets;
+
+impl Sockets for ScanSockets {
+    fn open(&mut self, to: Address) -> io::Result<Box<dyn Datagram>> {
+        if to.message_type == MCTP_TYPE_CXL_FMAPI {
+            return Ok(Box::new(OnFirstUse { to, socket: None }));
+        }
+        Ok(Box::new(Socket::open(to)?))
+    }
+}
+
+/// A socket to `to`, opened the first time it is used.
+struct OnFirstUse {
+    to: Address,
+    socket: Option<Socket>,
+}
+
+impl OnFirstUse {
+    fn socket(&mut self) -> io::Result<&mut Socket> {
+        if self.socket.is_none() {
+            self.socket = Some(Socket::open(self.to)?);
+        }
+        Ok(self.socket.as_mut().expect("opened above"))
+    }
+}
+
+impl Datagram for OnFirstUse {
+    fn send(&mut self, msg: &[u8]) -> io::Result<()> {
+        self.socket()?.send(msg)
+    }
+
+    fn recv(&mut self, buf: &mut [u8], timeout_ms: u32) -> io::Result<usize> {
+        self.socket()?.recv(buf, timeout_ms)
+    }
+}
+
 /// One AF_MCTP datagram socket and the address it sends to.
 pub struct Socket {
     fd: OwnedFd,
@@ -348,6 +392,19 @@ impl Transport for Mctp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scanned_endpoint_opens_its_fm_api_socket_when_first_used() {
+        let at = |message_type| Address { net: 1, eid: 8, message_type };
+        // Without AF_MCTP (as on kernels without MCTP) the CCI socket fails at once; the FM-API
+        // one only when a message is sent.
+        let cci = ScanSockets.open(at(MCTP_TYPE_CXL_CCI)).err().map(|e| e.raw_os_error());
+        let mut fmapi = ScanSockets.open(at(MCTP_TYPE_CXL_FMAPI)).expect("nothing opened yet");
+        if let Some(errno) = cci {
+            assert_eq!(fmapi.send(&[0; 12]).unwrap_err().raw_os_error(), errno);
+            assert_eq!(fmapi.recv(&mut [0; 12], 1).unwrap_err().raw_os_error(), errno);
+        }
+    }
 
     /// The real socket code's wait and truncation handling, over a Unix
     /// datagram pair (this kernel may have no AF_MCTP).
