@@ -72,6 +72,11 @@ impl Endpoint {
         self.timeout_ms
     }
 
+    /// The longest response timeout the transport allows, if it limits it.
+    pub fn max_timeout_ms(&self) -> Option<u32> {
+        self.transport.max_timeout_ms()
+    }
+
     /// Sets the response timeout; MCTP allows at most 2 s (CXL r3.1 section
     /// 9.20.2). 0 is no limit, as in upstream libcxlmi.
     pub fn set_timeout_ms(&mut self, ms: u32) -> Result<()> {

@@ -562,3 +562,37 @@ fn the_fake_mctpd_program_reads_its_arguments() {
         assert!(Fake::from_args(args(bad)).is_err(), "{bad}");
     }
 }
+
+/// The fleet poller's mctpd source lists what mctpd lists, by target, and the poller reads each
+/// endpoint through the socket seam; one that cannot be opened is down, and says why.
+#[test]
+fn the_fleet_poller_watches_what_mctpd_lists() {
+    use cxlmi::fleet::{Options, Poller};
+    for (bus, flavour) in flavour_buses(Shape::Native, &mixed()) {
+        let net = Net::default();
+        net.refuse.lock().unwrap().insert(9);
+        let seam = net.clone();
+        let source = cxlmi::fleet::Mctpd {
+            mctpd: bus.mctpd(&[flavour]),
+            sockets: Arc::new(move || Box::new(seam.clone()) as Box<dyn Sockets>),
+        };
+        let mut poller = Poller::new(Arc::new(context(false)), Options::default());
+        poller.add_source(Box::new(source));
+        let round = poller.round();
+        let seen: Vec<(String, bool, Option<u64>)> =
+            round.readings.iter().map(|r| (r.place.target.clone(), r.up, r.serial())).collect();
+        assert_eq!(
+            seen,
+            [
+                ("mctp:1,8".to_string(), true, Some(1 << 8 | 8)),
+                ("mctp:1,9".to_string(), false, None),
+                ("mctp:2,8".to_string(), true, Some(2 << 8 | 8)),
+            ]
+        );
+        let refused = &round.readings[1];
+        assert!(refused.errors[0].starts_with("cannot open"), "{:?}", refused.errors);
+        // Refused no more, it is read in the next round.
+        net.refuse.lock().unwrap().clear();
+        assert!(poller.round().readings.iter().all(|r| r.up));
+    }
+}

@@ -292,8 +292,9 @@ fn exec<'e, C: Command>(
     deadline: Instant,
     input: &C::Input<'_>,
 ) -> Result<C::Output<'e>> {
-    let ms = time_left(deadline).ok_or(Error::Timeout)?;
-    ep.set_timeout_ms(ms)?;
+    let left = time_left(deadline).ok_or(Error::Timeout)?;
+    // A transport with a shorter limit (MCTP's 2 s) gives up sooner.
+    ep.set_timeout_ms(ep.max_timeout_ms().map_or(left, |max| left.min(max)))?;
     ep.execute::<C>(tunnel, input)
 }
 

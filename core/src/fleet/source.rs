@@ -8,6 +8,8 @@ use crate::discovery;
 use crate::endpoint::Endpoint;
 use crate::error::Result;
 use crate::target::Target;
+#[cfg(feature = "dbus")]
+use crate::transport::mctp::{ScanSockets, Sockets};
 
 /// Opens one component a source found. It runs on a poller's worker thread,
 /// so a component that takes long to open (an MCTP probe) delays no other.
@@ -80,6 +82,16 @@ impl Source for DevCxl {
 #[cfg(feature = "dbus")]
 pub struct Mctpd {
     pub mctpd: discovery::mctpd::Mctpd,
+    /// Each endpoint's sockets: as a scan opens them ([`ScanSockets`], the
+    /// FM-API socket with the first FM-API command), or a test's.
+    pub sockets: std::sync::Arc<dyn Fn() -> Box<dyn Sockets> + Send + Sync>,
+}
+
+#[cfg(feature = "dbus")]
+impl Default for Mctpd {
+    fn default() -> Mctpd {
+        Mctpd { mctpd: Default::default(), sockets: std::sync::Arc::new(|| Box::new(ScanSockets)) }
+    }
 }
 
 #[cfg(feature = "dbus")]
@@ -88,15 +100,18 @@ impl Source for Mctpd {
         let found = self.mctpd.cxl_endpoints(ctx.log())?;
         Ok(found
             .into_iter()
-            .map(|f| Found {
-                name: Target::Mctp { net: f.net, eid: f.eid }.to_string(),
-                open: Box::new(move |ctx: &Context| {
-                    let mut ep = ctx.open_mctp(f.net, f.eid)?;
-                    if f.fmapi && !ep.has_fmapi() {
-                        ep.enable_fmapi()?;
-                    }
-                    Ok(ep)
-                }),
+            .map(|f| {
+                let sockets = self.sockets.clone();
+                Found {
+                    name: Target::Mctp { net: f.net, eid: f.eid }.to_string(),
+                    open: Box::new(move |ctx: &Context| {
+                        let mut ep = ctx.open_mctp_via(sockets(), f.net, f.eid)?;
+                        if f.fmapi && !ep.has_fmapi() {
+                            ep.enable_fmapi()?;
+                        }
+                        Ok(ep)
+                    }),
+                }
             })
             .collect())
     }
