@@ -16,6 +16,10 @@ needs=(meson:meson ninja:ninja-build pkg-config:pkg-config gcc:gcc)
 needs+=(python3:python3 swig:swig)
 if [ "$what" = test ]; then
     needs+=(valgrind:valgrind git:git clang-format:clang-format man:man-db)
+    # cxlmi exporter's test scrapes it with a real Prometheus server and checks its metrics and the
+    # documented alerting rules with promtool (both in Debian's prometheus package); the service
+    # units are checked with systemd-analyze verify
+    needs+=(prometheus:prometheus systemd-analyze:systemd)
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then

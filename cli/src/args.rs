@@ -239,6 +239,10 @@ pub enum Command {
         #[arg(long)]
         warm: bool,
     },
+    /// Watch components: print each new event record and each health change, one line each
+    Monitor(crate::fleet_args::Monitor),
+    /// Serve the components' health, events and ports as Prometheus metrics on /metrics
+    Exporter(crate::fleet_args::Exporter),
     #[command(flatten)]
     Device(crate::device_args::DeviceCommand),
     #[command(flatten)]
@@ -329,6 +333,8 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::List { .. } => "list",
+            Command::Monitor(_) => "monitor",
+            Command::Exporter(_) => "exporter",
             Command::Identify(_) => "identify",
             Command::Health(_) => "health",
             Command::Partition { .. } => "partition",

@@ -6,5 +6,6 @@
 pub mod args;
 pub mod device_args;
 pub mod fabric_args;
+pub mod fleet_args;
 pub mod parse;
 pub mod target;

@@ -6,8 +6,12 @@
 
 mod cmds;
 mod decoded;
+mod exporter;
+mod fleet;
+mod monitor;
 mod render;
 mod retcode;
+mod stop;
 
 use cxlmi_cli::{args, parse, target};
 
@@ -37,7 +41,9 @@ fn main() {
     // that explains a failure (why a kernel mailbox will not send a command,
     // say) ends the tool's own one-line message.
     let kept = KeptLog::default();
+    let watching = matches!(cli.command, args::Command::Monitor(_) | args::Command::Exporter(_));
     let logger = match verbose {
+        _ if watching => fleet::service_logger(cli.verbose),
         false => cxlmi::log::Logger::new(cxlmi::log::LOG_ERR, Box::new(kept.clone())),
         true => cxlmi::log::Logger::stderr(cxlmi::log::LOG_DEBUG).with_payloads(cli.verbose >= 3),
     };
@@ -45,8 +51,16 @@ fn main() {
     ctx.set_emulator(cxlmi_emulator::open);
     let opts =
         args::Options { json: format != OutputFormat::Normal, force: cli.force, emu_state: cli.emu_state.clone() };
-    let status = match cmds::run(&ctx, &cli.command, &opts) {
-        Ok(out) => match format {
+    let ctx = std::sync::Arc::new(ctx);
+    let run = match &cli.command {
+        // They print as they go.
+        args::Command::Monitor(m) => monitor::run(&ctx, m, &opts, format).map(|()| None),
+        args::Command::Exporter(e) => exporter::run(&ctx, e, &opts).map(|()| None),
+        command => cmds::run(&ctx, command, &opts).map(Some),
+    };
+    let status = match run {
+        Ok(None) => EXIT_OK,
+        Ok(Some(out)) => match format {
             OutputFormat::Normal => print(&out.text.unwrap_or_else(|| render::human(&out.value))),
             _ => print(&json_text(&out.value, format)),
         },
@@ -93,7 +107,9 @@ fn fail(f: &args::Failure, format: OutputFormat) -> i32 {
             return status;
         }
     }
-    eprintln!("cxlmi: {}", f.message);
+    // A service's failure reaches the journal as an error.
+    let level = if fleet::journal() { "<3>" } else { "" };
+    eprintln!("{level}cxlmi: {}", f.message);
     f.status
 }
 
@@ -127,19 +143,22 @@ fn print(text: &str) -> i32 {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            // SAFETY: restoring the default action of a signal Rust set to ignored, then raising it.
-            unsafe {
-                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-                libc::raise(libc::SIGPIPE);
-            }
-            EXIT_OPEN
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => end_by_sigpipe(),
         Err(e) => {
             eprintln!("cxlmi: cannot write the output: {e}");
             EXIT_OPEN
         }
     }
+}
+
+/// Ends the tool as a write to a closed pipe ends a C tool: by SIGPIPE, which shells expect.
+fn end_by_sigpipe() -> ! {
+    // SAFETY: restoring the default action of a signal Rust set to ignored, then raising it.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        libc::raise(libc::SIGPIPE);
+    }
+    std::process::exit(EXIT_OPEN)
 }
 
 /// The library's log lines, kept in memory.

@@ -38,6 +38,14 @@ pub fn seconds(s: &str) -> Result<std::time::Duration, String> {
     }
 }
 
+/// Seconds, more than 0: an interval or a deadline.
+pub fn positive_seconds(s: &str) -> Result<std::time::Duration, String> {
+    match seconds(s)? {
+        d if d.is_zero() => Err(format!("'{s}' is not more than 0 seconds")),
+        d => Ok(d),
+    }
+}
+
 /// A 16-bit opcode: `0x4000`, `4000h` or decimal.
 pub fn opcode(s: &str) -> Result<u16, String> {
     let t = s.trim();

@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use crate::args::{
     Command, DcAction, EventLog, Failure, FwAction, LdAction, On, Options, PoisonAction, TimestampAction,
 };
-use crate::args::{EXIT_DEVICE, EXIT_INTERRUPTED, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
+use crate::args::{EXIT_DEVICE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OPEN, EXIT_TRANSPORT, EXIT_USAGE};
 use crate::decoded;
 use crate::parse::to_hex;
 use crate::target::OpenError;
@@ -46,12 +46,35 @@ const CEL_MAX_BYTES: u32 = 65536 * 4;
 /// the listing there.
 const DC_EXTENTS_MAX: usize = 1 << 16;
 
+/// Asks before a destructive operation (`what`) on `target` (or on what subcommand `cmd` reads),
+/// as the tool always does: with
+/// --force it goes ahead; on a terminal it asks there; otherwise it is refused, as a usage error
+/// of subcommand `cmd`.
+pub(crate) fn confirm(opts: &Options, target: &str, cmd: &str, what: &str) -> Result<(), Failure> {
+    if opts.force {
+        return Ok(());
+    }
+    // SAFETY: isatty only reads the descriptors' state.
+    let terminal = unsafe { libc::isatty(0) == 1 && libc::isatty(2) == 1 };
+    if !terminal {
+        return Err(usage(target, cmd, format!("{what}: refused without --force (no terminal to confirm on)")));
+    }
+    let on = if target.is_empty() { cmd } else { target };
+    eprint!("cxlmi: {on}: {what}. Go ahead? [y/N] ");
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    match answer.trim() {
+        "y" | "Y" | "yes" | "Yes" | "YES" => Ok(()),
+        _ => Err(usage(target, cmd, format!("{what}: not confirmed"))),
+    }
+}
+
 /// A failure that is the user's to fix.
 pub fn usage(target: &str, cmd: &str, why: impl Into<String>) -> Failure {
     failure(EXIT_USAGE, "usage", target, cmd, why.into(), None)
 }
 
-fn failure(status: i32, kind: &str, target: &str, cmd: &str, why: String, code: Option<u16>) -> Failure {
+pub(crate) fn failure(status: i32, kind: &str, target: &str, cmd: &str, why: String, code: Option<u16>) -> Failure {
     let prefix = [target, cmd].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(": ");
     let message = if prefix.is_empty() { why.clone() } else { format!("{prefix}: {why}") };
     let mut error = json!({"kind": kind, "target": target, "command": cmd, "message": why});
@@ -119,21 +142,7 @@ impl Session {
     /// Asks before a destructive operation (`what` says what it does): with --force it goes
     /// ahead; on a terminal it asks there; otherwise it is refused, as a usage error.
     fn confirm(&self, opts: &Options, what: &str) -> Result<(), Failure> {
-        if opts.force {
-            return Ok(());
-        }
-        // SAFETY: isatty only reads the descriptors' state.
-        let terminal = unsafe { libc::isatty(0) == 1 && libc::isatty(2) == 1 };
-        if !terminal {
-            return Err(self.usage(format!("{what}: refused without --force (no terminal to confirm on)")));
-        }
-        eprint!("cxlmi: {}: {what}. Go ahead? [y/N] ", self.target);
-        let mut answer = String::new();
-        let _ = std::io::stdin().read_line(&mut answer);
-        match answer.trim() {
-            "y" | "Y" | "yes" | "Yes" | "YES" => Ok(()),
-            _ => Err(self.usage(format!("{what}: not confirmed"))),
-        }
+        confirm(opts, &self.target, self.cmd, what)
     }
 
     /// Sends one typed command; the decoded output is turned into owned
@@ -282,6 +291,10 @@ pub fn run(ctx: &Context, command: &Command, opts: &Options) -> Result<Output, F
         Command::List { health, serial, component_type } => {
             return Ok(list(ctx, *health, *serial, component_type.as_deref()).into());
         }
+        Command::Monitor(_) | Command::Exporter(_) => {
+            let why = "the watching subcommands are run by main".to_string();
+            return Err(failure(EXIT_INTERNAL, "internal", "", name, why, None));
+        }
         Command::Identify(on) | Command::Health(on) | Command::Ports(on) | Command::Vcs(on) | Command::Commands(on) => {
             on
         }
@@ -308,7 +321,7 @@ pub fn run(ctx: &Context, command: &Command, opts: &Options) -> Result<Output, F
     };
     let mut s = Session::open(ctx, on, name, opts)?;
     let value = match command {
-        Command::List { .. } => unreachable!("handled above"),
+        Command::List { .. } | Command::Monitor(_) | Command::Exporter(_) => unreachable!("handled above"),
         Command::Identify(_) => identify(&mut s)?,
         Command::Health(_) => health(&mut s)?,
         Command::Partition { set_volatile, .. } => partition(&mut s, *set_volatile)?,
