@@ -524,21 +524,13 @@ mod tests {
         identify.component_type = 3;
         let identity = Identity { identify, memdev: None, kind: Kind::Type3 };
         Reading {
-            place: Place::endpoint(target),
-            identity: up.then(|| Arc::new(identity)),
             up,
             errors: if up { Vec::new() } else { vec!["no answer within the deadline".into()] },
             elapsed: Duration::from_millis(if up { 2 } else { 0 }),
             cpu: Duration::from_micros(100),
             health: health.map(|b| cxlmi_cmd_memdev_get_health_info_rsp::decode(&b)),
-            health_before: None,
             logs: vec![LogCount { log: 2, records: 3, more: true, overflow: Some(7) }],
-            events: Vec::new(),
-            cleared: 0,
-            poison: None,
-            ports: Vec::new(),
-            ld_allocations: None,
-            heads: None,
+            ..Reading::new(Place::endpoint(target), up.then(|| Arc::new(identity)))
         }
     }
 

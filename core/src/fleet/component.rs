@@ -178,7 +178,9 @@ impl Reading {
         Reading { errors: vec![why], ..Reading::new(place, identity) }
     }
 
-    fn new(place: Place, identity: Option<Arc<Identity>>) -> Reading {
+    /// A reading of `place` in which nothing was read (yet): down, no
+    /// errors, no data. A source's or a consumer's tests build on it.
+    pub fn new(place: Place, identity: Option<Arc<Identity>>) -> Reading {
         Reading {
             place,
             identity,
