@@ -53,6 +53,11 @@ export PYTHONPATH=$PWD/$build/src/python LD_LIBRARY_PATH=$PWD/$build/src
 run python3 examples/python/tunneling.py --emu switch
 
 echo
+echo "=== 4. Watching a fleet: one round over an emulated switch, MLD and three memory devices"
+run "$build"/cli/cxlmi monitor --once --emulate switch,mld,type3x3
+
+echo
 echo "demo: done. Try $build/examples/cxl-mctp emu:type3 (memory device commands, events, a"
 echo "sanitize with progress and abort), $build/cli/cxlmi --help, or any example in"
-echo "examples/python with --emu type3|switch|mld|mhd."
+echo "examples/python with --emu type3|switch|mld|mhd. For a fleet, $build/cli/cxlmi exporter"
+echo "--emulate type3x100 and http://127.0.0.1:9843/metrics; docs/monitoring.md says more."
