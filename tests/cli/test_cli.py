@@ -291,8 +291,11 @@ check(json.loads(p.stdout or "{}").get("error", {}).get("command") == "identify"
 fails(2, "-o", "yaml", "identify", "emu:type3")
 
 # ---- stdout closed or full: no panic; SIGPIPE as a C tool dies of it, or one line and status 4 ----
-p = subprocess.Popen([CXLMI, "commands", "emu:type3"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-p.stdout.close()
+# The pipe's reader is gone before the tool starts: its first write fails, however fast it is.
+reader, writer = os.pipe()
+os.close(reader)
+p = subprocess.Popen([CXLMI, "commands", "emu:type3"], stdout=writer, stderr=subprocess.PIPE)
+os.close(writer)
 err = p.stderr.read().decode()
 p.wait(timeout=60)
 check(p.returncode == -13 and err == "", f"closed stdout: status {p.returncode}, stderr {err!r}")
