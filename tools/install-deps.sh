@@ -16,6 +16,8 @@ needs=(meson:meson ninja:ninja-build pkg-config:pkg-config gcc:gcc)
 needs+=(python3:python3 swig:swig)
 if [ "$what" = test ]; then
     needs+=(valgrind:valgrind git:git clang-format:clang-format man:man-db)
+    # the wheel check (tools/check-wheel.sh) strips and reads ELF files
+    needs+=(strip:binutils readelf:binutils)
     # cxlmi exporter's test scrapes it with a real Prometheus server and checks its metrics and the
     # documented alerting rules with promtool (both in Debian's prometheus package); the service
     # units are checked with systemd-analyze verify
@@ -39,6 +41,11 @@ fi
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import os, sys, sysconfig
 sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
     missing+=(python3-dev)
+fi
+# the tools (ruff, the wheel check) and the packaged tests run in virtualenvs; Debian's python3
+# makes them only with python3-venv
+if [ "$what" = test ] && command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' 2>/dev/null; then
+    missing+=(python3-venv)
 fi
 # the tests validate the cxlmi tool's JSON output against its schema (tests/cli/test_schema.py)
 if [ "$what" = test ] && ! python3 -c 'import jsonschema' 2>/dev/null; then

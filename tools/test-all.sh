@@ -10,7 +10,8 @@
 # programs again under valgrind, failing on memory errors and on definite or indirect leaks, and
 # the Python suite under valgrind (PYTHONMALLOC=malloc), failing on memory errors. Then the fuzz
 # targets run (tools/fuzz.sh --python build, 20 s each), and the build without the emulator. Last, it builds
-# the pip package in a fresh virtualenv and runs the tests the package ships. Before that, the QEMU
+# the Python package's sdist and wheel, checks the wheel's tags and stripping, repairs it with
+# auditwheel, installs it in a fresh virtualenv and runs the tests the package ships. Before that, the QEMU
 # suite (tests/qemu: the library against real Linux kernels and QEMU's CXL device) runs in build/ as
 # a run of its own. The last line is the tally over all runs.
 set -euo pipefail
@@ -19,8 +20,8 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh test
 
 # The formatters, as their own run: rustfmt (with cargo), clang-format (install-deps.sh) and ruff,
-# pinned, in a virtualenv of its own under the cache; only ruff itself goes on PATH (for the meson
-# test `format` too), not the virtualenv's python3.
+# pinned, in a virtualenv of its own under the cache; only ruff (and mypy, below) go on PATH (for the
+# meson tests `format` and `python-pythonic` too), not the virtualenv's python3.
 echo "=== formatting (tools/check-format.sh)"
 if ! cargo fmt --version >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then
     rustup component add rustfmt
@@ -31,8 +32,15 @@ if [ "$("$tools_dir/venv/bin/ruff" --version 2>/dev/null)" != "ruff $ruff_versio
     python3 -m venv "$tools_dir/venv" && "$tools_dir/venv/bin/pip" install --quiet "ruff==$ruff_version" \
         || echo "test-all: could not install ruff $ruff_version"
 fi
+# mypy too, pinned: with it on PATH at setup, the meson test python-pythonic type-checks the Python
+# examples and docs/python.md's against the module's stubs (mypy --strict).
+mypy_version=2.4.1
+if [ "$("$tools_dir/venv/bin/mypy" --version 2>/dev/null | cut -d' ' -f2)" != "$mypy_version" ]; then
+    "$tools_dir/venv/bin/pip" install --quiet "mypy==$mypy_version" || echo "test-all: could not install mypy $mypy_version"
+fi
 mkdir -p "$tools_dir/bin"
 ln -sf "$tools_dir/venv/bin/ruff" "$tools_dir/bin/ruff"
+ln -sf "$tools_dir/venv/bin/mypy" "$tools_dir/bin/mypy"
 export PATH="$tools_dir/bin:$PATH"
 extra_results=()
 failed_runs=()
@@ -124,18 +132,17 @@ echo "=== build: QEMU suite (real kernels)"
 meson test -C build --suite qemu --print-errorlogs --logbase qemu || failed_runs+=("build: QEMU suite")
 logs+=("build/meson-logs/qemu.json")
 
-# The pip package, as a user builds it: a fresh virtualenv, `pip install .`, then the tests the
-# package ships, run from outside the source tree with no LD_LIBRARY_PATH.
-echo "=== pip install . in a fresh virtualenv"
-venv=$(mktemp -d /tmp/cxlmi-venv.XXXXXX)
-if python3 -m venv "$venv" && "$venv/bin/python" -m pip install --quiet . \
-    && (cd "$venv" && env -u LD_LIBRARY_PATH -u PYTHONPATH "$venv/bin/python" -m unittest cxlmi_tests.test_cxlmi); then
+# The pip package, as a release builds it (tools/check-wheel.sh, about 3 minutes): the sdist, the
+# wheel built from it, its tags (a platform wheel, cp3XX-cp3XX) and stripped ELF files checked,
+# `auditwheel repair` to manylinux, then installed into a fresh virtualenv where the tests the
+# package ships run from an empty directory with no LD_LIBRARY_PATH.
+echo "=== the Python package: sdist, wheel, auditwheel, installed and tested (tools/check-wheel.sh)"
+if tools/check-wheel.sh; then
     extra_results+=(OK)
 else
     extra_results+=(FAIL)
-    failed_runs+=("pip install . and the packaged tests")
+    failed_runs+=("the Python package (tools/check-wheel.sh)")
 fi
-rm -rf "$venv"
 
 echo
 for f in "${failed_runs[@]}"; do
