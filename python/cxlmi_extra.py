@@ -5,9 +5,12 @@
 #
 # What lives here: array members as views, flexible arrays as lists sized by their count,
 # commands callable with no arguments (a new payload object), the names the documents use,
-# keyword arguments, the endpoint generators, the array helpers and the exception class.
+# keyword arguments, the endpoint generators, the array helpers and the exception class, and what
+# keeps scripts written for upstream's SWIG module running: attributes that are no field, stored as
+# SWIG's proxies store them, and the names upstream renamed since (docs/python.md).
 
 import struct as _struct
+import warnings as _warnings
 import weakref as _weakref
 
 
@@ -26,6 +29,16 @@ class CXLMIError(RuntimeError):
 
 
 _cxlmi._set_error_class(CXLMIError)
+
+
+class CxlmiWarning(UserWarning):
+    """An attribute set on a cxlmi struct is none of its fields.
+
+    The value is kept on the Python object only (as SWIG's default proxy classes keep it), never
+    written to the struct's memory, so no device sees it. Given once per struct class and name;
+    `warnings.simplefilter("error", cxlmi.CxlmiWarning)` makes every such assignment raise.
+    """
+
 
 # CXL r3.1 Table 8-34, the return codes as the specification names them.
 _RETCODE_NAMES = (
@@ -206,7 +219,7 @@ def _entry_bytes(kind, elem, esize, value):
 def _view_of(owner, off, type_name):
     """The struct `type_name` at `off` in `owner`, as an object that keeps `owner` alive."""
     obj = _cxlmi._member(owner, off, type_name)
-    obj._cxlmi_owner = owner
+    _setattr(obj, "_cxlmi_owner", owner)
     return obj
 
 
@@ -275,7 +288,7 @@ def _flexible_property(tname, mname, off, esize, kind, elem, count_member):
             _assign(self, off, room(self), esize, kind, elem, value, f"{tname}.{mname}", pad=False)
             n = len(value)
         if not count_member:
-            self._cxlmi_data_len = n * esize
+            _setattr(self, "_cxlmi_data_len", n * esize)
 
     return property(
         get,
@@ -351,12 +364,69 @@ for _t, _m, _off, _size, _esize, _kind, _elem, _count, _array in _MEMBERS:
 cxlmi_cmd_memdev_set_passphrase_req.passphrase = cxlmi_cmd_memdev_set_passphrase_req.new_passphrase
 
 
-def _struct_setattr(self, name, value):
-    """Fields are set as in C; a misspelt field is an error, not a new attribute."""
-    if name.startswith("_cxlmi") or name in ("this", "thisown") or hasattr(type(self), name):
-        object.__setattr__(self, name, value)
-    else:
-        raise AttributeError(f"struct {type(self).__name__} has no field '{name}'")
+class _RenamedField(property):
+    """A field under the name upstream's SWIG-era module gave it (_RENAMED_FIELDS): reads and
+    writes the field's current name, with a DeprecationWarning."""
+
+
+def _renamed_field(tname, old, new):
+    message = f"{tname}.{old} is deprecated: upstream libcxlmi renamed the field {new}"
+
+    def get(self):
+        _warnings.warn(message, DeprecationWarning, stacklevel=2)
+        return getattr(self, new)
+
+    def set(self, value):
+        # stacklevel 3: past this setter and the struct's __setattr__, to the assignment.
+        _warnings.warn(message, DeprecationWarning, stacklevel=3)
+        setattr(self, new, value)
+
+    return _RenamedField(get, set, doc=f"{old}: deprecated, the field {new}")
+
+
+for (_t, _old), _new in _RENAMED_FIELDS.items():
+    setattr(globals()[_t], _old, _renamed_field(_t, _old, _new))
+
+
+# Attributes. A field (any name the class has) is set as SWIG sets it, in the struct's memory.
+# Any other name is stored on the Python object, as SWIG's default proxy classes store it
+# (scripts written for upstream's module set such attributes and read them back), with a
+# CxlmiWarning the first time a class is given that name: a misspelt field shows, and a
+# working script keeps working. The known names are a set per class: setting a field costs a
+# Python call and a set lookup more than SWIG's own proxies (docs/python.md has the figures).
+_setattr = object.__setattr__
+_STRUCT_CLASSES = set()
+_WARNED = set()  # (class, name) already warned about
+
+
+def _set_unknown(self, name, value):
+    cls = type(self)
+    # Not warned about: a user's subclass storing its own attributes, the module's bookkeeping
+    # (_cxlmi_*), and names the class gained after it was set up (methods, properties).
+    if (
+        cls in _STRUCT_CLASSES
+        and (cls, name) not in _WARNED
+        and not name.startswith("_cxlmi")
+        and not hasattr(cls, name)
+    ):
+        _warnings.warn(
+            f"{cls.__name__} has no field '{name}': the value is stored on the Python object only, not in the struct",
+            CxlmiWarning,
+            stacklevel=3,
+        )
+        # After the warning: under an "error" filter every such assignment raises.
+        _WARNED.add((cls, name))
+    _setattr(self, name, value)
+
+
+def _struct_setattr(known):
+    def __setattr__(self, name, value):
+        if name in known:
+            _setattr(self, name, value)
+        else:
+            _set_unknown(self, name, value)
+
+    return __setattr__
 
 
 def _struct_repr(self):
@@ -364,6 +434,8 @@ def _struct_repr(self):
     for name in dir(type(self)):
         attr = getattr(type(self), name, None)
         if name.startswith("_") or name == "thisown" or not isinstance(attr, property):
+            continue
+        if isinstance(attr, _RenamedField):
             continue
         try:
             value = getattr(self, name)
@@ -384,7 +456,10 @@ for _t, _size, _room in _TYPES:
     _cls = globals().get(_t)
     if _cls is not None:
         _cls.__repr__ = _struct_repr
-        _cls.__setattr__ = _struct_setattr
+        _cls.__setattr__ = _struct_setattr(
+            frozenset(dir(_cls)) | {"this", "thisown", "_cxlmi_owner", "_cxlmi_data_len"}
+        )
+        _STRUCT_CLASSES.add(_cls)
         _cls.__eq__ = _struct_eq
         _cls.__hash__ = None
 
@@ -552,6 +627,17 @@ def cxlmi_cmd_get_log_cel(ep=_NOARG, ti=None, req=None, ret=None):
 # The names and shapes the documents use where the C API has others.
 cxlmi_cmd_request_bg_operation_abort = cxlmi_cmd_request_bg_op_abort
 cxlmi_cmd_fmapi_get_host_dc_region_config = cxlmi_cmd_fmapi_get_dc_reg_config
+
+
+def __getattr__(name):
+    """The names upstream renamed since its SWIG-era module (_RENAMED: structs, functions,
+    constants) are the objects of their new names, reached with a DeprecationWarning, as the C
+    header keeps its old command names."""
+    new = _RENAMED.get(name)
+    if new is None:
+        raise AttributeError(f"module 'cxlmi' has no attribute '{name}'")
+    _warnings.warn(f"cxlmi.{name} is deprecated: upstream libcxlmi renamed it {new}", DeprecationWarning, stacklevel=2)
+    return globals()[new]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import threading
 import time
 import types
 import unittest
+import warnings
 
 import cxlmi
 
@@ -557,13 +558,18 @@ DOC_SNIPPETS_EARLIER = [
 
 class TestDocumentedNames(unittest.TestCase):
     def test_every_documented_name_exists(self):
-        missing = [n for n in DOCUMENTED_NAMES if not hasattr(cxlmi, n)]
+        # (The document lists the scan media commands under upstream's older names: present,
+        # with a DeprecationWarning, TestUpstreamSwigScripts.)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            missing = [n for n in DOCUMENTED_NAMES if not hasattr(cxlmi, n)]
         self.assertEqual(missing, [])
 
     def test_documented_commands_are_callable(self):
         self.assertGreater(len(DOCUMENTED_COMMANDS), 90)
         for name in DOCUMENTED_COMMANDS:
-            with self.subTest(name=name):
+            with self.subTest(name=name), warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
                 self.assertTrue(callable(getattr(cxlmi, name)))
 
     def test_commands_without_arguments_make_payload_objects(self):
@@ -1560,6 +1566,187 @@ class TestStructures(MockTestCase):
         self.assertEqual(bytes(fw.fw_rev1).rstrip(b"\0"), b"FW-1.0")
         self.assertEqual(bytes(fw.fw_rev2).rstrip(b"\0"), b"FW-2.0")
         self.assertEqual(bytes(fw.fw_rev3), bytes(16))
+
+
+# The names upstream libcxlmi renamed after its SWIG-era module (commit b7e92bf): old -> new.
+RENAMED_NAMES = {
+    "cxlmi_cmd_get_scan_media_capabilities_req": "cxlmi_cmd_memdev_get_scan_media_capabilities_req",
+    "cxlmi_cmd_get_scan_media_capabilities_rsp": "cxlmi_cmd_memdev_get_scan_media_capabilities_rsp",
+    "cxlmi_cmd_scan_media_req": "cxlmi_cmd_memdev_scan_media_req",
+    "cxlmi_cmd_get_scan_media_results_rsp": "cxlmi_cmd_memdev_get_scan_media_results_rsp",
+    "cxlmi_cmd_get_scan_media_capabilities": "cxlmi_cmd_memdev_get_scan_media_capabilities",
+    "cxlmi_cmd_scan_media": "cxlmi_cmd_memdev_scan_media",
+    "cxlmi_cmd_get_scan_media_results": "cxlmi_cmd_memdev_get_scan_media_results",
+}
+SCAN_MEDIA_CAPABILITIES = 0x03
+SCAN_MEDIA = 0x04
+GET_SCAN_MEDIA_RESULTS = 0x05
+
+
+class TestUpstreamSwigScripts(MockTestCase):
+    """Scripts written for upstream's SWIG module: attributes that are no field, renamed names."""
+
+    def old(self, name):
+        """cxlmi.<name>, checking it warns as deprecated from this file and names the new name."""
+        with self.assertWarns(DeprecationWarning) as cm:
+            obj = getattr(cxlmi, name)
+        self.assertEqual(os.path.basename(cm.filename), os.path.basename(__file__))
+        self.assertIn(RENAMED_NAMES[name], str(cm.warning))
+        return obj
+
+    def test_unknown_attribute_is_stored_and_reads_back(self):
+        fw = cxlmi.cxlmi_cmd_get_fw_info_rsp()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", cxlmi.CxlmiWarning)
+            fw.swig_num_slots = 4
+            fw.swig_num_slots += 1
+        self.assertEqual(fw.swig_num_slots, 5)
+        # Only on the Python object: the struct's bytes are untouched.
+        self.assertEqual(fw, cxlmi.cxlmi_cmd_get_fw_info_rsp())
+        self.assertNotIn("swig_num_slots", repr(fw))
+        self.assertFalse(hasattr(cxlmi.cxlmi_cmd_get_fw_info_rsp(), "swig_num_slots"))
+
+    def test_unknown_attribute_warned_once_per_class_and_name(self):
+        self.assertTrue(issubclass(cxlmi.CxlmiWarning, UserWarning))
+        a, b = cxlmi.cxlmi_cmd_identify_rsp(), cxlmi.cxlmi_cmd_identify_rsp()
+        poison = cxlmi.cxlmi_cmd_memdev_get_poison_list_rsp()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            a.swig_subsystem_vendor_id = 0x1234
+            a.swig_subsystem_vendor_id = 0x1235
+            b.swig_subsystem_vendor_id = 1  # the same class and name: not again
+            poison.swig_subsystem_vendor_id = 2  # another class
+            a.swig_flags = 3  # another name
+            a.vendor_id = 0x8086  # a field
+            poison.poison_list_flags = 1
+        self.assertEqual(
+            [(w.category, str(w.message).split(":")[0]) for w in caught],
+            [
+                (cxlmi.CxlmiWarning, "cxlmi_cmd_identify_rsp has no field 'swig_subsystem_vendor_id'"),
+                (cxlmi.CxlmiWarning, "cxlmi_cmd_memdev_get_poison_list_rsp has no field 'swig_subsystem_vendor_id'"),
+                (cxlmi.CxlmiWarning, "cxlmi_cmd_identify_rsp has no field 'swig_flags'"),
+            ],
+        )
+        # Pointing at the assignment, not into the module.
+        self.assertEqual({os.path.basename(w.filename) for w in caught}, {os.path.basename(__file__)})
+        self.assertEqual((a.swig_subsystem_vendor_id, b.swig_subsystem_vendor_id), (0x1235, 1))
+        self.assertEqual((poison.swig_subsystem_vendor_id, a.swig_flags, a.vendor_id), (2, 3, 0x8086))
+
+    def test_error_filter_makes_unknown_attributes_raise(self):
+        ident = cxlmi.cxlmi_cmd_identify_rsp()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", cxlmi.CxlmiWarning)
+            for _ in range(2):
+                with self.assertRaises(cxlmi.CxlmiWarning):
+                    ident.swig_strict_typo = 1
+            ident.vendor_id = 7
+        self.assertFalse(hasattr(ident, "swig_strict_typo"))
+        self.assertEqual(ident.vendor_id, 7)
+
+    def test_fields_views_and_subclasses_do_not_warn(self):
+        class Mine(cxlmi.cxlmi_cmd_get_event_records_rsp):
+            pass
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            rsp = cxlmi.cxlmi_cmd_memdev_get_dc_config_rsp()
+            rsp.regions_returned = 1
+            rsp.region_configs[0].base = 0x1000  # a view of a nested struct
+            rsp.rsvd1 = b"\x01"
+            mine = Mine()
+            mine.record_count = 2
+            mine.label = "a user's subclass keeps its own attributes"
+        self.assertEqual((rsp.region_configs[0].base, mine.record_count), (0x1000, 2))
+
+    def test_renamed_names_are_the_same_objects(self):
+        for old, new in RENAMED_NAMES.items():
+            with self.subTest(old=old):
+                self.assertIs(self.old(old), getattr(cxlmi, new))
+        with self.assertWarns(DeprecationWarning):
+            from cxlmi import cxlmi_cmd_scan_media  # noqa: F401  (an import finds it too)
+        self.assertIs(cxlmi_cmd_scan_media, cxlmi.cxlmi_cmd_memdev_scan_media)
+        self.assertFalse(hasattr(cxlmi, "cxlmi_cmd_no_such_command"))
+        # The current names do not warn.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for new in RENAMED_NAMES.values():
+                getattr(cxlmi, new)
+
+    def test_renamed_commands_send_the_same_bytes(self):
+        req = self.old("cxlmi_cmd_scan_media_req")()
+        self.assertIsInstance(req, cxlmi.cxlmi_cmd_memdev_scan_media_req)
+        req.scan_media_physaddr = 0x40000
+        req.scan_media_physaddr_length = 0x10
+        req.scan_media_flags = 1
+        self.queue(MEDIA_POISON, SCAN_MEDIA, rc=cxlmi.CXLMI_RET_BACKGROUND)
+        self.assertEqual(self.old("cxlmi_cmd_scan_media")(self.ep, None, req), cxlmi.CXLMI_RET_BACKGROUND)
+        self.assertEqual(self.last(), (0x4304, struct.pack("<QQB", 0x40000, 0x10, 1)))
+
+        self.queue(MEDIA_POISON, SCAN_MEDIA_CAPABILITIES, struct.pack("<I", 1500))
+        creq = self.old("cxlmi_cmd_get_scan_media_capabilities_req")()
+        creq.get_scan_media_capabilities_start_physaddr = 0x1000
+        crsp = self.old("cxlmi_cmd_get_scan_media_capabilities")()
+        self.assertIsInstance(crsp, cxlmi.cxlmi_cmd_memdev_get_scan_media_capabilities_rsp)
+        self.assertEqual(self.old("cxlmi_cmd_get_scan_media_capabilities")(self.ep, None, creq, crsp), 0)
+        self.assertEqual(crsp.estimated_scan_media_time, 1500)
+        self.assertEqual(self.last(), (0x4303, struct.pack("<QQ", 0x1000, 0)))
+
+        records = struct.pack("<QI4x", 0x1000, 0x40) + struct.pack("<QI4x", 0x2000, 0x80)
+        self.queue(MEDIA_POISON, GET_SCAN_MEDIA_RESULTS, struct.pack("<QQBBH12x", 0x3000, 0x20, 0, 0, 2) + records)
+        rsp = self.old("cxlmi_cmd_get_scan_media_results_rsp")()
+        self.assertEqual(self.old("cxlmi_cmd_get_scan_media_results")(self.ep, None, rsp), 0)
+        self.assertEqual(rsp.scan_media_restart_physaddr, 0x3000)
+        self.assertEqual(
+            [(r.media_error_address, r.media_error_length) for r in rsp.record], [(0x1000, 0x40), (0x2000, 0x80)]
+        )
+
+    def test_renamed_field_reads_and_writes_the_same_bytes(self):
+        old, new = cxlmi.cxlmi_cmd_fmapi_identify_sw_device_rsp(), cxlmi.cxlmi_cmd_fmapi_identify_sw_device_rsp()
+        with self.assertWarns(DeprecationWarning) as cm:
+            old.ingres_port_id = 9
+        self.assertEqual(os.path.basename(cm.filename), os.path.basename(__file__))
+        self.assertIn("ingress_port_id", str(cm.warning))
+        new.ingress_port_id = 9
+        self.assertEqual(old, new)
+        self.assertEqual(old.ingress_port_id, 9)
+        self.assertNotIn("ingres_port_id", repr(old))
+        # A device's answer reads under both names.
+        self.queue(PHYSICAL_SWITCH, IDENTIFY_SW_DEVICE, bytes([5, 0, 4, 1]) + bytes(68))
+        rsp = cxlmi.cxlmi_cmd_fmapi_identify_sw_device()
+        self.assertEqual(cxlmi.cxlmi_cmd_fmapi_identify_sw_device(self.ep, None, rsp), 0)
+        with self.assertWarns(DeprecationWarning) as cm:
+            self.assertEqual(rsp.ingres_port_id, 5)
+        self.assertEqual(os.path.basename(cm.filename), os.path.basename(__file__))
+        self.assertEqual((rsp.ingress_port_id, rsp.num_physical_ports), (5, 4))
+
+    def test_docs_python_md_example(self):
+        # The example of docs/python.md's section on upstream's SWIG module, run as written.
+        doc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "python.md")
+        if not os.path.exists(doc):
+            self.skipTest("docs/python.md is not beside the tests (an installed module)")
+        with open(doc, encoding="utf-8") as f:
+            section = f.read().split("## Scripts written for upstream's SWIG module", 1)[1].split("\n## ", 1)[0]
+        blocks = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
+        self.assertEqual(len(blocks), 1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            exec(compile(blocks[0], "docs/python.md", "exec"), {})
+        self.assertEqual(
+            [w.category for w in caught], [cxlmi.CxlmiWarning, DeprecationWarning, DeprecationWarning], caught
+        )
+
+    def test_stubs_mark_the_old_names_deprecated(self):
+        pyi = os.path.join(os.path.dirname(cxlmi.__file__), "cxlmi.pyi")
+        if not os.path.exists(pyi):
+            self.skipTest("no cxlmi.pyi beside the module")
+        with open(pyi, encoding="utf-8") as f:
+            text = f.read()
+        ast.parse(text)
+        for old, new in RENAMED_NAMES.items():
+            with self.subTest(old=old):
+                self.assertRegex(text, rf"(?m)^{old} = {new}  # deprecated")
+        self.assertRegex(text, r"(?m)^    ingres_port_id: int  # deprecated")
+        self.assertRegex(text, r"(?m)^class CxlmiWarning\(UserWarning\)")
 
 
 class TestTunnels(MockTestCase):
