@@ -49,14 +49,18 @@ impl Write for CFile {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn cxlmi_new_ctx(fp: *mut libc::FILE, log_level: c_int) -> *mut cxlmi_ctx {
     guard(core::ptr::null_mut(), || {
-        let log = if fp.is_null() { Logger::stderr(log_level) } else { Logger::new(log_level, Box::new(CFile(fp))) };
-        #[allow(unused_mut)]
-        let mut core = Context::new(log);
-        // emu: targets of cxlmi_open_target; without the emulator they fail with EOPNOTSUPP.
-        #[cfg(feature = "emulator")]
-        core.set_emulator(cxlmi_emulator::open);
-        Box::into_raw(Box::new(cxlmi_ctx { core, endpoints: crate::Lock::new(Vec::new()) }))
+        new_ctx(if fp.is_null() { Logger::stderr(log_level) } else { Logger::new(log_level, Box::new(CFile(fp))) })
     })
+}
+
+/// A new context logging through `log`, as cxlmi_new_ctx() makes them.
+pub(crate) fn new_ctx(log: Logger) -> *mut cxlmi_ctx {
+    #[allow(unused_mut)]
+    let mut core = Context::new(log);
+    // emu: targets of cxlmi_open_target; without the emulator they fail with EOPNOTSUPP.
+    #[cfg(feature = "emulator")]
+    core.set_emulator(cxlmi_emulator::open);
+    Box::into_raw(Box::new(cxlmi_ctx { core, endpoints: crate::Lock::new(Vec::new()) }))
 }
 
 /// Frees a context and closes every endpoint still open under it.

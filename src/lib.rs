@@ -12,6 +12,9 @@ mod emulator;
 mod mock;
 mod target;
 mod lock;
+// The Python module's private entry points, in no installed header (cbindgen skips the module).
+/// cbindgen:ignore
+mod python_bridge;
 #[cfg(test)]
 mod bounds_tests;
 

@@ -10,7 +10,9 @@
  *    writes struct memory only within what each object owns (cxlmi_py_read/write/member);
  *  - it wraps the few functions whose C shape has no Python equivalent (raw buffers, out-params).
  * Everything else (array views, flexible members as lists, the documented aliases, keyword
- * arguments, generators) is plain Python in python/cxlmi_extra.py, appended to cxlmi.py.
+ * arguments, generators) is plain Python in python/cxlmi_extra.py, appended to cxlmi.py; the
+ * Pythonic extras (to_dict, `with`, the log in `logging`, __version__) are python/cxlmi_pythonic.py,
+ * appended after it, over the library's private _cxlmi_py_* entry points (src/python_bridge.rs).
  */
 
 %module(docstring="libcxlmi, the CXL Management Interface library, for Python") cxlmi
@@ -18,6 +20,7 @@
 %{
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -162,6 +165,125 @@ static void cxlmi_py_oserror(const char *fn, int err)
     }
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * The library's private entry points for this module (src/python_bridge.rs): exported with the
+ * `_cxlmi_py_` prefix, declared in no installed header.
+ */
+extern const char *_cxlmi_py_version(void);
+extern struct cxlmi_ctx *_cxlmi_py_new_ctx(int log_level, void (*cb)(int level, const char *msg, void *user),
+                                           void *user);
+extern ssize_t _cxlmi_py_decoded_json(const char *struct_name, const void *bytes, size_t len, char *out,
+                                      size_t out_size);
+
+/* The log of a context made with None: each message the library lets through goes to Python's
+ * `logging` (the handler cxlmi_pythonic.py sets, cxlmi_py_log_handler). The library logs from
+ * whichever thread runs it, with or without the GIL, and while it holds its own locks (an
+ * endpoint's, the context's list); Python code run there could wait for one of those (a logging
+ * handler that lets the GIL go while another thread, holding the GIL, waits for the same
+ * endpoint). So the callback only queues the message, under a lock of its own, and the messages
+ * are handed to Python where the module holds the GIL and no lock of the library's: after each
+ * call into the library (cxlmi_py_log_flush, from cxlmi_py_check and the %exception below), and
+ * from Python's pending calls for messages logged by threads that are not returning to Python. */
+struct cxlmi_py_log_msg {
+    int level;
+    char *text;
+};
+
+#define CXLMI_PY_LOG_MAX 4096 /* messages kept until Python takes them; later ones are counted */
+
+static pthread_mutex_t cxlmi_py_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cxlmi_py_log_msg cxlmi_py_log_queue[CXLMI_PY_LOG_MAX];
+static size_t cxlmi_py_log_len;         /* written under the lock; read without it as a hint */
+static unsigned long cxlmi_py_log_dropped; /* the same */
+static int cxlmi_py_log_scheduled;      /* a pending call is on its way */
+static PyObject *cxlmi_py_log_handler;  /* handler(level, text), set by _set_log_handler */
+
+static int cxlmi_py_log_pending(void *arg);
+
+static void cxlmi_py_log_callback(int level, const char *msg, void *user)
+{
+    (void)user;
+    char *text = strdup(msg);
+    int schedule = 0;
+    pthread_mutex_lock(&cxlmi_py_log_lock);
+    if (text && cxlmi_py_log_len < CXLMI_PY_LOG_MAX) {
+        cxlmi_py_log_queue[cxlmi_py_log_len].level = level;
+        cxlmi_py_log_queue[cxlmi_py_log_len].text = text;
+        __atomic_store_n(&cxlmi_py_log_len, cxlmi_py_log_len + 1, __ATOMIC_RELEASE);
+        text = NULL;
+    } else {
+        __atomic_store_n(&cxlmi_py_log_dropped, cxlmi_py_log_dropped + 1, __ATOMIC_RELEASE);
+    }
+    if (!cxlmi_py_log_scheduled) {
+        cxlmi_py_log_scheduled = schedule = 1;
+    }
+    pthread_mutex_unlock(&cxlmi_py_log_lock);
+    free(text);
+    /* Py_AddPendingCall needs neither the GIL nor a thread state; the interpreter must live. */
+    if (schedule && (!Py_IsInitialized() || Py_AddPendingCall(cxlmi_py_log_pending, NULL) < 0)) {
+        pthread_mutex_lock(&cxlmi_py_log_lock);
+        cxlmi_py_log_scheduled = 0;
+        pthread_mutex_unlock(&cxlmi_py_log_lock);
+    }
+}
+
+/* Hands the queued messages to the handler, in order. Needs the GIL; keeps errno and any Python
+ * exception already set (the caller raises it next). */
+static void cxlmi_py_log_flush(void)
+{
+    if (!__atomic_load_n(&cxlmi_py_log_len, __ATOMIC_ACQUIRE) && !__atomic_load_n(&cxlmi_py_log_dropped, __ATOMIC_ACQUIRE))
+        return;
+    int saved_errno = errno;
+    struct cxlmi_py_log_msg taken[64];
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    for (;;) {
+        size_t n;
+        unsigned long dropped;
+        pthread_mutex_lock(&cxlmi_py_log_lock);
+        n = cxlmi_py_log_len < 64 ? cxlmi_py_log_len : 64;
+        memcpy(taken, cxlmi_py_log_queue, n * sizeof(taken[0]));
+        memmove(cxlmi_py_log_queue, cxlmi_py_log_queue + n, (cxlmi_py_log_len - n) * sizeof(taken[0]));
+        __atomic_store_n(&cxlmi_py_log_len, cxlmi_py_log_len - n, __ATOMIC_RELEASE);
+        dropped = n < 64 ? cxlmi_py_log_dropped : 0;
+        if (dropped)
+            __atomic_store_n(&cxlmi_py_log_dropped, 0, __ATOMIC_RELEASE);
+        pthread_mutex_unlock(&cxlmi_py_log_lock);
+        for (size_t i = 0; i < n; i++) {
+            if (cxlmi_py_log_handler) {
+                PyObject *r = PyObject_CallFunction(cxlmi_py_log_handler, "is", taken[i].level, taken[i].text);
+                if (!r)
+                    PyErr_WriteUnraisable(cxlmi_py_log_handler);
+                Py_XDECREF(r);
+            }
+            free(taken[i].text);
+        }
+        if (dropped && cxlmi_py_log_handler) {
+            char text[96];
+            snprintf(text, sizeof(text), "%lu log messages dropped: Python did not take them in time", dropped);
+            PyObject *r = PyObject_CallFunction(cxlmi_py_log_handler, "is", 4, text);
+            if (!r)
+                PyErr_WriteUnraisable(cxlmi_py_log_handler);
+            Py_XDECREF(r);
+        }
+        if (n < 64)
+            break;
+    }
+    PyErr_Restore(type, value, tb);
+    errno = saved_errno;
+}
+
+/* Run by the interpreter in its main thread (with the GIL), as a pending call. */
+static int cxlmi_py_log_pending(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&cxlmi_py_log_lock);
+    cxlmi_py_log_scheduled = 0;
+    pthread_mutex_unlock(&cxlmi_py_log_lock);
+    cxlmi_py_log_flush();
+    return 0;
+}
+
 static PyObject *cxlmi_py_error_class;   /* cxlmi.CXLMIError, set when the module loads */
 
 /* 0: fine (Success or Background Command Started). Otherwise sets OSError (rc < 0) or CXLMIError
@@ -170,6 +292,7 @@ static int cxlmi_py_check(const char *fn, int rc, int err)
 {
     /* Background Command Started is no failure: the command was accepted and runs on
      * (Sanitize, Scan Media, Transfer FW, ...); the caller gets 1 and polls cxlmi_cmd_bg_op_status. */
+    cxlmi_py_log_flush();
     if (rc == 0 || rc == CXLMI_RET_BACKGROUND)
         return 0;
     if (rc == INT_MIN && PyErr_Occurred())
@@ -345,7 +468,8 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_in
     $1 = ($ltype)argp;
 }
 
-/* A log stream: None (standard error) or a Python file object. The library gets its own FILE on a
+/* A log stream: None (no stream: cxlmi_new_ctx logs to Python's `logging`, see cxlmi_py_log_callback)
+ * or a Python file object (sys.stderr for standard error). The library gets its own FILE on a
  * duplicate of the file's descriptor, closed when the context is freed. */
 %typemap(in) FILE *fp {
     if ($input == Py_None) {
@@ -445,6 +569,37 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_in
 /* Upstream's header lacks it; the module keeps what upstream's module had. */
 %ignore cxlmi_cci_msg;
 
+/* The functions besides the commands that may log: what they logged goes to Python's logging
+ * as they return (the commands' status typemap, cxlmi_py_check, does the same). */
+%define CXLMI_PY_LOGS(name)
+%exception name {
+    $action
+    cxlmi_py_log_flush();
+}
+%enddef
+CXLMI_PY_LOGS(cxlmi_py_new_ctx)
+CXLMI_PY_LOGS(cxlmi_py_free_ctx)
+CXLMI_PY_LOGS(cxlmi_set_probe_enabled)
+CXLMI_PY_LOGS(cxlmi_open)
+CXLMI_PY_LOGS(cxlmi_py_open_mctp)
+CXLMI_PY_LOGS(cxlmi_open_mock)
+CXLMI_PY_LOGS(cxlmi_open_emulator)
+CXLMI_PY_LOGS(cxlmi_open_target)
+CXLMI_PY_LOGS(cxlmi_scan)
+CXLMI_PY_LOGS(cxlmi_scan_mctp)
+CXLMI_PY_LOGS(cxlmi_py_close)
+CXLMI_PY_LOGS(cxlmi_first_endpoint)
+CXLMI_PY_LOGS(cxlmi_next_endpoint)
+CXLMI_PY_LOGS(cxlmi_endpoint_get_timeout)
+CXLMI_PY_LOGS(cxlmi_endpoint_set_timeout)
+CXLMI_PY_LOGS(cxlmi_endpoint_has_fmapi)
+CXLMI_PY_LOGS(cxlmi_endpoint_enable_fmapi)
+CXLMI_PY_LOGS(cxlmi_endpoint_disable_fmapi)
+CXLMI_PY_LOGS(cxlmi_py_mock_set_response)
+CXLMI_PY_LOGS(cxlmi_mock_clear_responses)
+CXLMI_PY_LOGS(cxlmi_py_mock_get_stats)
+CXLMI_PY_LOGS(cxlmi_py_mock_get_last_command)
+
 %include "cxlmi_layout.i"
 
 %include "cxlmi/api-types.h"
@@ -510,7 +665,8 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel_arg(PyObject *obj, swig_type_in
 %inline %{
 PyObject *cxlmi_py_new_ctx(FILE *fp, int log_level)
 {
-    struct cxlmi_ctx *ctx = cxlmi_new_ctx(fp, log_level);
+    /* None: the messages go to the logger `cxlmi` of Python's logging. */
+    struct cxlmi_ctx *ctx = fp ? cxlmi_new_ctx(fp, log_level) : _cxlmi_py_new_ctx(log_level, cxlmi_py_log_callback, NULL);
     if (!ctx) {
         int err = errno;
         if (fp)
@@ -815,6 +971,17 @@ CXLMI_PY_DATA_COMMAND(cxlmi_py_security_send, cxlmi_cmd_memdev_security_send, cx
 /* ---------------------------------------------------------------------------------------------
  * Tunnel infos, allocated here and owned by Python (freed with the object).
  */
+/* A tunnel info that could not be made raises: ValueError or TypeError for an argument
+ * cxlmi_py_tunnel_id refused (already set), OSError otherwise. */
+%typemap(out) struct cxlmi_tunnel_info * {
+    if (!$1) {
+        if (!PyErr_Occurred())
+            cxlmi_py_oserror("$symname", errno);
+        SWIG_fail;
+    }
+    $result = SWIG_NewPointerObj(SWIG_as_voidptr($1), $descriptor, SWIG_POINTER_OWN);
+}
+
 %inline %{
 static struct cxlmi_tunnel_info *cxlmi_py_tunnel(int port, int ld, int level, bool mhd)
 {
@@ -830,12 +997,45 @@ static struct cxlmi_tunnel_info *cxlmi_py_tunnel(int port, int ld, int level, bo
     return ti;
 }
 
-/** Tunnel to logical device `ld` of the MLD the endpoint is. */
-struct cxlmi_tunnel_info *cxlmi_tunnel_mld(int ld) { return cxlmi_py_tunnel(-1, ld, 1, false); }
-/** Tunnel to the device on downstream port `port` of the switch the endpoint is. */
-struct cxlmi_tunnel_info *cxlmi_tunnel_switch(int port) { return cxlmi_py_tunnel(port, -1, 1, false); }
-/** Tunnel to logical device `ld` of the MLD behind switch port `port` (two levels). */
-struct cxlmi_tunnel_info *cxlmi_tunnel_switch_mld(int port, int ld) { return cxlmi_py_tunnel(port, ld, 2, false); }
+/* A port or LD ID as the Tunnel Management Command carries it (CXL r3.1 section 7.6.7.3.1: one
+ * byte, 0 to 255), or -1 with TypeError (not an integer) or ValueError (out of range) set, so a
+ * bad one is refused when the tunnel info is made rather than by the command that uses it. */
+static int cxlmi_py_tunnel_id(PyObject *v, const char *fn, const char *what)
+{
+    PyObject *i = PyNumber_Index(v);
+    if (!i) {
+        PyErr_Format(PyExc_TypeError, "%s: %s must be an int, not %s", fn, what, Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    int overflow = 0;
+    long long id = PyLong_AsLongLongAndOverflow(i, &overflow);
+    Py_DECREF(i);
+    if (overflow || id < 0 || id > 0xff) {
+        PyErr_Format(PyExc_ValueError, "%s: %s %R is out of range: a port or LD ID is 0 to 255", fn, what, v);
+        return -1;
+    }
+    return (int)id;
+}
+
+/** Tunnel to logical device `ld` (0 to 255) of the MLD the endpoint is. */
+struct cxlmi_tunnel_info *cxlmi_tunnel_mld(PyObject *ld)
+{
+    int l = cxlmi_py_tunnel_id(ld, "cxlmi_tunnel_mld", "ld");
+    return l < 0 ? NULL : cxlmi_py_tunnel(-1, l, 1, false);
+}
+/** Tunnel to the device on downstream port `port` (0 to 255) of the switch the endpoint is. */
+struct cxlmi_tunnel_info *cxlmi_tunnel_switch(PyObject *port)
+{
+    int p = cxlmi_py_tunnel_id(port, "cxlmi_tunnel_switch", "port");
+    return p < 0 ? NULL : cxlmi_py_tunnel(p, -1, 1, false);
+}
+/** Tunnel to logical device `ld` of the MLD behind switch port `port` (two levels; each 0 to 255). */
+struct cxlmi_tunnel_info *cxlmi_tunnel_switch_mld(PyObject *port, PyObject *ld)
+{
+    int p = cxlmi_py_tunnel_id(port, "cxlmi_tunnel_switch_mld", "port");
+    int l = p < 0 ? -1 : cxlmi_py_tunnel_id(ld, "cxlmi_tunnel_switch_mld", "ld");
+    return l < 0 ? NULL : cxlmi_py_tunnel(p, l, 2, false);
+}
 /** Tunnel to the LD Pool CCI of the multi-headed device the endpoint is. */
 struct cxlmi_tunnel_info *cxlmi_tunnel_mhd(void) { return cxlmi_py_tunnel(-1, -1, 1, true); }
 
@@ -854,13 +1054,6 @@ void cxlmi_tunnel_free(PyObject *ti)
 }
 %}
 
-%typemap(out) struct cxlmi_tunnel_info * {
-    if (!$1) {
-        cxlmi_py_oserror("$symname", errno);
-        SWIG_fail;
-    }
-    $result = SWIG_NewPointerObj(SWIG_as_voidptr($1), $descriptor, SWIG_POINTER_OWN);
-}
 
 /* ---------------------------------------------------------------------------------------------
  * The mock endpoint (cxlmi/test.h), with Python shapes for its buffers and out-parameters.
@@ -905,6 +1098,64 @@ PyObject *cxlmi_py_mock_get_last_command(struct cxlmi_endpoint *ep)
 }
 %}
 
+/* ---------------------------------------------------------------------------------------------
+ * For the Pythonic extras (python/cxlmi_pythonic.py): the library's version, where the log of a
+ * context made with None goes, and payload structs as the decode layer names them.
+ */
+%rename(_version) cxlmi_py_version;
+%rename(_set_log_handler) cxlmi_py_set_log_handler;
+%rename(_decoded_json) cxlmi_py_decoded_json;
+
+%inline %{
+PyObject *cxlmi_py_version(void)
+{
+    return PyUnicode_FromString(_cxlmi_py_version());
+}
+
+/* handler(level, text) gets each message of the contexts made with None (None: they are dropped). */
+void cxlmi_py_set_log_handler(PyObject *handler)
+{
+    PyObject *old = cxlmi_py_log_handler;
+    cxlmi_py_log_handler = handler == Py_None ? NULL : handler;
+    Py_XINCREF(cxlmi_py_log_handler);
+    Py_XDECREF(old);
+}
+
+/* The decoded form of a payload struct object as JSON text (the document `cxlmi ... --json`
+ * prints), read within what the object owns; None when the decode layer does not decode its
+ * struct. */
+PyObject *cxlmi_py_decoded_json(PyObject *obj)
+{
+    void *p;
+    int own;
+    const struct cxlmi_py_type *t = cxlmi_py_type_of(obj, &p, &own);
+    if (!t)
+        return NULL;
+    size_t cap = t->size + (own ? t->room : 0);
+    char small[4096];
+    ssize_t n = _cxlmi_py_decoded_json(t->name, p, cap, small, sizeof(small));
+    if (n >= 0)
+        return PyUnicode_FromStringAndSize(small, n);
+    if (errno == ENOENT)
+        Py_RETURN_NONE;
+    if (errno == ERANGE)
+        n = _cxlmi_py_decoded_json(t->name, p, cap, NULL, 0);
+    if (n < 0) {
+        cxlmi_py_oserror("to_dict", errno);
+        return NULL;
+    }
+    char *big = PyMem_Malloc((size_t)n + 1);
+    if (!big)
+        return PyErr_NoMemory();
+    ssize_t got = _cxlmi_py_decoded_json(t->name, p, cap, big, (size_t)n + 1);
+    PyObject *text = got >= 0 ? PyUnicode_FromStringAndSize(big, got) : NULL;
+    if (got < 0)
+        cxlmi_py_oserror("to_dict", errno);
+    PyMem_Free(big);
+    return text;
+}
+%}
+
 %init %{
     if (cxlmi_py_make_handle_type(m, CXLMI_PY_CTX, "cxlmi.cxlmi_ctx",
                                   "A library context: cxlmi_new_ctx() makes one, cxlmi_free_ctx() frees it.") < 0 ||
@@ -915,3 +1166,4 @@ PyObject *cxlmi_py_mock_get_last_command(struct cxlmi_endpoint *ep)
 %}
 
 %pythoncode "cxlmi_extra.py"
+%pythoncode "cxlmi_pythonic.py"

@@ -17,9 +17,9 @@ import subprocess
 import sys
 
 
-def main():
+def main() -> int:
     if len(sys.argv) < 2:
-        print(__doc__.strip(), file=sys.stderr)
+        print((__doc__ or "").strip(), file=sys.stderr)
         return 2
     command = sys.argv[1:]
     if command[0].endswith(".py"):

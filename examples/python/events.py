@@ -16,10 +16,12 @@ Usage examples:
   events.py --emu type3 --clear      # no hardware: the emulated memory device
 """
 
+import argparse
 import datetime
 import struct
 import sys
 import uuid
+from typing import List
 
 import cxlmi
 import example_common as common
@@ -50,7 +52,7 @@ EVENT_TYPES = {
 MAX_ROUNDS = 64
 
 
-def canned_record(event_type, handle, severity, timestamp_ns):
+def canned_record(event_type: str, handle: int, severity: int, timestamp_ns: int) -> bytes:
     """One 128-byte event record, struct cxlmi_event_record: UUID (16 bytes), length (u8),
     flags (3 bytes), handle, related handle (u16 each), time stamp (u64, ns since 1970),
     maintenance operation class and subclass (u8 each), LD ID (u16), head ID (u8), 11 reserved
@@ -61,7 +63,7 @@ def canned_record(event_type, handle, severity, timestamp_ns):
     )
 
 
-def queue_canned_responses(ep, logs, clear):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint, logs: List[str], clear: bool) -> None:
     """--mock only: three informational records (the device sends two, then says there are
     more) and one warning, the other logs empty, queued on the mock endpoint.
     CANNED DATA, not read from any device."""
@@ -89,21 +91,21 @@ def queue_canned_responses(ep, logs, clear):
                 cxlmi.cxlmi_mock_set_response(ep, 0x01, 0x01)  # Clear Event Records: Success
 
 
-def time_text(ns):
+def time_text(ns: int) -> str:
     if ns == 0:
         return "-"
     when = datetime.datetime.fromtimestamp(ns / 1e9, tz=datetime.timezone.utc)
     return when.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def record_line(rec):
+def record_line(rec: cxlmi.cxlmi_event_record) -> str:
     # Array members are ArrayViews: bytes() gives their raw bytes, indexing their entries.
     kind = EVENT_TYPES.get(uuid.UUID(bytes=bytes(rec.uuid)), "vendor/other")
     severity = SEVERITIES[rec.flags[0] & 0x3]
     return f"  {rec.handle:04x}h  {severity:<9}{time_text(rec.timestamp):<25}{kind}"
 
 
-def read_log(ep, log_id, title, clear):
+def read_log(ep: cxlmi.cxlmi_endpoint, log_id: int, title: str, clear: bool) -> None:
     """Prints the records of one log; with `clear`, clears them and reads on while the device
     has more."""
     print(f"{title} log")
@@ -137,14 +139,14 @@ def read_log(ep, log_id, title, clear):
         print("  (empty)")
 
 
-def read_logs(ep, args):
+def read_logs(ep: cxlmi.cxlmi_endpoint, args: argparse.Namespace) -> None:
     print(args.name)
     for name in args.log:
         log_id, title = LOGS[name]
         read_log(ep, log_id, title, args.clear)
 
 
-def main():
+def main() -> int:
     parser = common.make_parser(__doc__)
     parser.add_argument(
         "--log",

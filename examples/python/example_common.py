@@ -19,8 +19,10 @@ Not an example itself; run the other files.
 
 import argparse
 import errno
+import logging
 import os
 import sys
+from typing import Callable, List, Optional, Union
 
 import cxlmi
 
@@ -31,7 +33,8 @@ import cxlmi
 #                      Success (a RuntimeError; .retcode holds the code).
 FAILURES = (OSError, cxlmi.CXLMIError)
 
-# syslog levels for cxlmi_new_ctx(): 0 logs nothing, LOG_DEBUG (7) everything.
+# syslog levels for cxlmi_new_ctx(): 0 logs nothing, LOG_DEBUG (7) everything. With None as
+# its log, the messages go to Python's logging (the logger "cxlmi").
 LOG_QUIET = 0
 LOG_DEBUG = 7
 
@@ -44,11 +47,11 @@ CAPACITY_UNIT = 256 << 20
 LABEL_WIDTH = 22
 
 
-def program():
+def program() -> str:
     return os.path.basename(sys.argv[0])
 
 
-def port_or_ld(text):
+def port_or_ld(text: str) -> int:
     """An argparse type for a port or LD ID: the Tunnel Management Command carries one byte."""
     try:
         value = int(text, 0)
@@ -59,9 +62,9 @@ def port_or_ld(text):
     return value
 
 
-def make_parser(doc, device=True):
+def make_parser(doc: Optional[str], device: bool = True) -> argparse.ArgumentParser:
     """An argument parser described by the example's docstring (first line, then the rest)."""
-    summary, _, details = doc.strip().partition("\n")
+    summary, _, details = (doc or "").strip().partition("\n")
     parser = argparse.ArgumentParser(
         description=summary, epilog=details.strip(), formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -85,7 +88,7 @@ def make_parser(doc, device=True):
     return parser
 
 
-def parse_args(parser, device_optional=False):
+def parse_args(parser: argparse.ArgumentParser, device_optional: bool = False) -> argparse.Namespace:
     """Parses the command line; adds .name (what to call the target in messages), .emu (the
     emulator model or None) and .log_level. --emu MODEL becomes the device emu:MODEL. Whether
     the device is a target at all, cxlmi_open_target() says when it is opened."""
@@ -102,10 +105,14 @@ def parse_args(parser, device_optional=False):
     args.emu = device[len("emu:") :] if device and device.startswith("emu:") else None
     args.name = "mock" if args.mock else device
     args.log_level = LOG_DEBUG if args.verbose else LOG_QUIET
+    if args.verbose:
+        # A context made with None logs to Python's logging (the logger "cxlmi"): shown on
+        # stderr, each line as the C library writes it.
+        logging.basicConfig(level=logging.DEBUG, format="libcxlmi: %(message)s")
     return args
 
 
-def open_endpoint(ctx, args):
+def open_endpoint(ctx: cxlmi.cxlmi_ctx, args: argparse.Namespace) -> cxlmi.cxlmi_endpoint:
     """Opens the endpoint the command line names, under `ctx`. Raises OSError on failure
     (EINVAL: the device is not a target, or names no emulator model)."""
     if args.mock:
@@ -118,7 +125,9 @@ def open_endpoint(ctx, args):
     return cxlmi.cxlmi_open_target(ctx, args.device)
 
 
-def run_in_context(args, body):
+def run_in_context(
+    args: argparse.Namespace, body: Callable[[cxlmi.cxlmi_ctx, argparse.Namespace], Optional[int]]
+) -> int:
     """Creates a library context, calls body(ctx, args) and frees the context, which also
     closes every endpoint still open in it. Returns the exit status: what body returns
     (None counts as 0), or 1 after report() when the module raises one of FAILURES."""
@@ -132,13 +141,17 @@ def run_in_context(args, body):
         return report(args.name, err)
 
 
-def run(args, queue_canned_responses, body):
+def run(
+    args: argparse.Namespace,
+    queue_canned_responses: Callable[[cxlmi.cxlmi_endpoint], None],
+    body: Callable[[cxlmi.cxlmi_endpoint, argparse.Namespace], Optional[int]],
+) -> int:
     """The life of an example that talks to one endpoint, as simple.py spells it out: in a new
     context (run_in_context()), opens the endpoint the command line names, with --mock queues
     the example's canned answers with queue_canned_responses(ep), calls body(ep, args), then
     closes the endpoint. Returns the exit status, as run_in_context() does."""
 
-    def on_endpoint(ctx, args):
+    def on_endpoint(ctx: cxlmi.cxlmi_ctx, args: argparse.Namespace) -> Optional[int]:
         ep = open_endpoint(ctx, args)
         if args.mock:
             queue_canned_responses(ep)
@@ -149,14 +162,14 @@ def run(args, queue_canned_responses, body):
     return run_in_context(args, on_endpoint)
 
 
-def enable_fmapi(ep):
+def enable_fmapi(ep: cxlmi.cxlmi_endpoint) -> None:
     """Makes sure FM-API commands (and the Tunnel Management Command they ride in) may be sent
     to `ep`. Raises OSError(EOPNOTSUPP) when the endpoint cannot take them."""
     if not cxlmi.cxlmi_endpoint_has_fmapi(ep) and not cxlmi.cxlmi_endpoint_enable_fmapi(ep):
         raise OSError(errno.EOPNOTSUPP, "FM-API is not available on this endpoint", "cxlmi_endpoint_enable_fmapi")
 
 
-def report(name, err):
+def report(name: str, err: Union[OSError, cxlmi.CXLMIError]) -> int:
     """Prints one line on stderr for a failure of `name`; returns the exit status to use: 2
     (a usage error) when `name` is not a target, 1 otherwise."""
     status = 1
@@ -186,12 +199,12 @@ def report(name, err):
     return status
 
 
-def show(label, value, indent="  "):
+def show(label: str, value: object, indent: str = "  ") -> None:
     """One aligned `label  value` line."""
     print(f"{indent}{label:<{LABEL_WIDTH}}{value}")
 
 
-def size_text(nbytes):
+def size_text(nbytes: int) -> str:
     """A byte count for people: 16 GiB, 768 MiB, 0 B."""
     for unit, scale in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if nbytes >= scale:
@@ -200,9 +213,9 @@ def size_text(nbytes):
     return f"{nbytes} B"
 
 
-def hexdump(data, indent="    "):
+def hexdump(data: bytes, indent: str = "    ") -> List[str]:
     """Lines of offset, hex bytes and printable text, 16 bytes a line."""
-    lines = []
+    lines: List[str] = []
     for off in range(0, len(data), 16):
         chunk = data[off : off + 16]
         text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)

@@ -14,6 +14,7 @@ Usage examples:
   firmware.py --emu type3            # no hardware: the emulated memory device
 """
 
+import argparse
 import struct
 import sys
 
@@ -26,7 +27,7 @@ STAGED_SLOT_SHIFT = 3  # slot_info bits 5:3, 0 when nothing is staged
 ONLINE_ACTIVATION = 1 << 0  # caps bit 0
 
 
-def queue_canned_responses(ep):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: a device with 2 slots, running slot 1, with a newer revision staged in
     slot 2, queued on the mock endpoint. CANNED DATA, not read from any device."""
     # Get FW Info output (0200h), struct cxlmi_cmd_get_fw_info_rsp: slots supported,
@@ -37,7 +38,7 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x02, 0x00, payload=fw_info)
 
 
-def show_firmware(ep, args):
+def show_firmware(ep: cxlmi.cxlmi_endpoint, args: argparse.Namespace) -> None:
     fw = cxlmi.cxlmi_cmd_get_fw_info()
     cxlmi.cxlmi_cmd_get_fw_info(ep, None, fw)
 
@@ -59,7 +60,7 @@ def show_firmware(ep, args):
         common.show(f"Slot {slot}", f"{revision:<18}{', '.join(marks)}".rstrip())
 
 
-def main():
+def main() -> int:
     args = common.parse_args(common.make_parser(__doc__))
     # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
     return common.run(args, queue_canned_responses, show_firmware)

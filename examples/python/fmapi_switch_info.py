@@ -14,8 +14,10 @@ Usage examples:
   fmapi_switch_info.py --emu switch  # no hardware: the emulated switch
 """
 
+import argparse
 import struct
 import sys
+from typing import List
 
 import cxlmi
 import example_common as common
@@ -58,7 +60,7 @@ LINK_SPEEDS = {1: "2.5", 2: "5", 3: "8", 4: "16", 5: "32", 6: "64"}
 PORTS_PER_REQUEST = 16
 
 
-def queue_canned_responses(ep):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: the answers of an 8-port switch with ports 0-3 active (0 up to the host,
     1 and 2 down to memory devices, 3 empty), queued on the mock endpoint.
     CANNED DATA, not read from any device."""
@@ -74,7 +76,7 @@ def queue_canned_responses(ep):
     # state, connected device CXL version, reserved, connected device type, port CXL
     # versions, maximum and negotiated width, supported speeds, maximum and current speed,
     # LTSSM state, first lane (u8 each), link state flags (u16), supported LD count (u8).
-    def block(port, state, dev_type, width, speed, ltssm, lds):
+    def block(port: int, state: int, dev_type: int, width: int, speed: int, ltssm: int, lds: int) -> bytes:
         return struct.pack(
             "<BBBBBBBBBBBBBHB",
             port,
@@ -104,12 +106,12 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x51, 0x01, payload=ports)
 
 
-def bit_numbers(bitmask, limit):
+def bit_numbers(bitmask: cxlmi.ArrayView, limit: int) -> List[int]:
     """The numbers of the bits set in a byte-array bitmask (bit 0 of byte 0 first)."""
     return [n for n in range(limit) if bitmask[n // 8] & (1 << (n % 8))]
 
 
-def port_line(block):
+def port_line(block: cxlmi.cxlmi_cmd_fmapi_port_state_info_block) -> str:
     state = CONFIG_STATES.get(block.config_state, f"{block.config_state:02x}h")
     device = DEVICE_TYPES.get(block.conn_dev_type, f"{block.conn_dev_type:02x}h")
     if block.negotiated_link_width:
@@ -123,7 +125,7 @@ def port_line(block):
     return line.rstrip()
 
 
-def print_port_states(ep, port_ids):
+def print_port_states(ep: cxlmi.cxlmi_endpoint, port_ids: List[int]) -> None:
     print(f"  {'port':>4}  {'state':<10}{'connected':<16}{'width':<9}{'speed':<10}{'LTSSM':<10}LDs")
     # The request names the ports to report on (a flexible array, sized by num_ports);
     # the response's `ports` holds one block for each.
@@ -138,7 +140,7 @@ def print_port_states(ep, port_ids):
             print(port_line(block))
 
 
-def describe_switch(ep, args):
+def describe_switch(ep: cxlmi.cxlmi_endpoint, args: argparse.Namespace) -> int:
     # FM-API commands (opcodes 5xxxh) go out only on an endpoint with FM-API enabled.
     # Opening enables it when the component has an FM-API; check, and ask if not.
     if not cxlmi.cxlmi_endpoint_has_fmapi(ep):
@@ -165,7 +167,7 @@ def describe_switch(ep, args):
     return 0
 
 
-def main():
+def main() -> int:
     args = common.parse_args(common.make_parser(__doc__))
     # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
     return common.run(args, queue_canned_responses, describe_switch)

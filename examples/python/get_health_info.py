@@ -14,6 +14,7 @@ Usage examples:
   get_health_info.py --emu type3     # no hardware: the emulated memory device
 """
 
+import argparse
 import struct
 import sys
 
@@ -43,7 +44,7 @@ NOT_REPORTED_LIFE = 0xFF
 NOT_REPORTED_TEMPERATURE = 0xFFFF
 
 
-def queue_canned_responses(ep):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: the answer a healthy CXL memory device would give, queued on the mock
     endpoint. CANNED DATA, not read from any device."""
     # Get Health Info output (4200h), struct cxlmi_cmd_memdev_get_health_info_rsp:
@@ -54,12 +55,12 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x42, 0x00, payload=health)
 
 
-def health_status_text(status):
+def health_status_text(status: int) -> str:
     flags = [text for bit, text in HEALTH_STATUS_BITS.items() if status & (1 << bit)]
     return ", ".join(flags) if flags else "OK"
 
 
-def show_health(ep, args):
+def show_health(ep: cxlmi.cxlmi_endpoint, args: argparse.Namespace) -> None:
     health = cxlmi.cxlmi_cmd_memdev_get_health_info()
     cxlmi.cxlmi_cmd_memdev_get_health_info(ep, None, health)
 
@@ -97,7 +98,7 @@ def show_health(ep, args):
     )
 
 
-def main():
+def main() -> int:
     args = common.parse_args(common.make_parser(__doc__))
     # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
     return common.run(args, queue_canned_responses, show_health)

@@ -14,6 +14,7 @@ Usage examples:
   get_partition_info.py --emu type3  # no hardware: the emulated memory device
 """
 
+import argparse
 import struct
 import sys
 
@@ -21,7 +22,7 @@ import cxlmi
 import example_common as common
 
 
-def queue_canned_responses(ep):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: the answers of a 16 GiB device split half and half, with a change to
     12 GiB volatile pending, queued on the mock endpoint. CANNED DATA, not read from any device."""
     # Identify Memory Device output (4000h), struct cxlmi_cmd_memdev_identify_rsp:
@@ -54,12 +55,12 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x41, 0x00, payload=partition)
 
 
-def capacity(units):
+def capacity(units: int) -> str:
     """A capacity field (in 256 MiB units) for people."""
     return common.size_text(units * common.CAPACITY_UNIT)
 
 
-def show_partitions(ep, args):
+def show_partitions(ep: cxlmi.cxlmi_endpoint, args: argparse.Namespace) -> None:
     ident = cxlmi.cxlmi_cmd_memdev_identify()
     cxlmi.cxlmi_cmd_memdev_identify(ep, None, ident)
     print(args.name)
@@ -93,7 +94,7 @@ def show_partitions(ep, args):
             common.show("Pending change", "none")
 
 
-def main():
+def main() -> int:
     args = common.parse_args(common.make_parser(__doc__))
     # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
     return common.run(args, queue_canned_responses, show_partitions)

@@ -16,8 +16,10 @@ Usage examples:
   health.py --emu type3              # no hardware: the emulated memory device
 """
 
+import argparse
 import struct
 import sys
+from typing import List, Optional, Tuple
 
 import cxlmi
 import example_common as common
@@ -34,7 +36,11 @@ NOT_REPORTED_LIFE = 0xFF
 NOT_REPORTED_TEMPERATURE = 0xFFFF
 
 
-def queue_canned_responses(ep):
+# One row of the thresholds table: (name, value, warning, critical, alarm when above?).
+Row = Tuple[str, int, Optional[int], Optional[int], bool]
+
+
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: the answers of a device running warm but within limits, queued on the
     mock endpoint. CANNED DATA, not read from any device."""
     # Get Health Info output (4200h), struct cxlmi_cmd_memdev_get_health_info_rsp: health,
@@ -52,20 +58,22 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x42, 0x03, payload=b"\x00")
 
 
-def signed16(value):
+def signed16(value: int) -> int:
     """Temperatures are 16-bit two's complement; the module gives them as unsigned ints."""
     return value - 0x10000 if value >= 0x8000 else value
 
 
-def threshold_rows(health, alerts):
+def threshold_rows(
+    health: cxlmi.cxlmi_cmd_memdev_get_health_info_rsp, alerts: cxlmi.cxlmi_cmd_memdev_get_alert_config_rsp
+) -> List[Row]:
     """(name, value, warning, critical, alarm when above?) for each value the device has
     thresholds for; a threshold is None when the device has none set."""
 
-    def warning(valid_bit, threshold):
+    def warning(valid_bit: int, threshold: int) -> Optional[int]:
         # Warning thresholds are programmable, and count only once set (valid_alerts).
         return threshold if alerts.valid_alerts & valid_bit else None
 
-    rows = []
+    rows: List[Row] = []
     if health.life_used != NOT_REPORTED_LIFE:
         rows.append(
             (
@@ -121,12 +129,12 @@ def threshold_rows(health, alerts):
     return rows
 
 
-def beyond(value, limit, above):
+def beyond(value: int, limit: Optional[int], above: bool) -> bool:
     """Whether `value` has reached `limit` (None: no limit), from below or from above."""
     return limit is not None and (value >= limit if above else value <= limit)
 
 
-def check_health(ep, args):
+def check_health(ep: cxlmi.cxlmi_endpoint, args: argparse.Namespace) -> None:
     health = cxlmi.cxlmi_cmd_memdev_get_health_info()
     cxlmi.cxlmi_cmd_memdev_get_health_info(ep, None, health)
     alerts = cxlmi.cxlmi_cmd_memdev_get_alert_config()
@@ -161,7 +169,7 @@ def check_health(ep, args):
     print("Verdict: " + ("OK" if not problems else "ATTENTION: " + "; ".join(problems)))
 
 
-def main():
+def main() -> int:
     args = common.parse_args(common.make_parser(__doc__))
     # Context, endpoint, --mock answers, close, free and errors: see example_common.run().
     return common.run(args, queue_canned_responses, check_health)

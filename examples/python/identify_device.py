@@ -16,6 +16,7 @@ Usage examples:
   identify_device.py --emu switch    # no hardware: the emulated switch
 """
 
+import argparse
 import struct
 import sys
 
@@ -26,7 +27,7 @@ import example_common as common
 COMPONENT_TYPES = {0x00: "Switch", 0x03: "Type 3 memory device"}
 
 
-def queue_canned_responses(ep):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: the answer a CXL memory expander would give, queued on the mock endpoint.
     CANNED DATA, not read from any device."""
     # Identify output (0001h), struct cxlmi_cmd_identify_rsp: vendor ID, device ID,
@@ -36,7 +37,7 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x00, 0x01, payload=identify)
 
 
-def print_identity(name, ep):
+def print_identity(name: str, ep: cxlmi.cxlmi_endpoint) -> None:
     ident = cxlmi.cxlmi_cmd_identify()  # a new struct cxlmi_cmd_identify_rsp
     cxlmi.cxlmi_cmd_identify(ep, None, ident)
 
@@ -51,7 +52,7 @@ def print_identity(name, ep):
     common.show("Component type", f"{kind} ({ident.component_type:02x}h)")
 
 
-def identify_scanned(ctx, args):
+def identify_scanned(ctx: cxlmi.cxlmi_ctx, args: argparse.Namespace) -> int:
     # Opens every MCTP endpoint mctpd announces; each is then one of the context's
     # endpoints, closed when the context is freed.
     found = cxlmi.cxlmi_scan_mctp(ctx)
@@ -63,7 +64,7 @@ def identify_scanned(ctx, args):
     return 0
 
 
-def main():
+def main() -> int:
     parser = common.make_parser(__doc__)
     parser.add_argument(
         "--scan", action="store_true", help="identify every MCTP endpoint found over D-Bus instead of one device"

@@ -13,6 +13,7 @@ Usage examples:
   list_endpoints_mctp.py --mock      # no hardware: two mock endpoints stand in for a scan
 """
 
+import argparse
 import struct
 import sys
 
@@ -22,7 +23,7 @@ import example_common as common
 COMPONENT_TYPES = {0x00: "switch", 0x03: "type 3 device"}
 
 
-def open_canned_endpoints(ctx):
+def open_canned_endpoints(ctx: cxlmi.cxlmi_ctx) -> int:
     """--mock only: opens two mock endpoints in place of what a scan would find, a switch and
     a memory device, each with its Identify answer queued. CANNED DATA, not from any device."""
     # Identify output (0001h), struct cxlmi_cmd_identify_rsp: vendor ID, device ID,
@@ -38,7 +39,7 @@ def open_canned_endpoints(ctx):
     return len(answers)
 
 
-def list_endpoints(ctx, args):
+def list_endpoints(ctx: cxlmi.cxlmi_ctx, args: argparse.Namespace) -> int:
     if args.mock:
         found = open_canned_endpoints(ctx)
     else:
@@ -65,7 +66,7 @@ def list_endpoints(ctx, args):
     return 0
 
 
-def main():
+def main() -> int:
     parser = common.make_parser(__doc__, device=False)
     args = common.parse_args(parser, device_optional=True)
     args.name = "MCTP scan" if not args.mock else "mock"

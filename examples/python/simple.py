@@ -20,7 +20,7 @@ import cxlmi
 import example_common as common
 
 
-def queue_canned_responses(ep):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: the answer a CXL memory device would give, queued on the mock endpoint.
     CANNED DATA, not read from any device."""
     # Identify output (0001h), struct cxlmi_cmd_identify_rsp: vendor ID, device ID,
@@ -30,7 +30,7 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x00, 0x01, payload=identify)
 
 
-def main():
+def main() -> int:
     args = common.parse_args(common.make_parser(__doc__))
     try:
         ctx = cxlmi.cxlmi_new_ctx(None, args.log_level)

@@ -31,6 +31,7 @@ Usage examples:
   tunnel_example.py --emu mhd --kind mhd
 """
 
+import argparse
 import struct
 import sys
 
@@ -41,7 +42,7 @@ KINDS = ("switch", "mld", "switch-mld", "mhd")
 MEDIA_OK = 0x00
 
 
-def queue_canned_responses(ep):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: what each tunnelled target would answer, queued on the mock endpoint in
     the order the example asks. CANNED DATA, not read from any device."""
     # Get LD Info output (5400h), struct cxlmi_cmd_fmapi_get_ld_info_rsp: memory size
@@ -66,7 +67,7 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x55, 0x00, payload=mhd)
 
 
-def heading(ti, what):
+def heading(ti: cxlmi.cxlmi_tunnel_info, what: str) -> None:
     # A tunnel info is a struct cxlmi_tunnel_info: -1 means "not used" for port and ld.
     where = [f"level {ti.level}"]
     if ti.port >= 0:
@@ -78,7 +79,7 @@ def heading(ti, what):
     print(f"{what}  [tunnel: {', '.join(where)}]")
 
 
-def switch_port(ep, port):
+def switch_port(ep: cxlmi.cxlmi_endpoint, port: int) -> None:
     ti = cxlmi.cxlmi_tunnel_switch(port=port)
     try:
         heading(ti, f"MLD on switch port {port}: Get LD Info (5400h)")
@@ -91,7 +92,7 @@ def switch_port(ep, port):
     common.show("QoS telemetry", f"0x{info.qos_telemetry_capability:02x}")
 
 
-def mld_ld(ep, ld):
+def mld_ld(ep: cxlmi.cxlmi_endpoint, ld: int) -> None:
     ti = cxlmi.cxlmi_tunnel_mld(ld=ld)
     try:
         heading(ti, f"LD {ld} of this MLD: Identify Memory Device (4000h)")
@@ -103,7 +104,7 @@ def mld_ld(ep, ld):
     common.show("Total capacity", common.size_text(ident.total_capacity * common.CAPACITY_UNIT))
 
 
-def switch_port_ld(ep, port, ld):
+def switch_port_ld(ep: cxlmi.cxlmi_endpoint, port: int, ld: int) -> None:
     ti = cxlmi.cxlmi_tunnel_switch_mld(port=port, ld=ld)
     try:
         heading(ti, f"LD {ld} behind switch port {port}: Get Health Info (4200h)")
@@ -117,7 +118,7 @@ def switch_port_ld(ep, port, ld):
     common.show("Temperature", f"{celsius - 0x10000 if celsius >= 0x8000 else celsius} C")
 
 
-def mhd_pool(ep):
+def mhd_pool(ep: cxlmi.cxlmi_endpoint) -> None:
     ti = cxlmi.cxlmi_tunnel_mhd()
     try:
         heading(ti, "Multi-headed device: Get Multi-Headed Info (5500h)")
@@ -138,7 +139,7 @@ def mhd_pool(ep):
     common.show("LD to head", heads)
 
 
-def use_tunnels(ep, args):
+def use_tunnels(ep: cxlmi.cxlmi_endpoint, args: argparse.Namespace) -> None:
     # Tunnel Management (5300h) is an FM-API command: the endpoint must take those.
     common.enable_fmapi(ep)
 
@@ -154,7 +155,7 @@ def use_tunnels(ep, args):
             mhd_pool(ep)
 
 
-def main():
+def main() -> int:
     parser = common.make_parser(__doc__)
     parser.add_argument(
         "--kind",

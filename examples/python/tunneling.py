@@ -21,6 +21,7 @@ Usage examples:
   tunneling.py --emu switch                # no hardware: the emulated switch and the MLD on its port 2
 """
 
+import argparse
 import struct
 import sys
 
@@ -30,7 +31,7 @@ import example_common as common
 COMPONENT_TYPES = {0x00: "switch", 0x03: "type 3 device"}
 
 
-def queue_canned_responses(ep):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: what a switch, the MLD on its port and one of that MLD's LDs would answer,
     in the order the example asks. CANNED DATA, not read from any device."""
     # Identify output (0001h), struct cxlmi_cmd_identify_rsp: vendor ID, device ID,
@@ -50,7 +51,9 @@ def queue_canned_responses(ep):
     cxlmi.cxlmi_mock_set_response(ep, 0x40, 0x00, payload=memdev)
 
 
-def walk_down(ep, args, to_port, to_ld):
+def walk_down(
+    ep: cxlmi.cxlmi_endpoint, args: argparse.Namespace, to_port: cxlmi.cxlmi_tunnel_info, to_ld: cxlmi.cxlmi_tunnel_info
+) -> None:
     # Tunnel Management (5300h) is an FM-API command: the endpoint must take those.
     common.enable_fmapi(ep)
 
@@ -66,14 +69,14 @@ def walk_down(ep, args, to_port, to_ld):
             f"{ident.vendor_id:04x}:{ident.device_id:04x}      0x{ident.serial_num:016x}"
         )
 
-    ident = cxlmi.cxlmi_cmd_memdev_identify()
-    cxlmi.cxlmi_cmd_memdev_identify(ep, to_ld, ident)
-    capacity = common.size_text(ident.total_capacity * common.CAPACITY_UNIT)
-    firmware = str(ident.fw_revision)  # a char array: str() gives its text
+    memdev = cxlmi.cxlmi_cmd_memdev_identify()
+    cxlmi.cxlmi_cmd_memdev_identify(ep, to_ld, memdev)
+    capacity = common.size_text(memdev.total_capacity * common.CAPACITY_UNIT)
+    firmware = str(memdev.fw_revision)  # a char array: str() gives its text
     print(f"LD {args.ld} behind port {args.port}: {capacity}, firmware {firmware}")
 
 
-def main():
+def main() -> int:
     parser = common.make_parser(__doc__)
     parser.add_argument(
         "--port", type=common.port_or_ld, default=2, help="the switch downstream port the MLD is on (default 2)"

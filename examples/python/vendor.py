@@ -29,14 +29,14 @@ MOCK_DATA = struct.pack("<H", 1)
 MOCK_RET_SIZE = 32
 
 
-def queue_canned_responses(ep):
+def queue_canned_responses(ep: cxlmi.cxlmi_endpoint) -> None:
     """--mock only: the made-up vendor command's answer, queued on the mock endpoint for
     opcode C000h (command set C0h, command 00h). CANNED DATA, not read from any device."""
     answer = struct.pack("<HH28s", 1, 0x0102, b"acme-cxl fw 2.1.0 build 4711")
     cxlmi.cxlmi_mock_set_response(ep, MOCK_OPCODE >> 8, MOCK_OPCODE & 0xFF, payload=answer)
 
 
-def opcode_arg(text):
+def opcode_arg(text: str) -> int:
     try:
         value = int(text, 0)
     except ValueError:
@@ -46,14 +46,14 @@ def opcode_arg(text):
     return value
 
 
-def hex_arg(text):
+def hex_arg(text: str) -> bytes:
     try:
         return bytes.fromhex(text.replace(":", " "))
     except ValueError:
         raise argparse.ArgumentTypeError(f'{text!r} is not hex bytes such as "01 00"') from None
 
 
-def send_vendor_command(ep, args):
+def send_vendor_command(ep: cxlmi.cxlmi_endpoint, args: argparse.Namespace) -> None:
     data = args.data or b""
     answer = cxlmi.cxlmi_cmd_vendor_specific(ep, None, args.opcode, data, args.ret_size or 0)
 
@@ -70,7 +70,7 @@ def send_vendor_command(ep, args):
         print(line)
 
 
-def main():
+def main() -> int:
     parser = common.make_parser(__doc__)
     parser.add_argument(
         "--opcode",

@@ -6,8 +6,8 @@
 //! CXL specification's field names in snake case, and where ndctl (`cxl list -H`), rasdaemon or
 //! the kernel's `cxl_*` trace events name a field, their name.
 //!
-//! A decoded response is an [`Object`]: ordered `(name, Value)` pairs. The library itself writes
-//! no JSON (it has no serde); a [`Value`] maps onto JSON one to one:
+//! A decoded response is an [`Object`]: ordered `(name, Value)` pairs. The library has no serde;
+//! a [`Value`] maps onto JSON one to one, and [`json`] writes that JSON as text:
 //!
 //! | `Value` | JSON |
 //! |---|---|
@@ -25,6 +25,7 @@ pub mod events;
 pub mod fmapi;
 pub mod generic;
 pub mod health;
+pub mod json;
 pub mod memdev;
 
 /// One decoded value.
