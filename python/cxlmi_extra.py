@@ -10,8 +10,6 @@
 # SWIG's proxies store them, and the names upstream renamed since (docs/python.md).
 
 import struct as _struct
-import warnings as _warnings
-import weakref as _weakref
 
 
 class CXLMIError(RuntimeError):
@@ -373,11 +371,15 @@ def _renamed_field(tname, old, new):
     message = f"{tname}.{old} is deprecated: upstream libcxlmi renamed the field {new}"
 
     def get(self):
+        import warnings as _warnings  # imported when first needed: most scripts never warn
+
         _warnings.warn(message, DeprecationWarning, stacklevel=2)
         return getattr(self, new)
 
     def set(self, value):
         # stacklevel 3: past this setter and the struct's __setattr__, to the assignment.
+        import warnings as _warnings
+
         _warnings.warn(message, DeprecationWarning, stacklevel=3)
         setattr(self, new, value)
 
@@ -409,6 +411,8 @@ def _set_unknown(self, name, value):
         and not name.startswith("_cxlmi")
         and not hasattr(cls, name)
     ):
+        import warnings as _warnings
+
         _warnings.warn(
             f"{cls.__name__} has no field '{name}': the value is stored on the Python object only, not in the struct",
             CxlmiWarning,
@@ -452,13 +456,14 @@ def _struct_eq(self, other):
     return _cxlmi._read(self, 0, size) == _cxlmi._read(other, 0, size)
 
 
+# dir(cls) of a struct class, whose only base is object, more cheaply (once per class at import).
+_OBJECT_NAMES = frozenset(dir(object)) | {"this", "thisown", "_cxlmi_owner", "_cxlmi_data_len"}
+
 for _t, _size, _room in _TYPES:
     _cls = globals().get(_t)
     if _cls is not None:
         _cls.__repr__ = _struct_repr
-        _cls.__setattr__ = _struct_setattr(
-            frozenset(dir(_cls)) | {"this", "thisown", "_cxlmi_owner", "_cxlmi_data_len"}
-        )
+        _cls.__setattr__ = _struct_setattr(_OBJECT_NAMES.union(_cls.__dict__))
         _STRUCT_CLASSES.add(_cls)
         _cls.__eq__ = _struct_eq
         _cls.__hash__ = None
@@ -555,29 +560,23 @@ class _NoArgument(object):
 _NOARG = _NoArgument()
 
 
+_REQUIRED = _NoArgument()  # a parameter _cxlmi._command refuses to leave out
+
+
 def _command(name, raw, payload, params):
-    """`name` as a plain function of `params` (so keywords work and a call costs one frame), which
-    with no arguments returns a new `payload`."""
-    signature = ", ".join(f"{p}=_NOARG" for p in params)
-    source = (
-        f"def {name}({signature}):\n"
-        f"    if {params[0]} is _NOARG:\n"
-        f"        return _make()\n"
-        f"    return _raw({', '.join(params)})\n"
-    )
+    """`name`: `raw` (SWIG's function) taking `params` by position or keyword, called from C
+    (swig/cxlmi.i, cxlmi_py_command_call: no Python frame in between); with no arguments it
+    returns a new `payload`."""
 
     def make():
         if payload is None:
             raise TypeError(f"{name}() takes {', '.join(params)} (ti None for no tunnel)")
         return payload()
 
-    scope = {"_NOARG": _NOARG, "_make": make, "_raw": raw}
-    exec(source, scope)
-    command = scope[name]
-    command.__doc__ = f"{name}({', '.join(params)}) -> int: 0, or raises OSError or CXLMIError." + (
+    doc = f"{name}({', '.join(params)}) -> int: 0, or raises OSError or CXLMIError." + (
         f"\nWith no arguments, returns a new {payload.__name__}." if payload else ""
     )
-    return command
+    return _cxlmi._command(name, raw, tuple(params), (_NOARG,) * len(params), _REQUIRED, make, doc)
 
 
 def _data_command(name, raw, payload, member):
@@ -629,13 +628,23 @@ cxlmi_cmd_request_bg_operation_abort = cxlmi_cmd_request_bg_op_abort
 cxlmi_cmd_fmapi_get_host_dc_region_config = cxlmi_cmd_fmapi_get_dc_reg_config
 
 
+# Module attributes made when first asked for: name -> function making it (cxlmi_pythonic.py's
+# logger).
+_LAZY = {}
+
+
 def __getattr__(name):
     """The names upstream renamed since its SWIG-era module (_RENAMED: structs, functions,
     constants) are the objects of their new names, reached with a DeprecationWarning, as the C
-    header keeps its old command names."""
+    header keeps its old command names. The _LAZY names are made here on first use."""
+    make = _LAZY.get(name)
+    if make is not None:
+        return make()
     new = _RENAMED.get(name)
     if new is None:
         raise AttributeError(f"module 'cxlmi' has no attribute '{name}'")
+    import warnings as _warnings
+
     _warnings.warn(f"cxlmi.{name} is deprecated: upstream libcxlmi renamed it {new}", DeprecationWarning, stacklevel=2)
     return globals()[new]
 
@@ -683,9 +692,18 @@ def cxlmi_cmd_vendor_specific(ep=_NOARG, ti=None, opcode=None, data=b"", ret_siz
     return _cxlmi.cxlmi_cmd_vendor_specific(ep, ti, opcode, data, ret_size)
 
 
-def cxlmi_mock_set_response(ep, command_set, command, return_code=0, payload=b""):
-    """Queues the response (return code, payload bytes) for the next command with this opcode."""
-    return _cxlmi.cxlmi_mock_set_response(ep, command_set, command, return_code, payload)
+# cxlmi_mock_set_response(ep, command_set, command, return_code=0, payload=b""), called from C as
+# the commands are.
+cxlmi_mock_set_response = _cxlmi._command(
+    "cxlmi_mock_set_response",
+    _cxlmi.cxlmi_mock_set_response,
+    ("ep", "command_set", "command", "return_code", "payload"),
+    (_REQUIRED, _REQUIRED, _REQUIRED, 0, b""),
+    _REQUIRED,
+    None,
+    "cxlmi_mock_set_response(ep, command_set, command, return_code=0, payload=b'')\n\n"
+    "Queues the response (return code, payload bytes) for the next command with this opcode.",
+)
 
 
 def endpoints(ctx):

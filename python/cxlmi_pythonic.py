@@ -11,8 +11,8 @@
 #   logging              the log of a context made with None goes to the logger "cxlmi"
 #   Context(level, log)  a context whose level follows that logger's
 
-import json as _json
-import logging as _logging
+# json and logging are imported when first needed (to_dict(), the first message, cxlmi.logger,
+# Context()), not with the module: together they cost twice what the rest of `import cxlmi` does.
 
 __version__ = _cxlmi._version()
 
@@ -25,24 +25,36 @@ LOGGER_NAME = "cxlmi"
 # (logging_level()); each record carries the syslog level as `syslog_level`. A library adds no
 # handler but this one (logging's own advice): an application that configures logging sees the
 # messages, and without configuration they are not printed (the exceptions say what failed).
-logger = _logging.getLogger(LOGGER_NAME)
-logger.addHandler(_logging.NullHandler())
+# `logger` (the module attribute) is that logger, made with its handler on first use (_logger()).
+
+# logging's levels, as its documentation fixes them.
+_CRITICAL, _ERROR, _WARNING, _INFO, _DEBUG = 50, 40, 30, 20, 10
+
+
+def _logger():
+    """The logger "cxlmi", with the module's NullHandler added the first time."""
+    log = globals().get("logger")
+    if log is None:
+        import logging
+
+        log = logging.getLogger(LOGGER_NAME)
+        log.addHandler(logging.NullHandler())
+        globals()["logger"] = log
+    return log
 
 
 def logging_level(syslog_level):
     """The logging level of a syslog level: 3 (LOG_ERR) ERROR, 4 WARNING, 5 and 6 (LOG_NOTICE,
     LOG_INFO) INFO, 7 (LOG_DEBUG) DEBUG; 0 to 2 CRITICAL."""
     if syslog_level <= 2:
-        return _logging.CRITICAL
-    return {3: _logging.ERROR, 4: _logging.WARNING, 5: _logging.INFO, 6: _logging.INFO}.get(
-        syslog_level, _logging.DEBUG
-    )
+        return _CRITICAL
+    return {3: _ERROR, 4: _WARNING, 5: _INFO, 6: _INFO}.get(syslog_level, _DEBUG)
 
 
 def syslog_level(logging_level):
     """The syslog level up to which the library need report for a logger at `logging_level`
     (what Context() takes by default): DEBUG (or NOTSET) 7, INFO 6, WARNING 4, ERROR 3, above 2."""
-    for limit, level in ((_logging.DEBUG, 7), (_logging.INFO, 6), (_logging.WARNING, 4), (_logging.ERROR, 3)):
+    for limit, level in ((_DEBUG, 7), (_INFO, 6), (_WARNING, 4), (_ERROR, 3)):
         if logging_level <= limit:
             return level
     return 2
@@ -51,10 +63,12 @@ def syslog_level(logging_level):
 def _log_message(level, text):
     # Called by the C layer with the GIL and no lock of the library's held (swig/cxlmi.i,
     # cxlmi_py_log_flush), in the order the library logged.
-    logger.log(logging_level(level), text, extra={"syslog_level": level})
+    _logger().log(logging_level(level), text, extra={"syslog_level": level})
 
 
 _cxlmi._set_log_handler(_log_message)
+
+_LAZY["logger"] = _logger  # cxlmi.logger, made on first use (cxlmi_extra.py's __getattr__)
 
 
 def Context(level=None, log=None):
@@ -68,7 +82,7 @@ def Context(level=None, log=None):
     syslog level up to which the library reports (0 nothing, 7 everything); by default, what the
     logger "cxlmi" lets through when the context is made (syslog_level())."""
     if level is None:
-        level = syslog_level(logger.getEffectiveLevel())
+        level = syslog_level(_logger().getEffectiveLevel())
     return cxlmi_new_ctx(log, level)
 
 
@@ -138,7 +152,9 @@ def to_dict(obj):
     if name is not None:
         text = _cxlmi._decoded_json(obj)
         if text is not None:
-            return _json.loads(text)
+            import json
+
+            return json.loads(text)
         return {field: to_dict(getattr(obj, field)) for field in _fields_of(name, type(obj))}
     if isinstance(obj, ArrayView):
         return _array_value(obj)

@@ -596,6 +596,8 @@ CXLMI_PY_LOGS(cxlmi_endpoint_has_fmapi)
 CXLMI_PY_LOGS(cxlmi_endpoint_enable_fmapi)
 CXLMI_PY_LOGS(cxlmi_endpoint_disable_fmapi)
 CXLMI_PY_LOGS(cxlmi_py_mock_set_response)
+/* Called through cxlmi_py_command_call, which takes the keywords: arguments by position only. */
+%feature("kwargs", "0") cxlmi_py_mock_set_response;
 CXLMI_PY_LOGS(cxlmi_mock_clear_responses)
 CXLMI_PY_LOGS(cxlmi_py_mock_get_stats)
 CXLMI_PY_LOGS(cxlmi_py_mock_get_last_command)
@@ -643,6 +645,10 @@ CXLMI_PY_LOGS(cxlmi_py_mock_get_last_command)
     if ($input == Py_None) {
         $1 = NULL;
         $2 = 0;
+    } else if (PyBytes_CheckExact($input)) {
+        /* the common case, without a buffer to take and release: bytes do not change */
+        $1 = PyBytes_AS_STRING($input);
+        $2 = (size_t)PyBytes_GET_SIZE($input);
     } else {
         if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) < 0)
             SWIG_fail;
@@ -1099,6 +1105,194 @@ PyObject *cxlmi_py_mock_get_last_command(struct cxlmi_endpoint *ep)
 %}
 
 /* ---------------------------------------------------------------------------------------------
+ * The commands and cxlmi_mock_set_response as Python calls them: a C function (METH_FASTCALL)
+ * that takes the arguments by position or by name and hands them, in order, to SWIG's wrapper
+ * (which converts and checks each as before), so a call runs no Python code of the module's. A
+ * parameter not given takes its default: `required` (then TypeError), or a value passed on. With
+ * the first argument missing, a command returns what `payload` (its payload's class) makes, as
+ * a call without arguments does. python/cxlmi_extra.py makes them (_command).
+ */
+%{
+struct cxlmi_py_command {
+    PyMethodDef def;
+    PyCFunction wrap;           /* SWIG's wrapper: METH_VARARGS, with METH_KEYWORDS when `keywords` */
+    int keywords;
+    Py_ssize_t n;
+    PyObject *names;            /* the parameter names, a tuple of str */
+    PyObject *defaults;         /* a value for each parameter not given */
+    PyObject *required;         /* the default that says "required" */
+    PyObject *payload;          /* called when the first argument is missing; None: not a command */
+    PyObject *spare;            /* a tuple of n, empty between calls */
+    char *name;
+    char *doc;
+};
+
+#define CXLMI_PY_COMMAND_MAX_ARGS 8
+
+/* The `self` of such a function (its __self__): the command's description. */
+typedef struct {
+    PyObject_HEAD
+    struct cxlmi_py_command c;
+} cxlmi_py_command_object;
+
+static PyTypeObject *cxlmi_py_command_type;
+
+static void cxlmi_py_command_dealloc(PyObject *self)
+{
+    struct cxlmi_py_command *c = &((cxlmi_py_command_object *)self)->c;
+    PyTypeObject *tp = Py_TYPE(self);
+    Py_XDECREF(c->names);
+    Py_XDECREF(c->defaults);
+    Py_XDECREF(c->required);
+    Py_XDECREF(c->payload);
+    Py_XDECREF(c->spare);
+    PyMem_Free(c->name);
+    PyMem_Free(c->doc);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *cxlmi_py_command_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    const struct cxlmi_py_command *c = &((cxlmi_py_command_object *)self)->c;
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *t;
+    if (nkw == 0 && nargs == c->n) {
+        /* The common call: every argument, in order, in the command's own tuple when no one else
+         * holds it (as CPython's zip() reuses its result tuple); emptied again after the call, so
+         * it keeps no argument alive. */
+        t = c->spare;
+        if (Py_REFCNT(t) == 1) {
+            Py_INCREF(t);
+            for (Py_ssize_t i = 0; i < nargs; i++) {
+                Py_INCREF(args[i]);
+                PyTuple_SET_ITEM(t, i, args[i]);
+            }
+            PyObject *r = c->keywords ? ((PyCFunctionWithKeywords)(void (*)(void))c->wrap)(NULL, t, NULL)
+                                      : c->wrap(NULL, t);
+            for (Py_ssize_t i = 0; i < nargs; i++) {
+                PyObject *v = PyTuple_GET_ITEM(t, i);
+                PyTuple_SET_ITEM(t, i, NULL);
+                Py_DECREF(v);
+            }
+            Py_DECREF(t);
+            return r;
+        }
+        t = PyTuple_New(nargs);
+        if (!t)
+            return NULL;
+        for (Py_ssize_t i = 0; i < nargs; i++) {
+            Py_INCREF(args[i]);
+            PyTuple_SET_ITEM(t, i, args[i]);
+        }
+    } else {
+        PyObject *vals[CXLMI_PY_COMMAND_MAX_ARGS] = { 0 };
+        if (nargs > c->n)
+            return PyErr_Format(PyExc_TypeError, "%s() takes from 0 to %zd positional arguments but %zd were given",
+                                c->name, c->n, nargs);
+        for (Py_ssize_t i = 0; i < nargs; i++)
+            vals[i] = args[i];
+        for (Py_ssize_t k = 0; k < nkw; k++) {
+            PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+            Py_ssize_t i = 0;
+            while (i < c->n && PyTuple_GET_ITEM(c->names, i) != key &&
+                   PyUnicode_Compare(PyTuple_GET_ITEM(c->names, i), key) != 0)
+                i++;
+            if (i == c->n)
+                return PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", c->name, key);
+            if (vals[i])
+                return PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%U'", c->name, key);
+            vals[i] = args[nargs + k];
+        }
+        if (!vals[0] && c->payload != Py_None)
+            return PyObject_CallObject(c->payload, NULL);   /* a call without arguments */
+        t = PyTuple_New(c->n);
+        if (!t)
+            return NULL;
+        for (Py_ssize_t i = 0; i < c->n; i++) {
+            PyObject *v = vals[i] ? vals[i] : PyTuple_GET_ITEM(c->defaults, i);
+            if (v == c->required) {
+                Py_DECREF(t);
+                return PyErr_Format(PyExc_TypeError, "%s() missing required argument '%U'", c->name,
+                                    PyTuple_GET_ITEM(c->names, i));
+            }
+            Py_INCREF(v);
+            PyTuple_SET_ITEM(t, i, v);
+        }
+    }
+    PyObject *r = c->keywords ? ((PyCFunctionWithKeywords)(void (*)(void))c->wrap)(NULL, t, NULL) : c->wrap(NULL, t);
+    Py_DECREF(t);
+    return r;
+}
+
+static char *cxlmi_py_strdup(PyObject *s)
+{
+    const char *u = PyUnicode_AsUTF8(s);
+    if (!u)
+        return NULL;
+    char *d = PyMem_Malloc(strlen(u) + 1);
+    if (!d) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    return strcpy(d, u);
+}
+%}
+
+%rename(_command) cxlmi_py_command_new;
+%inline %{
+/* `raw` (one of SWIG's functions) as the function `name` of parameters `names`, each with its
+ * entry of `defaults`; `payload` is called when the first argument is missing (None: never). */
+PyObject *cxlmi_py_command_new(PyObject *name, PyObject *raw, PyObject *names, PyObject *defaults,
+                               PyObject *required, PyObject *payload, PyObject *doc)
+{
+    if (!PyCFunction_Check(raw) || (PyCFunction_GET_FLAGS(raw) & ~METH_KEYWORDS) != METH_VARARGS || !PyTuple_Check(names) ||
+        !PyTuple_Check(defaults) || PyTuple_GET_SIZE(names) != PyTuple_GET_SIZE(defaults) ||
+        PyTuple_GET_SIZE(names) < 1 || PyTuple_GET_SIZE(names) > CXLMI_PY_COMMAND_MAX_ARGS) {
+        PyErr_SetString(PyExc_TypeError, "_command: expected a SWIG function of 1 to 8 parameters");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(names); i++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(names, i))) {
+            PyErr_SetString(PyExc_TypeError, "_command: parameter names are str");
+            return NULL;
+        }
+    cxlmi_py_command_object *self = PyObject_New(cxlmi_py_command_object, cxlmi_py_command_type);
+    if (!self)
+        return NULL;
+    struct cxlmi_py_command *c = &self->c;
+    memset(c, 0, sizeof(*c));
+    c->wrap = PyCFunction_GET_FUNCTION(raw);
+    c->keywords = (PyCFunction_GET_FLAGS(raw) & METH_KEYWORDS) != 0;
+    c->n = PyTuple_GET_SIZE(names);
+    c->names = names;
+    c->defaults = defaults;
+    c->required = required;
+    c->payload = payload;
+    Py_INCREF(names);
+    Py_INCREF(defaults);
+    Py_INCREF(required);
+    Py_INCREF(payload);
+    c->spare = PyTuple_New(c->n);
+    c->name = cxlmi_py_strdup(name);
+    c->doc = doc == Py_None ? NULL : cxlmi_py_strdup(doc);
+    if (!c->spare || !c->name || (doc != Py_None && !c->doc)) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    c->def.ml_name = c->name;
+    c->def.ml_meth = (PyCFunction)(void (*)(void))cxlmi_py_command_call;
+    c->def.ml_flags = METH_FASTCALL | METH_KEYWORDS;
+    c->def.ml_doc = c->doc;
+    PyObject *module = PyUnicode_FromString("cxlmi");
+    PyObject *fn = module ? PyCFunction_NewEx(&c->def, (PyObject *)self, module) : NULL;
+    Py_XDECREF(module);
+    Py_DECREF(self);
+    return fn;
+}
+%}
+
+/* ---------------------------------------------------------------------------------------------
  * For the Pythonic extras (python/cxlmi_pythonic.py): the library's version, where the log of a
  * context made with None goes, and payload structs as the decode layer names them.
  */
@@ -1157,6 +1351,18 @@ PyObject *cxlmi_py_decoded_json(PyObject *obj)
 %}
 
 %init %{
+    {
+        PyType_Slot command_slots[] = {
+            { Py_tp_dealloc, (void *)cxlmi_py_command_dealloc },
+            { Py_tp_doc, (void *)"What a command function of the module calls (swig/cxlmi.i, cxlmi_py_command_call)." },
+            { 0, NULL },
+        };
+        PyType_Spec command_spec = { "cxlmi.command", sizeof(cxlmi_py_command_object), 0, Py_TPFLAGS_DEFAULT,
+                                     command_slots };
+        cxlmi_py_command_type = (PyTypeObject *)PyType_FromSpec(&command_spec);
+        if (!cxlmi_py_command_type)
+            return NULL;
+    }
     if (cxlmi_py_make_handle_type(m, CXLMI_PY_CTX, "cxlmi.cxlmi_ctx",
                                   "A library context: cxlmi_new_ctx() makes one, cxlmi_free_ctx() frees it.") < 0 ||
         cxlmi_py_make_handle_type(m, CXLMI_PY_EP, "cxlmi.cxlmi_endpoint",

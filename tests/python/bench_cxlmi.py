@@ -10,13 +10,27 @@ Each round queues N responses (cxlmi_mock_set_response, timed apart as
 reported as "ns/call": the Python wrapper, the argument checks, the library
 command and the decoding into the Python object. Nothing here asserts a
 time; the program fails only if a command fails. A round stops early once
-the command has used its share of the time budget, so a slow (debug,
+the command has used its share of the time budget (10 s, 5 s with valgrind), so a slow (debug,
 valgrind) build still finishes; the "calls" column says how many were made.
 `meson test -C build --benchmark` runs it with the defaults.
+
+Then, when valgrind is installed, the same calls counted in instructions with callgrind (so
+independent of machine load): the program runs itself under callgrind with `--count Q I` (Q
+queued responses, then I Identify calls) at (2000, 2000), (4000, 2000) and (4000, 4000), side
+by side, with PYTHONHASHSEED=0; the differences divided by 2000 are the instructions per queued
+response (cxlmi_mock_set_response) and per Identify (cxlmi_cmd_identify), Python and library
+together. `--count` uses only the C-style API, so it runs on upstream's SWIG module too.
+Last, the time `import cxlmi` takes in a fresh interpreter (best of 7).
+
+    bench_cxlmi.py --count Q I     only the counted calls, for callgrind
 """
 
+import os
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import time
 
 import cxlmi
@@ -60,9 +74,74 @@ def bench(name, ep, cmd_set, cmd, payload, call, check, n, rounds, budget):
     sys.stdout.flush()
 
 
+def count(queued, identified):
+    """Q responses queued, then I Identify calls: what the callgrind runs measure. Written for
+    the module's C-style API alone, so it runs on upstream's SWIG module too."""
+    ctx = cxlmi.cxlmi_new_ctx(None, 0)
+    ep = cxlmi.cxlmi_open_mock(ctx)
+    ident = cxlmi.cxlmi_cmd_identify_rsp()
+    for _ in range(queued):
+        cxlmi.cxlmi_mock_set_response(ep, 0x00, 0x01, 0, IDENTIFY_RSP)
+    for _ in range(identified):
+        cxlmi.cxlmi_cmd_identify(ep, None, ident)
+    if identified and ident.serial_num != 0x0123456789ABCDEF:
+        raise SystemExit("identify decoded %r" % ident)
+    cxlmi.cxlmi_mock_clear_responses(ep)
+    cxlmi.cxlmi_close(ep)
+    cxlmi.cxlmi_free_ctx(ctx)
+    return 0
+
+
+def instructions(runs):
+    """The instructions (callgrind's Ir) of whole `--count Q I` runs, one per (Q, I) of `runs`,
+    run side by side."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        procs = [
+            subprocess.Popen(
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    "--callgrind-out-file=%s/%d.out" % (tmp, i),
+                    sys.executable,
+                    os.path.abspath(__file__),
+                    "--count",
+                    str(q),
+                    str(n),
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for i, (q, n) in enumerate(runs)
+        ]
+        if any(p.wait() != 0 for p in procs):
+            raise SystemExit("a callgrind run failed")
+        totals = []
+        for i in range(len(runs)):
+            with open("%s/%d.out" % (tmp, i)) as f:
+                totals += [int(line.split()[1]) for line in f if line.startswith(("summary:", "totals:"))][:1]
+        return totals
+
+
+def import_ms():
+    """The best of 7 times `import cxlmi` takes in a fresh interpreter, in ms."""
+    code = "import time; t = time.perf_counter(); import cxlmi; print(time.perf_counter() - t)"
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+        for _ in range(7)
+    ]
+    return min(runs) * 1e3
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == "--count":
+        return count(int(argv[2]), int(argv[3]))
     n = int(argv[1]) if len(argv) > 1 else 20000
     rounds = int(argv[2]) if len(argv) > 2 else 5
+    # With valgrind, the counted runs take their share of meson's 30 s.
+    valgrind = shutil.which("valgrind")
+    budget = BUDGET_S / 2 if valgrind else BUDGET_S
     ctx = cxlmi.cxlmi_new_ctx(None, 0)
     ep = cxlmi.cxlmi_open_mock(ctx)
     print("python %s, N=%d, best of %d rounds" % (sys.version.split()[0], n, rounds))
@@ -105,9 +184,19 @@ def main(argv):
         ),
     ]
     for name, cmd_set, cmd, payload, call, check in cases:
-        bench(name, ep, cmd_set, cmd, payload, call, check, n, rounds, BUDGET_S / len(cases))
+        bench(name, ep, cmd_set, cmd, payload, call, check, n, rounds, budget / len(cases))
     cxlmi.cxlmi_close(ep)
     cxlmi.cxlmi_free_ctx(ctx)
+
+    if valgrind:
+        base, queued, both = instructions([(2000, 2000), (4000, 2000), (4000, 4000)])
+        print(
+            "callgrind: %d instructions per Identify, %d per queued response"
+            % (round((both - queued) / 2000), round((queued - base) / 2000))
+        )
+    else:
+        print("callgrind: no valgrind, no instruction counts")
+    print("import cxlmi: %.1f ms" % import_ms())
     return 0
 
 
