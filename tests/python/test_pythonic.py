@@ -32,24 +32,11 @@ MYPY = os.environ.get("CXLMI_MYPY")
 DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "python.md")
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "python")
 
-# The Python program run by subprocess tests gets the same import path.
-CHILD_ENV = dict(os.environ)
-CHILD_ENV["PYTHONPATH"] = os.pathsep.join(
-    [os.path.dirname(os.path.abspath(cxlmi.__file__))]
-    + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-)
-
-
-def run_child(code, timeout=120):
-    """Runs `code` in a fresh interpreter; returns (returncode, stdout, stderr)."""
-    proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        env=CHILD_ENV,
-        timeout=timeout,
-    )
-    return proc.returncode, proc.stdout, proc.stderr
+# Children run as test_cxlmi.py runs them (its run_child): the same import path.
+try:
+    from .test_cxlmi import run_child  # installed, in the cxlmi_tests package
+except ImportError:
+    from test_cxlmi import run_child  # from tests/python
 
 
 def tool(*args):

@@ -1,7 +1,6 @@
-//! A decoded [`Value`] as JSON text, in the shapes the module documentation's table gives (the
-//! tool's `--json` output, `cli/src/decoded.rs`, builds the same shapes with serde_json; a test
-//! there holds the two to one another). For users of the library that have no JSON library of
-//! their own: the Python module's `to_dict` reads this text.
+//! A decoded [`Value`] as JSON text, in the shapes the module documentation's table gives: the
+//! one rendering of them. The tool's `--json` output (`cli/src/decoded.rs`) and the Python
+//! module's `to_dict` both read this text.
 
 use super::{Object, Value};
 use core::fmt::Write;
