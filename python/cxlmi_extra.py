@@ -9,6 +9,7 @@
 # keeps scripts written for upstream's SWIG module running: attributes that are no field, stored as
 # SWIG's proxies store them, and the names upstream renamed since (docs/python.md).
 
+import _thread
 import struct as _struct
 
 
@@ -204,7 +205,7 @@ class ArrayView(object):
 
 def _entry_bytes(kind, elem, esize, value):
     if kind == "S":
-        cls = globals()[elem]
+        cls = _deferred(elem)
         if not isinstance(value, cls):
             raise TypeError(f"expected a {elem}, not {type(value).__name__}")
         return _cxlmi._read(value, 0, esize)
@@ -216,6 +217,7 @@ def _entry_bytes(kind, elem, esize, value):
 
 def _view_of(owner, off, type_name):
     """The struct `type_name` at `off` in `owner`, as an object that keeps `owner` alive."""
+    _deferred(type_name)  # SWIG makes the object of a registered class only
     obj = _cxlmi._member(owner, off, type_name)
     _setattr(obj, "_cxlmi_owner", owner)
     return obj
@@ -223,7 +225,7 @@ def _view_of(owner, off, type_name):
 
 def _copy_of(type_name, raw):
     """A new, owned `type_name` holding `raw` (its fixed part, then any flexible entries)."""
-    obj = globals()[type_name]()
+    obj = _deferred(type_name)()
     _cxlmi._write(obj, 0, raw)
     return obj
 
@@ -340,26 +342,20 @@ _FLEX = {
     if array and size == 0 and count
 }
 
-for _t, _m, _off, _size, _esize, _kind, _elem, _count, _array in _MEMBERS:
-    _cls = globals().get(_t)
-    if _cls is None:
-        continue
-    if not _array:
-        _prop = _nested_property(_t, _m, _off, _elem)
-    elif _size:
-        _prop = _fixed_property(_t, _m, _off, _size, _esize, _kind, _elem)
-    else:
-        _prop = _flexible_property(_t, _m, _off, _esize, _kind, _elem, _count)
-    setattr(_cls, _m, _prop)
-    if "__swig_setmethods__" in _cls.__dict__:
-        _cls.__swig_setmethods__.pop(_m, None)
-        _cls.__swig_getmethods__.pop(_m, None)
+
+def _member_property(t, m, off, size, esize, kind, elem, count, array):
+    """The property serving an array or nested-struct member, which SWIG leaves to the module."""
+    if not array:
+        return _nested_property(t, m, off, elem)
+    if size:
+        return _fixed_property(t, m, off, size, esize, kind, elem)
+    return _flexible_property(t, m, off, esize, kind, elem, count)
 
 
 # python-bindings.md's array error example writes `req.passphrase` right after building a Set
 # Passphrase request, which names its two passphrases current_ and new_: there `passphrase` is
-# the one being set.
-cxlmi_cmd_memdev_set_passphrase_req.passphrase = cxlmi_cmd_memdev_set_passphrase_req.new_passphrase
+# the one being set. (struct, alias) -> field.
+_FIELD_ALIASES = {("cxlmi_cmd_memdev_set_passphrase_req", "passphrase"): "new_passphrase"}
 
 
 class _RenamedField(property):
@@ -386,10 +382,6 @@ def _renamed_field(tname, old, new):
     return _RenamedField(get, set, doc=f"{old}: deprecated, the field {new}")
 
 
-for (_t, _old), _new in _RENAMED_FIELDS.items():
-    setattr(globals()[_t], _old, _renamed_field(_t, _old, _new))
-
-
 # Attributes. A field (any name the class has) is set as SWIG sets it, in the struct's memory.
 # Any other name is stored on the Python object, as SWIG's default proxy classes store it
 # (scripts written for upstream's module set such attributes and read them back), with a
@@ -397,7 +389,6 @@ for (_t, _old), _new in _RENAMED_FIELDS.items():
 # working script keeps working. The known names are a set per class: setting a field costs a
 # Python call and a set lookup more than SWIG's own proxies (docs/python.md has the figures).
 _setattr = object.__setattr__
-_STRUCT_CLASSES = set()
 _WARNED = set()  # (class, name) already warned about
 
 
@@ -405,12 +396,7 @@ def _set_unknown(self, name, value):
     cls = type(self)
     # Not warned about: a user's subclass storing its own attributes, the module's bookkeeping
     # (_cxlmi_*), and names the class gained after it was set up (methods, properties).
-    if (
-        cls in _STRUCT_CLASSES
-        and (cls, name) not in _WARNED
-        and not name.startswith("_cxlmi")
-        and not hasattr(cls, name)
-    ):
+    if cls in _STRUCT_NAMES and (cls, name) not in _WARNED and not name.startswith("_cxlmi") and not hasattr(cls, name):
         import warnings as _warnings
 
         _warnings.warn(
@@ -456,17 +442,82 @@ def _struct_eq(self, other):
     return _cxlmi._read(self, 0, size) == _cxlmi._read(other, 0, size)
 
 
-# dir(cls) of a struct class, whose only base is object, more cheaply (once per class at import).
+# dir(cls) of a struct class, whose only base is object, more cheaply (once per class).
 _OBJECT_NAMES = frozenset(dir(object)) | {"this", "thisown", "_cxlmi_owner", "_cxlmi_data_len"}
 
-for _t, _size, _room in _TYPES:
-    _cls = globals().get(_t)
-    if _cls is not None:
-        _cls.__repr__ = _struct_repr
-        _cls.__setattr__ = _struct_setattr(_OBJECT_NAMES.union(_cls.__dict__))
-        _STRUCT_CLASSES.add(_cls)
-        _cls.__eq__ = _struct_eq
-        _cls.__hash__ = None
+
+# ------------------------------------------------------------------------------------------------
+# Struct classes, made when first used: by cxlmi.NAME (the module's __getattr__), by the module's
+# own code (_deferred()), or at import for the few the C layer returns (_EAGER_PROXIES).
+# Making all 148 at import was most of what `import cxlmi` cost. A class holds what SWIG's proxy
+# class held (defer_proxies.py took those out of this file: _STRUCT_PROXIES lists their fields)
+# and what the module adds: the array and nested-struct members, the renamed fields, and the
+# methods in _STRUCT_METHODS.
+
+# Every struct class made, by class: its struct's name.
+_STRUCT_NAMES = {}
+# The methods every struct class has (cxlmi_pythonic.py adds to_dict).
+_STRUCT_METHODS = {"__repr__": _struct_repr, "__eq__": _struct_eq, "__hash__": None}
+_THISOWN = property(lambda x: x.this.own(), lambda x, v: x.this.own(v), doc="The membership flag")
+# Two threads asking for a new class or command at once get the same one (the second waits).
+_DEFER_LOCK = _thread.allocate_lock()
+_MEMBERS_OF = None  # struct name -> its _MEMBERS rows, grouped on first use
+
+
+def _struct_init(name):
+    swiginit = getattr(_cxlmi, f"{name}_swiginit")
+    new = getattr(_cxlmi, f"new_{name}")
+
+    def __init__(self):
+        swiginit(self, new())
+
+    __init__.__doc__ = f"__init__(self) -> {name}"
+    return __init__
+
+
+def _make_struct_class(name):
+    global _MEMBERS_OF
+    if _MEMBERS_OF is None:
+        _MEMBERS_OF = {}
+        for row in _MEMBERS:
+            _MEMBERS_OF.setdefault(row[0], []).append(row)
+    ns = {"__doc__": f"Proxy of C {name} struct.", "__module__": __name__, "thisown": _THISOWN}
+    for field in _STRUCT_PROXIES[name]:
+        get = getattr(_cxlmi, f"{name}_{field}_get")
+        ns[field] = property(get, getattr(_cxlmi, f"{name}_{field}_set", None), doc=field)
+    ns["__init__"] = _struct_init(name)
+    ns["__swig_destroy__"] = getattr(_cxlmi, f"delete_{name}")
+    for row in _MEMBERS_OF.get(name, ()):
+        ns[row[1]] = _member_property(*row)
+    for (t, alias), field in _FIELD_ALIASES.items():
+        if t == name:
+            ns[alias] = ns[field]
+    for (t, old), new in _RENAMED_FIELDS.items():
+        if t == name:
+            ns[old] = _renamed_field(t, old, new)
+    ns.update(_STRUCT_METHODS)
+    ns["__setattr__"] = _struct_setattr(_OBJECT_NAMES.union(ns))
+    cls = type(name, (object,), ns)
+    getattr(_cxlmi, f"{name}_swigregister")(cls)
+    _STRUCT_NAMES[cls] = name
+    return cls
+
+
+def _deferred(name):
+    """Module attribute `name`, a struct class (_STRUCT_PROXIES) or a command (_COMMANDS), made
+    the first time it is asked for."""
+    obj = globals().get(name)
+    if obj is None:
+        with _DEFER_LOCK:
+            obj = globals().get(name)
+            if obj is None:
+                obj = _make_struct_class(name) if name in _STRUCT_PROXIES else _make_command(name)
+                globals()[name] = obj
+    return obj
+
+
+for _name in _EAGER_PROXIES:
+    _deferred(_name)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -506,7 +557,6 @@ def cxlmi_array_set(array_ptr, data, size):
 
 
 def _array_family(prefix, type_name):
-    cls = globals()[type_name]
     esize = _SIZES[type_name][0]
 
     def check(array):
@@ -523,13 +573,13 @@ def _array_family(prefix, type_name):
     def setitem(array, index, value):
         """Writes `value` (a copy) to entry `index`."""
         view = check(array)
-        if not isinstance(value, cls):
+        if not isinstance(value, _deferred(type_name)):
             raise TypeError(f"{prefix}_setitem: expected a {type_name}, not {type(value).__name__}")
         _cxlmi._write(view._owner, view._index(index), _cxlmi._read(value, 0, esize))
 
     def cast(ptr):
         """The array as a view of {type_name} entries."""
-        if isinstance(ptr, cls):
+        if isinstance(ptr, _deferred(type_name)):
             return ArrayView(ptr, 0, 1, esize, "S", type_name)
         return check(ptr)
 
@@ -566,15 +616,15 @@ _REQUIRED = _NoArgument()  # a parameter _cxlmi._command refuses to leave out
 def _command(name, raw, payload, params):
     """`name`: `raw` (SWIG's function) taking `params` by position or keyword, called from C
     (swig/cxlmi.i, cxlmi_py_command_call: no Python frame in between); with no arguments it
-    returns a new `payload`."""
+    returns a new struct `payload` (a name)."""
 
     def make():
         if payload is None:
             raise TypeError(f"{name}() takes {', '.join(params)} (ti None for no tunnel)")
-        return payload()
+        return _deferred(payload)()
 
     doc = f"{name}({', '.join(params)}) -> int: 0, or raises OSError or CXLMIError." + (
-        f"\nWith no arguments, returns a new {payload.__name__}." if payload else ""
+        f"\nWith no arguments, returns a new {payload}." if payload else ""
     )
     return _cxlmi._command(name, raw, tuple(params), (_NOARG,) * len(params), _REQUIRED, make, doc)
 
@@ -582,7 +632,7 @@ def _command(name, raw, payload, params):
 def _data_command(name, raw, payload, member):
     def command(ep=_NOARG, ti=None, req=None, data_sz=None):
         if ep is _NOARG:
-            return payload()
+            return _deferred(payload)()
         if data_sz is None:
             data_sz = getattr(req, "_cxlmi_data_len", 0)
         return raw(ep, ti, req, data_sz)
@@ -595,16 +645,19 @@ def _data_command(name, raw, payload, member):
     return command
 
 
-# The commands sending a byte array after their input's fixed part, as gen_bindings.py finds them.
-_DATA_COMMANDS = {name: (getattr(_cxlmi, name), member) for name, member in _DATA_MEMBERS.items()}
+# The commands, made when first used (_deferred(), as the struct classes): name -> (input struct,
+# output struct, parameters). defer_proxies.py took SWIG's wrappers of them out of this file.
+_COMMANDS = {name: (i, o, params) for name, i, o, params in _COMMAND_SHAPES if hasattr(_cxlmi, name)}
 
-for _name, _in, _out, _params in _COMMAND_SHAPES:
-    _payload = globals().get(_out or _in) if (_out or _in) else None
-    if _name in _DATA_COMMANDS:
-        _raw, _member = _DATA_COMMANDS[_name]
-        globals()[_name] = _data_command(_name, _raw, _payload, _member)
-    elif hasattr(_cxlmi, _name):
-        globals()[_name] = _command(_name, getattr(_cxlmi, _name), _payload, _params)
+
+def _make_command(name):
+    i, o, params = _COMMANDS[name]
+    payload = (o or i) if (o or i) in _STRUCT_PROXIES else None
+    raw = getattr(_cxlmi, name)
+    member = _DATA_MEMBERS.get(name)  # a command sending a byte array after its input's fixed part
+    if member:
+        return _data_command(name, raw, payload, member)
+    return _command(name, raw, payload, params)
 
 
 def cxlmi_cmd_get_log_cel(ep=_NOARG, ti=None, req=None, ret=None):
@@ -613,8 +666,8 @@ def cxlmi_cmd_get_log_cel(ep=_NOARG, ti=None, req=None, ret=None):
     With `ret` (a cxlmi_cmd_get_log_cel_rsp) the entries are written there, as in C, and 0 is
     returned; without it, the list of entries is returned. With no arguments, a new request."""
     if ep is _NOARG:
-        return cxlmi_cmd_get_log_req()
-    into = ret if ret is not None else cxlmi_cmd_get_log_cel_rsp()
+        return _deferred("cxlmi_cmd_get_log_req")()
+    into = ret if ret is not None else _deferred("cxlmi_cmd_get_log_cel_rsp")()
     rc = _cxlmi.cxlmi_cmd_get_log_cel(ep, ti, req, into)
     if ret is not None:
         return rc
@@ -624,8 +677,8 @@ def cxlmi_cmd_get_log_cel(ep=_NOARG, ti=None, req=None, ret=None):
 
 
 # The names and shapes the documents use where the C API has others.
-cxlmi_cmd_request_bg_operation_abort = cxlmi_cmd_request_bg_op_abort
-cxlmi_cmd_fmapi_get_host_dc_region_config = cxlmi_cmd_fmapi_get_dc_reg_config
+cxlmi_cmd_request_bg_operation_abort = _deferred("cxlmi_cmd_request_bg_op_abort")
+cxlmi_cmd_fmapi_get_host_dc_region_config = _deferred("cxlmi_cmd_fmapi_get_dc_reg_config")
 
 
 # Module attributes made when first asked for: name -> function making it (cxlmi_pythonic.py's
@@ -634,9 +687,12 @@ _LAZY = {}
 
 
 def __getattr__(name):
-    """The names upstream renamed since its SWIG-era module (_RENAMED: structs, functions,
-    constants) are the objects of their new names, reached with a DeprecationWarning, as the C
-    header keeps its old command names. The _LAZY names are made here on first use."""
+    """A struct class not made yet is made (_deferred()). The names upstream renamed since its
+    SWIG-era module (_RENAMED: structs, functions, constants) are the objects of their new names,
+    reached with a DeprecationWarning, as the C header keeps its old command names. The _LAZY
+    names are made here on first use; so is __all__."""
+    if name in _STRUCT_PROXIES or name in _COMMANDS:
+        return _deferred(name)
     make = _LAZY.get(name)
     if make is not None:
         return make()
@@ -646,7 +702,22 @@ def __getattr__(name):
     import warnings as _warnings
 
     _warnings.warn(f"cxlmi.{name} is deprecated: upstream libcxlmi renamed it {new}", DeprecationWarning, stacklevel=2)
-    return globals()[new]
+    return globals()[new] if new in globals() else _deferred(new)
+
+
+def __dir__():
+    """The module's names, the struct classes and commands not made yet among them (not the
+    renamed ones)."""
+    return sorted(set(globals()).union(_STRUCT_PROXIES, _COMMANDS))
+
+
+def _all():
+    """`from cxlmi import *` takes every public name, as from a module without __all__, the
+    struct classes and commands not made yet among them (which makes them)."""
+    return [n for n in __dir__() if not n.startswith("_")]
+
+
+_LAZY["__all__"] = _all
 
 
 # ------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 #
 # The Pythonic extras of the cxlmi module, beside the documented C-style API (which they leave as
 # it is): appended by SWIG to the generated cxlmi.py after cxlmi_extra.py (swig/cxlmi.i), so they
-# see its classes and functions as globals.
+# see its functions as globals (and its struct classes and commands through _deferred()).
 #
 #   __version__          the library's version (the C library's, the tool's: one version)
 #   to_dict(obj)         a response or request as plain Python values, named as the decode layer
@@ -112,9 +112,6 @@ cxlmi_endpoint.__exit__ = _close_on_exit
 # ------------------------------------------------------------------------------------------------
 # Responses and requests as plain values.
 
-# Every payload struct's class, by class.
-_STRUCT_NAMES = {globals()[t]: t for t, _size, _room in _TYPES if t in globals()}
-
 
 def _fields_of(name, cls):
     """The fields of struct `name` in C order (those of this build's layout)."""
@@ -172,5 +169,7 @@ def _struct_to_dict(self):
     return to_dict(self)
 
 
+# Every struct class has it: those made from now on (_STRUCT_METHODS), and those made at import.
+_STRUCT_METHODS["to_dict"] = _struct_to_dict
 for _cls in _STRUCT_NAMES:
     _cls.to_dict = _struct_to_dict

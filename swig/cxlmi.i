@@ -668,6 +668,10 @@ CXLMI_PY_LOGS(cxlmi_py_mock_get_last_command)
     $result = $1;
 }
 
+/* The argument blocks of the calls below, for the C layer only: no Python class. */
+%ignore cxlmi_py_call;
+%ignore cxlmi_py_vendor;
+
 %inline %{
 PyObject *cxlmi_py_new_ctx(FILE *fp, int log_level)
 {

@@ -20,12 +20,14 @@ queued responses, then I Identify calls) at (2000, 2000), (4000, 2000) and (4000
 by side, with PYTHONHASHSEED=0; the differences divided by 2000 are the instructions per queued
 response (cxlmi_mock_set_response) and per Identify (cxlmi_cmd_identify), Python and library
 together. `--count` uses only the C-style API, so it runs on upstream's SWIG module too.
-Last, the time `import cxlmi` takes in a fresh interpreter (best of 7).
+Last, the time `import cxlmi` takes in a fresh interpreter (best of 7), as found (in a build tree
+run with PYTHONDONTWRITEBYTECODE, cxlmi.py compiled on every import) and byte-compiled.
 
     bench_cxlmi.py --count Q I     only the counted calls, for callgrind
 """
 
 import os
+import py_compile
 import shutil
 import struct
 import subprocess
@@ -124,14 +126,30 @@ def instructions(runs):
         return totals
 
 
-def import_ms():
-    """The best of 7 times `import cxlmi` takes in a fresh interpreter, in ms."""
+def import_ms(module_dir=None):
+    """The best of 7 times `import cxlmi` takes in a fresh interpreter, in ms: from `module_dir`
+    (on PYTHONPATH first) when given, else where this process found it."""
     code = "import time; t = time.perf_counter(); import cxlmi; print(time.perf_counter() - t)"
+    env = dict(os.environ)
+    if module_dir:
+        env["PYTHONPATH"] = os.pathsep.join([module_dir] + [p for p in [env.get("PYTHONPATH")] if p])
     runs = [
-        float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+        float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout)
         for _ in range(7)
     ]
     return min(runs) * 1e3
+
+
+def compiled_import_ms():
+    """import_ms() of a byte-compiled copy of the module, as an installation has it (a build tree
+    run with PYTHONDONTWRITEBYTECODE compiles cxlmi.py on every import)."""
+    here = os.path.dirname(cxlmi.__file__)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in os.listdir(here):
+            if name == "cxlmi.py" or (name.startswith("_cxlmi.") and name.endswith(".so")):
+                shutil.copy(os.path.join(here, name), tmp)
+        py_compile.compile(os.path.join(tmp, "cxlmi.py"), doraise=True)
+        return import_ms(tmp)
 
 
 def main(argv):
@@ -196,7 +214,7 @@ def main(argv):
         )
     else:
         print("callgrind: no valgrind, no instruction counts")
-    print("import cxlmi: %.1f ms" % import_ms())
+    print("import cxlmi: %.1f ms, %.1f ms byte-compiled" % (import_ms(), compiled_import_ms()))
     return 0
 
 

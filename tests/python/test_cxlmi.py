@@ -1382,6 +1382,136 @@ class TestEmulatorBackground(EmulatorTestCase):
         self.assertEqual(errors, [])
 
 
+class TestStructClassesOnFirstUse(unittest.TestCase):
+    """Struct classes and commands are made when first used (cxlmi_extra.py, _deferred()), not
+    at import: each must come out as SWIG made it, wherever it is first reached from."""
+
+    def child(self, code):
+        rc, out, err = run_child(code)
+        self.assertEqual(rc, 0, err)
+        return out
+
+    def test_import_makes_only_the_classes_the_c_layer_returns(self):
+        out = self.child(
+            """
+            import cxlmi
+            print(sorted(n for n in cxlmi._STRUCT_PROXIES if n in vars(cxlmi)))
+            print(sorted(cxlmi._EAGER_PROXIES))
+            t = cxlmi.cxlmi_tunnel_switch(port=3)
+            print(type(t) is vars(cxlmi)["cxlmi_tunnel_info"], t.port)
+            """
+        )
+        made, eager, tunnel = out.splitlines()
+        self.assertEqual(made, eager)
+        self.assertEqual(eager, "['cxlmi_tunnel_info']")
+        self.assertEqual(tunnel, "True 3")
+
+    def test_every_class_is_as_swig_made_it(self):
+        for name, fields in cxlmi._STRUCT_PROXIES.items():
+            with self.subTest(name):
+                cls = getattr(cxlmi, name)
+                self.assertIs(vars(cxlmi)[name], cls)
+                self.assertEqual((cls.__name__, cls.__module__), (name, "cxlmi"))
+                self.assertEqual(cls.__doc__, f"Proxy of C {name} struct.")
+                self.assertIs(cls.__swig_destroy__, getattr(cxlmi._cxlmi, f"delete_{name}"))
+                obj = cls()
+                self.assertTrue(obj.thisown)
+                self.assertIsNotNone(obj.this)
+                for field in fields:
+                    prop = vars(cls)[field]
+                    self.assertIsInstance(prop, property)
+                    self.assertIs(prop.fget, getattr(cxlmi._cxlmi, f"{name}_{field}_get"))
+                    getattr(obj, field)
+                self.assertEqual(obj, cls())
+                self.assertIsInstance(cxlmi.to_dict(obj), dict)
+                self.assertEqual(obj.to_dict(), cxlmi.to_dict(obj))
+
+    def test_star_import_and_dir_list_every_class(self):
+        out = self.child(
+            """
+            import cxlmi
+            names = set(cxlmi._STRUCT_PROXIES) | set(cxlmi._COMMANDS)
+            print(names <= set(dir(cxlmi)), "cxlmi_cmd_scan_media_req" in dir(cxlmi))
+            scope = {}
+            exec("from cxlmi import *", scope)
+            print(all(scope.get(n) is getattr(cxlmi, n) for n in names), "CXLMI_RET_SUCCESS" in scope)
+            print(sorted(n for n in scope if n != "__builtins__") == [n for n in dir(cxlmi) if not n.startswith("_")])
+            """
+        )
+        self.assertEqual(out.split(), ["True", "False", "True", "True", "True"])
+
+    def test_views_make_the_class_of_what_they_show(self):
+        # A struct member (an array entry, a nested struct) whose class was not made yet.
+        out = self.child(
+            """
+            import cxlmi
+            for t, m, off, size, esize, kind, elem, count, array in cxlmi._MEMBERS:
+                if kind != "S":
+                    continue
+                made = elem in vars(cxlmi)
+                owner = getattr(cxlmi, t)()
+                if array and not size:
+                    setattr(owner, count, 1)  # a flexible array: one entry
+                view = getattr(owner, m)
+                entry = view[0] if array else view
+                print(t, m, made, type(entry) is getattr(cxlmi, elem), entry == getattr(cxlmi, elem)())
+            """
+        )
+        lines = out.splitlines()
+        self.assertGreater(sum(" False True " in line for line in lines), 10)  # the class made by the view
+        for line in lines:
+            self.assertTrue(line.endswith(" True True"), line)
+
+    def test_commands_make_their_payload_class(self):
+        out = self.child(
+            """
+            import cxlmi
+            rsp = cxlmi.cxlmi_cmd_memdev_get_health_info()
+            print(type(rsp).__name__, type(rsp) is cxlmi.cxlmi_cmd_memdev_get_health_info_rsp)
+            req = cxlmi.cxlmi_cmd_scan_media_req()
+            print(type(req) is cxlmi.cxlmi_cmd_memdev_scan_media_req)
+            """
+        )
+        self.assertEqual(out.split(), ["cxlmi_cmd_memdev_get_health_info_rsp", "True", "True"])
+
+    def test_every_command_is_a_function_of_the_module(self):
+        for name, (req, rsp, params) in cxlmi._COMMANDS.items():
+            with self.subTest(name):
+                command = getattr(cxlmi, name)
+                self.assertIs(vars(cxlmi)[name], command)
+                self.assertEqual(command.__name__, name)
+                self.assertTrue(command.__doc__)
+                # With no arguments, a new payload (Get Log CEL's: the request, which says how much to read).
+                payload = req if name == "cxlmi_cmd_get_log_cel" else rsp or req
+                if payload is None:
+                    with self.assertRaises(TypeError):
+                        command()
+                else:
+                    self.assertIs(type(command()), getattr(cxlmi, payload))
+
+    def test_threads_asking_at_once_get_one_class(self):
+        out = self.child(
+            """
+            import random, threading, cxlmi
+            names = sorted(cxlmi._STRUCT_PROXIES) + sorted(cxlmi._COMMANDS)
+            start = threading.Barrier(8)
+            got = []
+            def work(seed):
+                order = names[:]
+                random.Random(seed).shuffle(order)
+                start.wait()
+                got.append({n: getattr(cxlmi, n) for n in order})
+            threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            print(len(got), all(g[n] is got[0][n] is vars(cxlmi)[n] for g in got for n in names))
+            """
+        )
+        self.assertEqual(out.split(), ["8", "True"])
+
+
 class TestStructures(MockTestCase):
     def test_identify_fields_decoded(self):
         self.queue(INFO_STAT, IDENTIFY, identify_payload())
