@@ -5,20 +5,26 @@
 # where meson promised them (build/src/libcxlmi.so, build/src/libcxlmi.a) and the headers its build
 # script rendered where the header-fresh test compares them with the committed ones (build/src/include).
 #
-#   meson-cargo.sh CARGO MANIFEST TARGET_DIR OUT_DIR [extra cargo build arguments...]
+#   meson-cargo.sh CARGO MANIFEST TARGET_DIR PROFILE OUT_DIR [extra cargo build arguments...]
 #
+# PROFILE is the cargo profile meson's buildtype picked (meson.build): dev or release.
 # cargo knows the Rust dependency graph, meson does not, so meson runs this every time and cargo
 # decides what to rebuild. A file is only copied when its bytes changed, so a no-op cargo run leaves
 # the copies (and everything linked against them) alone.
 set -eu
 
-cargo=$1 manifest=$2 target_dir=$3 out_dir=$4
-shift 4
+cargo=$1 manifest=$2 target_dir=$3 profile=$4 out_dir=$5
+shift 5
+# cargo's directory for a profile is its name, but for dev's
+case $profile in
+dev) profile_dir=debug ;;
+*) profile_dir=$profile ;;
+esac
 
 # cargo's JSON messages name the build script's OUT_DIR; diagnostics still reach the terminal.
 messages="$out_dir/.cargo-messages.$$"
 mkdir -p "$out_dir"
-"$cargo" build --release --manifest-path "$manifest" --target-dir "$target_dir" \
+"$cargo" build --profile "$profile" --manifest-path "$manifest" --target-dir "$target_dir" \
     --message-format=json-render-diagnostics "$@" >"$messages"
 headers=$(sed -n 's/.*"reason":"build-script-executed","package_id":"[^"]*cxlmi-ffi[^"]*".*"out_dir":"\([^"]*\)".*/\1/p' \
     "$messages" | tail -n 1)
@@ -38,7 +44,7 @@ copy_if_changed() {
 }
 
 for kind in so a; do
-    built="$target_dir/release/libcxlmi_ffi.$kind"
+    built="$target_dir/$profile_dir/libcxlmi_ffi.$kind"
     if [ ! -f "$built" ]; then
         echo "meson-cargo.sh: cargo finished but $built is missing" >&2
         exit 1
