@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Called by src/meson.build: builds the C library crate (cxlmi-ffi) with cargo, then puts the libraries
-# where meson promised them (build/src/libcxlmi.so, build/src/libcxlmi.a) and the headers its build
-# script rendered where the header-fresh test compares them with the committed ones (build/src/include).
+# Called by src/meson.build: builds the C library crate (cxlmi-ffi) with cargo, then puts the static
+# library where meson promised it (build/src/libcxlmi.a; meson links libcxlmi.so from it) and the
+# headers its build script rendered where the header-fresh test compares them with the committed ones
+# (build/src/include).
 #
 #   meson-cargo.sh CARGO MANIFEST TARGET_DIR PROFILE OUT_DIR [extra cargo build arguments...]
 #
@@ -43,14 +44,12 @@ copy_if_changed() {
     fi
 }
 
-for kind in so a; do
-    built="$target_dir/$profile_dir/libcxlmi_ffi.$kind"
-    if [ ! -f "$built" ]; then
-        echo "meson-cargo.sh: cargo finished but $built is missing" >&2
-        exit 1
-    fi
-    copy_if_changed "$built" "$out_dir/libcxlmi.$kind"
-done
+built="$target_dir/$profile_dir/libcxlmi_ffi.a"
+if [ ! -f "$built" ]; then
+    echo "meson-cargo.sh: cargo finished but $built is missing" >&2
+    exit 1
+fi
+copy_if_changed "$built" "$out_dir/libcxlmi.a"
 for h in libcxlmi.h cxlmi/api-types.h cxlmi/test.h cxlmi/emulator.h cxlmi/target.h; do
     copy_if_changed "$headers/include/$h" "$out_dir/include/$h"
 done
