@@ -16,8 +16,9 @@ needs=(meson:meson ninja:ninja-build pkg-config:pkg-config gcc:gcc)
 needs+=(python3:python3 swig:swig)
 if [ "$what" = test ]; then
     needs+=(valgrind:valgrind git:git clang-format:clang-format man:man-db)
-    # the wheel check (tools/check-wheel.sh) strips and reads ELF files
-    needs+=(strip:binutils readelf:binutils)
+    # the wheel check (tools/check-wheel.sh) and the packaging suite (tests/packaging) strip and read
+    # ELF files
+    needs+=(strip:binutils readelf:binutils nm:binutils)
     # cxlmi exporter's test scrapes it with a real Prometheus server and checks its metrics and the
     # documented alerting rules with promtool (both in Debian's prometheus package); the service
     # units are checked with systemd-analyze verify
