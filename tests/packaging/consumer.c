@@ -41,7 +41,7 @@ static int mock(struct cxlmi_ctx *ctx)
 	struct cxlmi_cmd_identify_rsp id;
 	struct cxlmi_cmd_bg_op_status_rsp st;
 	struct cxlmi_endpoint *ep;
-	uint8_t pl[18] = {0};
+	uint8_t pl[18] = { 0 };
 	int rc;
 
 	ep = cxlmi_open_mock(ctx);
