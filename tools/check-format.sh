@@ -34,12 +34,12 @@ missing() {
 }
 
 # The tree's files named like $1 (or $1 and $2): git's list, or outside a checkout (a release
-# tarball) every such file but the build directories'.
+# tarball) every such file but the build directories' and the vendored crates' (vendor/).
 files() {
     if git -c safe.directory="$PWD" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
         git -c safe.directory="$PWD" ls-files "$@"
     else
-        find . \( -name 'build*' -o -name target -o -name .git \) -prune -o -type f \
+        find . \( -name 'build*' -o -name target -o -name .git -o -path ./vendor \) -prune -o -type f \
             \( -name "$1" -o -name "${2:-$1}" \) -print | sed 's|^\./||'
     fi
 }
