@@ -19,6 +19,9 @@ if [ "$what" = test ]; then
     # the wheel check (tools/check-wheel.sh) and the packaging suite (tests/packaging) strip and read
     # ELF files
     needs+=(strip:binutils readelf:binutils nm:binutils)
+    # the release tarball check (tools/check-dist.sh) reads the .tar.xz meson dist makes and builds
+    # it in a network namespace
+    needs+=(xz:xz-utils unshare:util-linux)
     # cxlmi exporter's test scrapes it with a real Prometheus server and checks its metrics and the
     # documented alerting rules with promtool (both in Debian's prometheus package); the service
     # units are checked with systemd-analyze verify

@@ -13,7 +13,8 @@
 # the Python package's sdist and wheel, checks the wheel's tags and stripping, repairs it with
 # auditwheel, installs it in a fresh virtualenv and runs the tests the package ships. Before that, the QEMU
 # suite (tests/qemu: the library against real Linux kernels and QEMU's CXL device) runs in build/ as
-# a run of its own. The last line is the tally over all runs.
+# a run of its own. Then the release tarball: made, built and tested with no network, and taken by
+# a meson project as a subproject. The last line is the tally over all runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -142,6 +143,18 @@ if tools/check-wheel.sh; then
 else
     extra_results+=(FAIL)
     failed_runs+=("the Python package (tools/check-wheel.sh)")
+fi
+
+# The release tarball as distributions and BMC builds take it (tools/check-dist.sh, 5 to 10 minutes
+# on 2 cores): `meson dist` with the crates vendored, its size; unpacked, built (release), tested
+# and installed in a network namespace with an empty CARGO_HOME; then a meson project taking it as a
+# subproject through a wrap, built and run the same way.
+echo "=== the release tarball: meson dist, built offline, a subproject consumer (tools/check-dist.sh)"
+if tools/check-dist.sh; then
+    extra_results+=(OK)
+else
+    extra_results+=(FAIL)
+    failed_runs+=("the release tarball (tools/check-dist.sh)")
 fi
 
 echo
