@@ -6,7 +6,7 @@
 # What `meson install` puts on a machine, installed twice into scratch directories (--destdir):
 #   1. as built: the debug information follows meson's `debug` option (DEBUG, true or false): line
 #      tables (.debug_line) in libcxlmi.so and the cxlmi tool with it (debugoptimized, the default),
-#      no .debug_* section at all without it (release, minsize, plain);
+#      no .debug_* section at all without it (release, plain);
 #   2. with --strip: neither carries debug information or a symbol table, libcxlmi.so exports the
 #      same functions as before, and the stripped tool runs.
 # It prints the installed sizes. And one version everywhere: the installed libcxlmi.pc's, the
