@@ -44,13 +44,7 @@ phase() {
 }
 
 phase "meson dist of a snapshot of the working tree"
-mkdir "$work/snapshot"
-git_src ls-files -z --cached --others --exclude-standard -x '.mesonpy-*' \
-    | tar -C "$src" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$work/snapshot" -xf -
-git -C "$work/snapshot" init -q -b snapshot
-git -C "$work/snapshot" add -A
-git -C "$work/snapshot" -c user.name=check-dist -c user.email=check-dist@localhost -c commit.gpgsign=false \
-    commit -q -m snapshot
+"$src/tools/snapshot-tree.sh" "$src" "$work/snapshot"
 meson setup "$work/dist-build" "$work/snapshot" -Dtests=false >"$work/dist-setup.log" \
     || { cat "$work/dist-setup.log" >&2; fail "meson setup for meson dist failed"; }
 # --no-tests: meson's own check of the tarball (a build with the network at hand) is what the rest

@@ -49,17 +49,11 @@ if [ "$(git_src rev-parse --show-toplevel 2>/dev/null)" = "$src" ]; then
     # A snapshot repository of the working tree (deleted files left out): meson dist archives a
     # commit, not the tree.
     echo "check-wheel: sdist from a snapshot of the working tree, then the wheel from the sdist"
-    mkdir "$work/snapshot"
-    git_src ls-files -z --cached --others --exclude-standard -x '.mesonpy-*' \
-        | tar -C "$src" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$work/snapshot" -xf -
-    git -C "$work/snapshot" init -q -b snapshot
-    git -C "$work/snapshot" add -A
-    git -C "$work/snapshot" -c user.name=check-wheel -c user.email=check-wheel@localhost \
-        -c commit.gpgsign=false commit -q -m snapshot
+    "$src/tools/snapshot-tree.sh" "$src" "$work/snapshot"
     # Without --sdist or --wheel, build makes the sdist and then the wheel from the unpacked sdist.
     "$py" -m build --outdir "$work/dist" "$work/snapshot"
     sdists=("$work"/dist/*.tar.gz)
-    [ ${#sdists[@]} -eq 1 ] && [ -f "${sdists[0]}" ] || fail "expected one sdist in $work/dist"
+    if [ ${#sdists[@]} -ne 1 ] || [ ! -f "${sdists[0]}" ]; then fail "expected one sdist in $work/dist"; fi
     # The wheel was built from it; check the pieces a build on another machine needs are there,
     # Cargo.lock above all (cargo would resolve newer crates without it, and the build still pass).
     "$py" - "${sdists[0]}" <<'PY'
@@ -78,7 +72,7 @@ else
     "$py" -m build --wheel --outdir "$work/dist" "$src"
 fi
 wheels=("$work"/dist/*.whl)
-[ ${#wheels[@]} -eq 1 ] && [ -f "${wheels[0]}" ] || fail "expected one wheel in $work/dist"
+if [ ${#wheels[@]} -ne 1 ] || [ ! -f "${wheels[0]}" ]; then fail "expected one wheel in $work/dist"; fi
 wheel=${wheels[0]}
 
 # check_wheel WHEEL PLATFORM-PATTERN: its tags (file name and WHEEL), Root-Is-Purelib, stripped ELF files.
@@ -137,11 +131,11 @@ if ! auditwheel repair --wheel-dir "$work/repaired" "$wheel" >"$work/repair.log"
 fi
 sed -n 's/.*\(New WHEEL info tags: .*\)/check-wheel: auditwheel repair: \1/p' "$work/repair.log"
 repaired=("$work"/repaired/*.whl)
-[ ${#repaired[@]} -eq 1 ] && [ -f "${repaired[0]}" ] || fail "auditwheel repair made no wheel"
-repaired=${repaired[0]}
-check_wheel "$repaired" "manylinux_*_$(uname -m)" || fail "$(basename "$repaired") is not the manylinux wheel it should be"
+if [ ${#repaired[@]} -ne 1 ] || [ ! -f "${repaired[0]}" ]; then fail "auditwheel repair made no wheel"; fi
+repaired_wheel=${repaired[0]}
+check_wheel "$repaired_wheel" "manylinux_*_$(uname -m)" || fail "$(basename "$repaired_wheel") is not the manylinux wheel it should be"
 # Grafted libraries would show up as new files (cxlmi.libs/); the package expects none.
-"$py" - "$wheel" "$repaired" <<'PY'
+"$py" - "$wheel" "$repaired_wheel" <<'PY'
 import sys, zipfile
 def files(w):
     return {n for n in zipfile.ZipFile(w).namelist() if ".dist-info/" not in n and not n.endswith("/")}
@@ -150,9 +144,9 @@ if added:
     sys.exit("check-wheel: auditwheel repair grafted libraries in: " + ", ".join(sorted(added)))
 PY
 
-echo "check-wheel: installing $(basename "$repaired") into a fresh virtualenv"
+echo "check-wheel: installing $(basename "$repaired_wheel") into a fresh virtualenv"
 python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install --quiet --no-index "$repaired"
+"$work/venv/bin/python" -m pip install --quiet --no-index "$repaired_wheel"
 mkdir "$work/run"
 # From an empty directory, so no source tree's python/ can stand in for the installed module.
 (cd "$work/run" && env -u LD_LIBRARY_PATH -u PYTHONPATH "$work/venv/bin/python" - "$work/venv" <<'PY') || fail "the installed module is not the one imported"
@@ -167,11 +161,11 @@ PY
 
 if [ -n "$outdir" ]; then
     mkdir -p "$outdir"
-    for f in "$work"/dist/*.tar.gz "$repaired"; do
+    for f in "$work"/dist/*.tar.gz "$repaired_wheel"; do
         if [ -f "$f" ]; then
             cp "$f" "$outdir"/
             echo "check-wheel: left $outdir/$(basename "$f") ($(stat -c %s "$f") bytes)"
         fi
     done
 fi
-echo "check-wheel: OK ($(basename "$repaired"), ${SECONDS}s)"
+echo "check-wheel: OK ($(basename "$repaired_wheel"), ${SECONDS}s)"
