@@ -32,11 +32,12 @@ MYPY = os.environ.get("CXLMI_MYPY")
 DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "python.md")
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "python")
 
-# Children run as test_cxlmi.py runs them (its run_child): the same import path.
+# Children run as test_cxlmi.py runs them (its run_child): the same import path. Its
+# EmulatorTestCase gives each test a context and closes the endpoints it opens.
 try:
-    from .test_cxlmi import run_child  # installed, in the cxlmi_tests package
+    from .test_cxlmi import EmulatorTestCase, run_child  # installed, in the cxlmi_tests package
 except ImportError:
-    from test_cxlmi import run_child  # from tests/python
+    from test_cxlmi import EmulatorTestCase, run_child  # from tests/python
 
 
 def tool(*args):
@@ -74,19 +75,6 @@ def docs_section_blocks():
     end = text.find("\n## ", start + 1)
     section = text[start : end if end >= 0 else len(text)]
     return re.findall(r"^```python\n(.*?)^```$", section, re.M | re.S)
-
-
-class EmulatorTestCase(unittest.TestCase):
-    """A context (logging nothing) for every test; endpoints opened in it close with it."""
-
-    def setUp(self):
-        self.ctx = cxlmi.cxlmi_new_ctx(None, 0)
-
-    def tearDown(self):
-        cxlmi.cxlmi_free_ctx(self.ctx)
-
-    def open(self, model):
-        return cxlmi.cxlmi_open_emulator(self.ctx, model)
 
 
 class TestVersion(unittest.TestCase):
